@@ -1,0 +1,60 @@
+// Browser bundles. `tsc -b` first compiles each browser package to ES modules in dist/esm and
+// declarations in dist/types; rollup then bundles those into the files package.json points at:
+//   index.mjs / index.cjs    for bundlers and Node (dependencies stay external, so apps dedupe them)
+//   *.umd.min.js             for a plain <script> tag (dependencies bundled in, minified)
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import type { OutputOptions, RollupOptions } from 'rollup';
+
+interface BrowserPackage {
+  folder: string;
+  /** Modules left out of the ESM/CJS builds: the app's bundler resolves them once for all. */
+  external: string[];
+  umd: Array<{ entry: string; file: string; globalName: string }>;
+}
+
+const browserPackages: BrowserPackage[] = [
+  {
+    folder: 'packages/webrtc-peer',
+    external: ['webrtc-adapter', 'sdp-transform'],
+    umd: [
+      { entry: 'umd.js', file: 'medley-webrtc-peer.umd.min.js', globalName: 'medley' },
+      { entry: 'kurento-utils.js', file: 'kurento-utils.min.js', globalName: 'kurentoUtils' },
+    ],
+  },
+];
+
+const isExternal = (external: string[]) => (id: string) =>
+  external.some((name) => id === name || id.startsWith(`${name}/`));
+
+function libraryBuild(pkg: BrowserPackage): RollupOptions {
+  const output: OutputOptions[] = [
+    { file: `${pkg.folder}/dist/index.mjs`, format: 'es', sourcemap: true },
+    { file: `${pkg.folder}/dist/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+  ];
+  return {
+    input: `${pkg.folder}/dist/esm/index.js`,
+    external: isExternal(pkg.external),
+    output,
+  };
+}
+
+function scriptTagBuild(pkg: BrowserPackage, umd: BrowserPackage['umd'][number]): RollupOptions {
+  return {
+    input: `${pkg.folder}/dist/esm/${umd.entry}`,
+    plugins: [nodeResolve({ browser: true }), commonjs()],
+    output: {
+      file: `${pkg.folder}/dist/${umd.file}`,
+      format: 'umd',
+      name: umd.globalName,
+      sourcemap: true,
+      plugins: [terser()],
+    },
+  };
+}
+
+export default browserPackages.flatMap((pkg) => [
+  libraryBuild(pkg),
+  ...pkg.umd.map((umd) => scriptTagBuild(pkg, umd)),
+]);

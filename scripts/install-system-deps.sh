@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Medley's tests and demos need, only those that are missing:
+# Chromium (browser tests), ffmpeg/ffprobe (recording checks), iproute2 + util-linux (the
+# loopback-only namespace), nftables (packet-loss tests).
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
+  echo "Missing Debian packages: ${missing[*]}. Install them with apt-get as root." >&2
+  exit 1
+fi
+as_root() { if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi; }
+echo "Installing Debian packages: ${missing[*]}"
+as_root apt-get update -qq
+DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
