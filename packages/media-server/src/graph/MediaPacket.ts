@@ -1,0 +1,27 @@
+import type { MediaCodec } from './MediaCodec.js';
+
+/**
+ * One RTP packet travelling along the graph: the header fields a link rewrites, the payload, and
+ * the codec it is encoded with. Header extensions are not carried: their ids belong to the
+ * session that received the packet, and the sending session writes its own.
+ *
+ * Ownership: a packet handed to a listener is only valid during that synchronous call (sinks
+ * reuse one packet object for every packet they deliver). Copy the fields you need; the
+ * `payload` Buffer itself is never written to by the graph and may be kept.
+ */
+export interface MediaPacket {
+  payloadType: number;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  marker: boolean;
+  payload: Buffer;
+  codec: MediaCodec;
+}
+
+/** A data-channel message travelling along a DATA link. */
+export interface DataMessage {
+  /** The label of the channel it arrived on (informational; sinks send on their own channel). */
+  readonly label: string;
+  readonly data: string | Buffer;
+}

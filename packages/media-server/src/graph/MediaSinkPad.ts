@@ -1,0 +1,186 @@
+import { randomInt } from 'node:crypto';
+import { MediaGraphError } from './errors.js';
+import { isKeyframeStart } from './keyframe.js';
+import { describeCodec, isCodecCompatible, type MediaCodec } from './MediaCodec.js';
+import type { MediaFlowMeter } from './MediaFlowMeter.js';
+import type { MediaNode } from './MediaNode.js';
+import type { DataMessage, MediaPacket } from './MediaPacket.js';
+import type { MediaSourcePad } from './MediaSourcePad.js';
+import type { MediaType } from './MediaType.js';
+import { RtpStreamRewriter } from './RtpStreamRewriter.js';
+
+/** While a sink waits for a keyframe, it repeats its request this often. */
+const KEYFRAME_RETRY_INTERVAL_MS = 1000;
+
+/**
+ * The sink side of a node for one media type: what the element consumes. It has at most one
+ * source at a time. Between that source and the element it turns whatever the source sends into
+ * one continuous stream the element's receiver accepts: own SSRC, continuous sequence numbers
+ * and timestamps across source switches ({@link RtpStreamRewriter}), payload types of the
+ * element's own negotiation, and, after a switch, video only from the next keyframe on (so the
+ * receiver never decodes one source's frames against another's reference pictures).
+ */
+export class MediaSinkPad {
+  readonly node: MediaNode;
+  readonly mediaType: MediaType;
+  /** Fixes the SSRC, sequence numbers and timestamps the element sends. */
+  readonly rewriter: RtpStreamRewriter;
+  /**
+   * Set by the element: receives the rewritten RTP packets. The packet object is reused for the
+   * next packet: copy what you keep (see {@link MediaPacket}).
+   */
+  onRtp: ((packet: MediaPacket) => void) | undefined;
+  /** Set by the element: receives data-channel messages (DATA pads). */
+  onData: ((message: DataMessage) => void) | undefined;
+
+  #source: MediaSourcePad | undefined;
+  #negotiatedCodecs: readonly MediaCodec[] | undefined;
+  #lastInputCodec: MediaCodec | undefined;
+  #lastOutputCodec: MediaCodec | null = null;
+  #reportedCodecs = new WeakSet<MediaCodec>();
+  #awaitingKeyframe = false;
+  #lastKeyframeAskAtMs = 0;
+  readonly #flow: MediaFlowMeter;
+  readonly #output: MediaPacket;
+
+  /** Created by {@link MediaNode}; elements get theirs with `node.sink(mediaType)`. */
+  constructor(node: MediaNode, mediaType: MediaType, flow: MediaFlowMeter) {
+    this.node = node;
+    this.mediaType = mediaType;
+    this.#flow = flow;
+    this.rewriter = new RtpStreamRewriter(randomInt(1, 0xffffffff));
+    this.#output = {
+      payloadType: 0,
+      sequenceNumber: 0,
+      timestamp: 0,
+      ssrc: this.rewriter.ssrc,
+      marker: false,
+      payload: Buffer.alloc(0),
+      codec: { mimeType: '', payloadType: 0, clockRate: 0 },
+    };
+  }
+
+  /** The source pad currently feeding this sink. */
+  get source(): MediaSourcePad | undefined {
+    return this.#source;
+  }
+
+  get isFlowing(): boolean {
+    return this.#flow.state === 'FLOWING';
+  }
+
+  /**
+   * The codecs the element may send, in its order of preference, with the payload types of its
+   * own negotiation. Media in any other codec is dropped and reported once as a `mediaerror`
+   * (CODEC_NOT_NEGOTIATED) on the node. An empty list drops everything silently (the element
+   * sends no such media, e.g. a recvonly endpoint). `undefined`, the default, accepts every
+   * codec and keeps its payload type (pass-through elements, recorders).
+   */
+  setNegotiatedCodecs(codecs: readonly MediaCodec[] | undefined): void {
+    this.#negotiatedCodecs = codecs;
+    this.#lastInputCodec = undefined;
+    this.#reportedCodecs = new WeakSet();
+  }
+
+  get negotiatedCodecs(): readonly MediaCodec[] | undefined {
+    return this.#negotiatedCodecs;
+  }
+
+  /**
+   * Asks the linked source for a keyframe: call it when the element's receiver lost a picture
+   * (RTCP PLI or FIR from a browser) or (re)connects. Throttled at the source.
+   */
+  requestKeyframe(): void {
+    this.#lastKeyframeAskAtMs = performance.now();
+    this.#source?.requestKeyframe();
+  }
+
+  /** Called by the linked source pad for each packet (hot path). */
+  deliverRtp(packet: MediaPacket): void {
+    this.#flow.count();
+    const consume = this.onRtp;
+    if (!consume) return;
+    const codec = this.#outputCodec(packet.codec);
+    if (!codec) return;
+    if (this.#awaitingKeyframe && !this.#isResumePoint(packet)) return;
+    if (!this.rewriter.rewrite(packet, codec.clockRate, performance.now())) return;
+    const output = this.#output;
+    output.payloadType = codec === packet.codec ? packet.payloadType : codec.payloadType;
+    output.sequenceNumber = this.rewriter.sequenceNumber;
+    output.timestamp = this.rewriter.timestamp;
+    output.marker = packet.marker;
+    output.payload = packet.payload;
+    output.codec = codec;
+    consume(output);
+  }
+
+  /** Called by the linked source pad for each data-channel message. */
+  deliverData(message: DataMessage): void {
+    this.#flow.count();
+    this.onData?.(message);
+  }
+
+  /** Graph bookkeeping, called by {@link MediaNode.connect}: a new source starts. */
+  attach(source: MediaSourcePad): void {
+    this.#source = source;
+    this.rewriter.switchSource();
+    if (this.mediaType === 'VIDEO') {
+      this.#awaitingKeyframe = true;
+      this.requestKeyframe();
+    }
+  }
+
+  /** Graph bookkeeping, called by {@link MediaNode.disconnect}. */
+  detach(): void {
+    this.#source = undefined;
+  }
+
+  /** Stops flow detection; called when the node is released. */
+  close(): void {
+    this.#flow.stop();
+    this.onRtp = undefined;
+    this.onData = undefined;
+  }
+
+  /**
+   * The codec to send `input` as, or null to drop it. Cached on the input codec's identity: a
+   * stream's codec object changes only when its producer renegotiates or switches codec.
+   */
+  #outputCodec(input: MediaCodec): MediaCodec | null {
+    if (input === this.#lastInputCodec) return this.#lastOutputCodec;
+    const negotiated = this.#negotiatedCodecs;
+    const output = negotiated
+      ? (negotiated.find((candidate) => isCodecCompatible(input, candidate)) ?? null)
+      : input;
+    if (output === null && negotiated && negotiated.length > 0)
+      this.#reportMismatch(input, negotiated);
+    this.#lastInputCodec = input;
+    this.#lastOutputCodec = output;
+    return output;
+  }
+
+  #reportMismatch(input: MediaCodec, negotiated: readonly MediaCodec[]): void {
+    if (this.#reportedCodecs.has(input)) return;
+    this.#reportedCodecs.add(input);
+    const accepted = negotiated.map(describeCodec).join(', ');
+    const error = new MediaGraphError(
+      'CODEC_NOT_NEGOTIATED',
+      `${this.mediaType} arrives as ${describeCodec(input)} but this element's peer negotiated only ${accepted}; ` +
+        'the media is dropped (no transcoding). Make both peers offer a common codec, e.g. VP8 for video and Opus for audio.',
+      this.mediaType,
+    );
+    this.node.reportError(error);
+  }
+
+  /** Whether to resume forwarding at this packet after a switch; asks again while waiting. */
+  #isResumePoint(packet: MediaPacket): boolean {
+    const keyframe = isKeyframeStart(packet.codec, packet.payload);
+    if (keyframe !== false) {
+      this.#awaitingKeyframe = false;
+      return true;
+    }
+    if (performance.now() - this.#lastKeyframeAskAtMs >= KEYFRAME_RETRY_INTERVAL_MS)
+      this.requestKeyframe();
+    return false;
+  }
+}

@@ -1,0 +1,101 @@
+import type { MediaFlowMeter } from './MediaFlowMeter.js';
+import type { MediaNode } from './MediaNode.js';
+import type { DataMessage, MediaPacket } from './MediaPacket.js';
+import type { MediaSinkPad } from './MediaSinkPad.js';
+import type { MediaType } from './MediaType.js';
+
+/**
+ * Keyframe requests from every sink of a source are merged to at most one per this interval: a
+ * keyframe costs the sender many times a normal frame, and one keyframe serves every sink.
+ */
+export const KEYFRAME_REQUEST_INTERVAL_MS = 500;
+
+/**
+ * The source side of a node for one media type: what the element produces. The element pushes
+ * packets into it; the graph hands each packet to every linked sink pad, synchronously.
+ */
+export class MediaSourcePad {
+  readonly node: MediaNode;
+  readonly mediaType: MediaType;
+  /**
+   * Set by the element that produces the media: asks its sender for a keyframe (an RTCP PLI to a
+   * browser, an intra frame from a player). Requests from sinks arrive here already throttled to
+   * one per {@link KEYFRAME_REQUEST_INTERVAL_MS}; a request inside the interval is delayed, not
+   * lost.
+   */
+  onKeyframeRequest: (() => void) | undefined;
+
+  #sinks: readonly MediaSinkPad[] = [];
+  readonly #flow: MediaFlowMeter;
+  #lastKeyframeRequestAtMs = Number.NEGATIVE_INFINITY;
+  #delayedKeyframeRequest: NodeJS.Timeout | undefined;
+
+  /** Created by {@link MediaNode}; elements get theirs with `node.source(mediaType)`. */
+  constructor(node: MediaNode, mediaType: MediaType, flow: MediaFlowMeter) {
+    this.node = node;
+    this.mediaType = mediaType;
+    this.#flow = flow;
+  }
+
+  /** The sink pads this source feeds, in link order. */
+  get sinks(): readonly MediaSinkPad[] {
+    return this.#sinks;
+  }
+
+  get isFlowing(): boolean {
+    return this.#flow.state === 'FLOWING';
+  }
+
+  /** Sends an RTP packet produced by the element to every linked sink (AUDIO and VIDEO pads). */
+  pushRtp(packet: MediaPacket): void {
+    if (this.node.released) return;
+    this.#flow.count();
+    for (const sink of this.#sinks) sink.deliverRtp(packet);
+  }
+
+  /** Sends a data-channel message produced by the element to every linked sink (DATA pads). */
+  pushData(message: DataMessage): void {
+    if (this.node.released) return;
+    this.#flow.count();
+    for (const sink of this.#sinks) sink.deliverData(message);
+  }
+
+  /** Asks the element for a keyframe, at most once per {@link KEYFRAME_REQUEST_INTERVAL_MS}. */
+  requestKeyframe(): void {
+    if (this.mediaType !== 'VIDEO' || this.node.released || this.#delayedKeyframeRequest) return;
+    const waitMs = this.#lastKeyframeRequestAtMs + KEYFRAME_REQUEST_INTERVAL_MS - performance.now();
+    if (waitMs <= 0) {
+      this.#forwardKeyframeRequest();
+      return;
+    }
+    this.#delayedKeyframeRequest = setTimeout(() => {
+      this.#delayedKeyframeRequest = undefined;
+      this.#forwardKeyframeRequest();
+    }, waitMs);
+    this.#delayedKeyframeRequest.unref();
+  }
+
+  /** Graph bookkeeping, called by {@link MediaNode.connect}. Copy-on-write keeps pushes safe. */
+  addSink(sink: MediaSinkPad): void {
+    this.#sinks = [...this.#sinks, sink];
+  }
+
+  /** Graph bookkeeping, called by {@link MediaNode.disconnect}. */
+  removeSink(sink: MediaSinkPad): void {
+    this.#sinks = this.#sinks.filter((linked) => linked !== sink);
+  }
+
+  /** Stops timers; called when the node is released. */
+  close(): void {
+    clearTimeout(this.#delayedKeyframeRequest);
+    this.#delayedKeyframeRequest = undefined;
+    this.#flow.stop();
+    this.onKeyframeRequest = undefined;
+  }
+
+  #forwardKeyframeRequest(): void {
+    if (this.node.released) return;
+    this.#lastKeyframeRequestAtMs = performance.now();
+    this.onKeyframeRequest?.();
+  }
+}

@@ -1,0 +1,21 @@
+import type { MediaType } from './MediaType.js';
+
+export type MediaGraphErrorCode =
+  /** A sink received media in a codec its receiver did not negotiate: it drops that media. */
+  | 'CODEC_NOT_NEGOTIATED'
+  /** An operation was attempted on a released node. */
+  | 'NODE_RELEASED'
+  /** A link was asked for that the graph cannot make (e.g. between two pipelines). */
+  | 'INVALID_LINK';
+
+/** An error of the in-process media graph. `mediaType` names the affected stream, when one is. */
+export class MediaGraphError extends Error {
+  override readonly name = 'MediaGraphError';
+  constructor(
+    readonly code: MediaGraphErrorCode,
+    message: string,
+    readonly mediaType?: MediaType,
+  ) {
+    super(message);
+  }
+}

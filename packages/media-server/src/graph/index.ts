@@ -1,0 +1,35 @@
+export { MediaGraphError, type MediaGraphErrorCode } from './errors.js';
+export {
+  isH264KeyframeStart,
+  isKeyframeStart,
+  isVp8KeyframeStart,
+  isVp9KeyframeStart,
+} from './keyframe.js';
+export {
+  codecName,
+  describeCodec,
+  fmtpValue,
+  isCodecCompatible,
+  type MediaCodec,
+} from './MediaCodec.js';
+export {
+  DEFAULT_PAD_NAME,
+  type ElementConnection,
+  type MediaFlowChange,
+  MediaNode,
+  type MediaNodeEvents,
+  type MediaNodeOptions,
+} from './MediaNode.js';
+export type { DataMessage, MediaPacket } from './MediaPacket.js';
+export { MediaSinkPad } from './MediaSinkPad.js';
+export { KEYFRAME_REQUEST_INTERVAL_MS, MediaSourcePad } from './MediaSourcePad.js';
+export {
+  isMediaType,
+  MEDIA_TYPES,
+  type MediaFlowState,
+  type MediaType,
+  RTP_MEDIA_TYPES,
+} from './MediaType.js';
+export { PassThroughNode } from './PassThroughNode.js';
+export { type RtpHeaderFields, RtpStreamRewriter } from './RtpStreamRewriter.js';
+export { type EventMap, TypedEventEmitter } from './TypedEventEmitter.js';

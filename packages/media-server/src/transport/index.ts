@@ -1,0 +1,16 @@
+export { WebRtcTransportError, type WebRtcTransportErrorCode } from './errors.js';
+export type {
+  ConnectionState,
+  DataChannelEvent,
+  IceCandidate,
+  IceCandidatePair,
+  IceComponentState,
+  IceComponentStateChange,
+  IceServer,
+  MediaState,
+  StateChange,
+  TransportStatsEntry,
+  WebRtcTransportEvents,
+  WebRtcTransportOptions,
+} from './types.js';
+export { WebRtcTransport } from './WebRtcTransport.js';

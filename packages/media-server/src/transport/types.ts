@@ -1,0 +1,114 @@
+/** A trickle-ICE candidate, shaped like Kurento's `IceCandidate` and the browser's init dict. */
+export interface IceCandidate {
+  /** The `candidate:...` attribute value (without `a=`). */
+  readonly candidate: string;
+  readonly sdpMid: string;
+  readonly sdpMLineIndex: number;
+}
+
+/** An ICE server, as in `RTCIceServer`. Only `stun:` and `turn:` URLs are used. */
+export interface IceServer {
+  readonly urls: string | readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+export interface WebRtcTransportOptions {
+  /** Only receive media from the peer (Kurento WebRtcEndpoint `recvonly`). */
+  readonly recvonly?: boolean;
+  /** Only send media to the peer (Kurento WebRtcEndpoint `sendonly`). */
+  readonly sendonly?: boolean;
+  /**
+   * Negotiate an SCTP association for data channels. Without it an offer's data m-line is
+   * rejected, as in Kurento; with it, a generated offer includes one.
+   */
+  readonly useDataChannels?: boolean;
+  /**
+   * STUN/TURN servers used while gathering. Default none: the server never contacts a host it
+   * was not told about (werift would otherwise query stun.l.google.com, and block gathering for
+   * seconds where DNS does not answer).
+   */
+  readonly iceServers?: readonly IceServer[];
+  /** UDP ports to bind ICE sockets in, inclusive (e.g. a firewall's range). Default: any. */
+  readonly portRange?: { readonly min: number; readonly max: number };
+  /**
+   * Addresses to announce instead of the host addresses, e.g. the public IPv4 of a NAT with a
+   * 1:1 port mapping (Kurento `externalIPv4` / `externalIPv6`). Each host candidate is announced
+   * with the port it is bound to, once per address given here.
+   */
+  readonly announcedAddresses?: readonly string[];
+  /**
+   * Extra local addresses to gather host candidates on. werift skips loopback interfaces, so
+   * tests inside a loopback-only network namespace pass `['127.0.0.1']`.
+   */
+  readonly additionalHostAddresses?: readonly string[];
+  /** Gather on IPv6 interfaces too. Default false (Kurento's default networks are IPv4). */
+  readonly useIpv6?: boolean;
+  /** For logs and error messages. */
+  readonly name?: string;
+}
+
+/** Kurento's `IceComponentState`. */
+export type IceComponentState =
+  | 'DISCONNECTED'
+  | 'GATHERING'
+  | 'CONNECTING'
+  | 'CONNECTED'
+  | 'READY'
+  | 'FAILED';
+
+/** Kurento's `ConnectionState` and `MediaState`. */
+export type ConnectionState = 'CONNECTED' | 'DISCONNECTED';
+export type MediaState = 'CONNECTED' | 'DISCONNECTED';
+
+export interface IceComponentStateChange {
+  readonly state: IceComponentState;
+  /** The m-line's stream index (werift bundles everything on stream 1). */
+  readonly streamId: number;
+  /** Always 1: RTCP is multiplexed on the RTP component. */
+  readonly componentId: number;
+}
+
+/** Kurento's `IceCandidatePair`. */
+export interface IceCandidatePair {
+  readonly streamId: string;
+  readonly componentId: number;
+  readonly localCandidate: string;
+  readonly remoteCandidate: string;
+}
+
+export interface StateChange<State> {
+  readonly oldState: State;
+  readonly newState: State;
+}
+
+export interface DataChannelEvent {
+  readonly channelId: number;
+  readonly label: string;
+}
+
+export interface WebRtcTransportEvents {
+  [event: string]: unknown[];
+  /** A local candidate to send to the peer (trickle ICE). */
+  icecandidate: [IceCandidate];
+  /** All local candidates were emitted. */
+  icegatheringdone: [];
+  icecomponentstatechange: [IceComponentStateChange];
+  newcandidatepairselected: [IceCandidatePair];
+  /** ICE + DTLS connected or lost. */
+  connectionstatechange: [StateChange<ConnectionState>];
+  /** RTP started or stopped flowing in either direction (RTCP counts), as in Kurento. */
+  mediastatechange: [StateChange<MediaState>];
+  datachannelopened: [DataChannelEvent];
+  datachannelclosed: [DataChannelEvent];
+  /** The transport was closed, by `close()` or by the peer. */
+  closed: [];
+}
+
+/** One entry of {@link WebRtcTransport.getStats}, in the shape of W3C `RTCStats`. */
+export interface TransportStatsEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly timestamp: number;
+  readonly [field: string]: unknown;
+}
