@@ -1,1 +1,33 @@
+export { preferCodecs } from './codecs.js';
+export {
+  createRecvonlyPeer,
+  createSendonlyPeer,
+  createSendrecvPeer,
+  createWebRtcPeer,
+  type ModeOptions,
+} from './createWebRtcPeer.js';
+export { type DataChannelPayload, sendWithBackpressure } from './dataChannel.js';
+export { capEncodings, defaultSimulcastEncodings } from './encodings.js';
+export { WebRtcPeerError, type WebRtcPeerErrorCode } from './errors.js';
+export { captureMedia, defaultMediaConstraints, type SendSource } from './media.js';
+export { type MediaSection, mediaSections, parseRemoteSdp, type SdpType } from './sdp.js';
+export {
+  type InboundMediaStats,
+  type OutboundMediaStats,
+  type PeerStats,
+  summarizeStats,
+} from './stats.js';
+export type { Listener } from './TypedEventEmitter.js';
+export {
+  type DataChannelMessage,
+  type DataChannelOptions,
+  type MediaKind,
+  type RemoteTrack,
+  WebRtcPeer,
+  type WebRtcPeerEvents,
+  type WebRtcPeerMode,
+  type WebRtcPeerOptions,
+  type WebRtcPeerStats,
+} from './WebRtcPeer.js';
+
 export const VERSION = '0.1.0';
