@@ -1,12 +1,47 @@
+import {
+  PictureLossIndication,
+  type RTCDtlsTransport,
+  RTCPeerConnection,
+  type RTCRtpTransceiver,
+  type RTCSessionDescription,
+  type RtcpPacket,
+  RtcpPayloadSpecificFeedback,
+} from 'werift';
 import { MediaNode, TypedEventEmitter } from '../graph/index.js';
+import { MediaFlowMeter } from '../graph/MediaFlowMeter.js';
+import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
+import { DataChannelBinding } from './DataChannelBinding.js';
 import { WebRtcTransportError } from './errors.js';
+import { createPeerConfig, disableImplicitStun } from './peerConfig.js';
+import { prepareRemoteDescription } from './remoteDescription.js';
+import { TransceiverBinding } from './TransceiverBinding.js';
 import type {
   ConnectionState,
   IceCandidate,
+  IceCandidatePair,
+  IceComponentState,
+  MediaState,
   TransportStatsEntry,
   WebRtcTransportEvents,
   WebRtcTransportOptions,
 } from './types.js';
+
+/** Kurento reports MediaState DISCONNECTED after this long without RTCP from the peer. */
+const MEDIA_STATE_TIMEOUT_MS = 5000;
+
+type Negotiation = 'new' | 'negotiating' | 'offer-generated' | 'negotiated' | 'failed';
+type WeriftIceState = RTCPeerConnection['iceConnectionState'];
+
+/**
+ * werift's ICE states as Kurento's IceComponentState. werift reports `completed` when it has
+ * gathered its candidates, before any check, so READY is reported when DTLS is up instead.
+ */
+const ICE_COMPONENT_STATES: Partial<Record<WeriftIceState, IceComponentState>> = {
+  checking: 'CONNECTING',
+  connected: 'CONNECTED',
+  failed: 'FAILED',
+  disconnected: 'DISCONNECTED',
+};
 
 /**
  * One WebRTC peer connection of the media server (ICE, DTLS, SRTP, SCTP through werift), seen
@@ -15,80 +50,429 @@ import type {
  * node to itself echoes the peer's media back (loopback).
  *
  * Negotiation follows Kurento's SdpEndpoint: either `processOffer` (peer offers) or
- * `generateOffer` then `processAnswer` (server offers), once. Candidates are emitted as
- * `icecandidate` events after `gatherCandidates()`.
+ * `generateOffer` then `processAnswer` (server offers), once. The server negotiates one audio
+ * and one video stream (further ones are answered inactive) and, with `useDataChannels`, data
+ * channels. Local candidates are emitted as `icecandidate` events by `gatherCandidates()`.
+ *
+ * Every input is validated: bad SDP or candidates reject with a {@link WebRtcTransportError},
+ * never crash the process.
  */
 export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   /** The graph side of this transport. */
   readonly node: MediaNode;
   readonly options: WebRtcTransportOptions;
 
+  readonly #peerConnection: RTCPeerConnection;
+  readonly #bindings: TransceiverBinding[] = [];
+  readonly #dataChannels: DataChannelBinding;
+  readonly #rtcpFlow: MediaFlowMeter;
+  readonly #pendingCandidates: IceCandidate[] = [];
+  readonly #watchedDtlsTransports = new Set<RTCDtlsTransport>();
+  #negotiation: Negotiation = 'new';
+  #gathered = false;
+  #closed = false;
+  #connectionState: ConnectionState = 'DISCONNECTED';
+  #mediaState: MediaState = 'DISCONNECTED';
+  #iceComponentState: IceComponentState | undefined;
+
+  /** @throws WebRtcTransportError INVALID_OPTIONS */
   constructor(options: WebRtcTransportOptions = {}) {
     super();
+    if (options.recvonly && options.sendonly) {
+      throw new WebRtcTransportError(
+        'INVALID_OPTIONS',
+        'recvonly and sendonly exclude each other: set at most one.',
+      );
+    }
     this.options = options;
     this.node = new MediaNode({ name: options.name ?? 'WebRtcTransport' });
+    this.#peerConnection = new RTCPeerConnection(createPeerConfig(options));
+    this.#dataChannels = new DataChannelBinding(this.node, {
+      opened: (event) => this.emit('datachannelopened', event),
+      closed: (event) => this.emit('datachannelclosed', event),
+    });
+    this.#rtcpFlow = new MediaFlowMeter(MEDIA_STATE_TIMEOUT_MS, (state) =>
+      this.#setMediaState(state === 'FLOWING' ? 'CONNECTED' : 'DISCONNECTED'),
+    );
+    this.#listenToPeerConnection();
   }
 
-  /** Kurento ConnectionState: CONNECTED once ICE and DTLS are up. */
+  /** Kurento ConnectionState: CONNECTED while ICE and DTLS are up. */
   get connectionState(): ConnectionState {
-    return 'DISCONNECTED';
+    return this.#connectionState;
+  }
+
+  /** Kurento MediaState: CONNECTED while RTCP arrives from the peer. */
+  get mediaState(): MediaState {
+    return this.#mediaState;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /**
-   * Applies the peer's offer and returns the answer. Candidates gathered while answering are
-   * not in the answer's text until `gatherCandidates()` emits them (trickle ICE, as KMS).
+   * Applies the peer's offer and returns the answer (it already lists the local candidates:
+   * werift gathers them while creating it; `gatherCandidates()` emits them for trickle ICE).
    * @throws WebRtcTransportError SDP_PARSE_ERROR, SDP_NO_ACCEPTABLE_CODEC, SDP_ALREADY_NEGOTIATED
    */
-  async processOffer(_offer: string): Promise<string> {
-    throw notYet();
-  }
-
-  /** Creates the server's offer (sendrecv unless recvonly/sendonly). */
-  async generateOffer(): Promise<string> {
-    throw notYet();
-  }
-
-  /** Applies the peer's answer to `generateOffer`; returns the local description. */
-  async processAnswer(_answer: string): Promise<string> {
-    throw notYet();
+  async processOffer(offer: string): Promise<string> {
+    this.#assertOpen();
+    this.#assertNotNegotiated();
+    const sdp = prepareRemoteDescription(offer, 'offer');
+    this.#negotiation = 'negotiating';
+    try {
+      await this.#applyRemoteDescription('offer', sdp);
+      const answer = await this.#peerConnection.createAnswer();
+      await this.#applyLocalDescription(answer);
+    } catch (error) {
+      throw this.#failNegotiation(error, 'SDP_PARSE_ERROR', 'Cannot process the SDP offer');
+    }
+    this.#completeNegotiation();
+    return this.getLocalSessionDescriptor() as string;
   }
 
   /**
-   * Emits every local candidate as `icecandidate`, then `icegatheringdone`. Call after
-   * negotiating; calling it again re-emits nothing.
+   * Creates the server's offer: one audio and one video stream (sendrecv unless recvonly or
+   * sendonly) and, with `useDataChannels`, an SCTP association.
+   * @throws WebRtcTransportError SDP_ALREADY_NEGOTIATED
+   */
+  async generateOffer(): Promise<string> {
+    this.#assertOpen();
+    this.#assertNotNegotiated();
+    this.#negotiation = 'negotiating';
+    try {
+      const direction = this.#ownDirection();
+      for (const kind of ['audio', 'video'] as const) {
+        this.#bind(this.#peerConnection.addTransceiver(kind, { direction }));
+      }
+      if (this.options.useDataChannels)
+        this.#dataChannels.add(this.#peerConnection.createDataChannel('default'));
+      const offer = await this.#peerConnection.createOffer();
+      await this.#applyLocalDescription(offer);
+    } catch (error) {
+      throw this.#failNegotiation(
+        error,
+        'SDP_GENERATE_OFFER_ERROR',
+        'Cannot generate the SDP offer',
+      );
+    }
+    this.#negotiation = 'offer-generated';
+    return this.getLocalSessionDescriptor() as string;
+  }
+
+  /**
+   * Applies the peer's answer to `generateOffer()` and returns the local description.
+   * @throws WebRtcTransportError SDP_NO_OFFER_GENERATED, SDP_ANSWER_ALREADY_PROCESSED,
+   * SDP_PARSE_ERROR, SDP_NO_ACCEPTABLE_CODEC, SDP_PROCESS_ANSWER_ERROR
+   */
+  async processAnswer(answer: string): Promise<string> {
+    this.#assertOpen();
+    if (this.#negotiation === 'negotiated') {
+      throw new WebRtcTransportError(
+        'SDP_ANSWER_ALREADY_PROCESSED',
+        'An answer was already processed on this endpoint.',
+      );
+    }
+    if (this.#negotiation !== 'offer-generated') {
+      throw new WebRtcTransportError(
+        'SDP_NO_OFFER_GENERATED',
+        'Call generateOffer() before processAnswer().',
+      );
+    }
+    const sdp = prepareRemoteDescription(answer, 'answer');
+    this.#negotiation = 'negotiating';
+    try {
+      await this.#applyRemoteDescription('answer', sdp);
+    } catch (error) {
+      throw this.#failNegotiation(
+        error,
+        'SDP_PROCESS_ANSWER_ERROR',
+        'Cannot process the SDP answer',
+      );
+    }
+    this.#completeNegotiation();
+    return this.getLocalSessionDescriptor() as string;
+  }
+
+  /**
+   * Emits every local candidate as `icecandidate`, then `icegatheringdone`. Needs a local
+   * description (processOffer or generateOffer first). A second call emits nothing again.
+   * @throws WebRtcTransportError ICE_GATHER_CANDIDATES_ERROR
    */
   async gatherCandidates(): Promise<void> {
-    throw notYet();
+    this.#assertOpen();
+    const local = this.getLocalSessionDescriptor();
+    if (!local) {
+      throw new WebRtcTransportError(
+        'ICE_GATHER_CANDIDATES_ERROR',
+        'No local description yet: call processOffer() or generateOffer() before gatherCandidates().',
+      );
+    }
+    if (this.#gathered) return;
+    this.#gathered = true;
+    for (const candidate of candidatesOfSdp(local)) this.emit('icecandidate', candidate);
+    this.emit('icegatheringdone');
   }
 
-  /** Adds a candidate of the peer. @throws WebRtcTransportError ICE_ADD_CANDIDATE_ERROR */
-  async addIceCandidate(_candidate: IceCandidate): Promise<void> {
-    throw notYet();
+  /**
+   * Adds a candidate of the peer. Candidates that arrive before the remote description are kept
+   * until it is applied. mDNS (`.local`) and TCP candidates are ignored: the server gathers UDP
+   * only and never resolves mDNS names; ICE still finds the peer through its checks.
+   * @throws WebRtcTransportError ICE_ADD_CANDIDATE_ERROR
+   */
+  async addIceCandidate(candidate: IceCandidate): Promise<void> {
+    this.#assertOpen();
+    const { candidate: checked, parsed } = validateRemoteCandidate(candidate);
+    if (parsed.address.toLowerCase().endsWith('.local') || parsed.transport !== 'udp') return;
+    if (!this.#peerConnection.remoteDescription || this.#negotiation === 'negotiating') {
+      this.#pendingCandidates.push(checked);
+      return;
+    }
+    await this.#addCandidateToPeer(checked);
   }
 
-  /** The local SDP (offer or answer), with the candidates gathered so far. */
+  /** The local SDP (offer or answer), with its candidates, or undefined before negotiating. */
   getLocalSessionDescriptor(): string | undefined {
-    return undefined;
+    const sdp = this.#peerConnection.localDescription?.sdp;
+    return sdp === undefined
+      ? undefined
+      : announceAddresses(sdp, this.options.announcedAddresses ?? []);
   }
 
+  /** The peer's SDP as received, or undefined. */
   getRemoteSessionDescriptor(): string | undefined {
-    return undefined;
+    return this.#remoteSdp;
   }
 
-  /** Asks the peer for a video keyframe (RTCP PLI). */
-  requestKeyframe(): void {}
+  /** Asks the peer for a video keyframe (RTCP PLI), throttled like every keyframe request. */
+  requestKeyframe(): void {
+    this.node.source('VIDEO').requestKeyframe();
+  }
 
-  /** W3C-style statistics of the peer connection, keyed by id. */
+  /** W3C statistics of the peer connection (inbound-rtp, outbound-rtp, candidate-pair, ...). */
   async getStats(): Promise<Map<string, TransportStatsEntry>> {
-    return new Map();
+    if (this.#closed) return new Map();
+    const report = await this.#peerConnection.getStats();
+    const stats = new Map<string, TransportStatsEntry>();
+    for (const [id, entry] of report)
+      stats.set(id, { ...(entry as object), id, type: entry.type, timestamp: entry.timestamp });
+    return stats;
   }
 
   /** Closes the peer connection, frees its UDP sockets and releases the node. Idempotent. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const binding of this.#bindings) binding.dispose();
+    this.#dataChannels.dispose();
+    this.#rtcpFlow.stop();
+    try {
+      await this.#peerConnection.close();
+    } catch {
+      // werift can fail while tearing down a half-open association; the sockets are closed first.
+    }
     this.node.release();
+    this.#setConnectionState('DISCONNECTED');
+    this.#setMediaState('DISCONNECTED');
+    this.emit('closed');
+  }
+
+  #remoteSdp: string | undefined;
+
+  #listenToPeerConnection(): void {
+    const peerConnection = this.#peerConnection;
+    // Subscribed before any setRemoteDescription: werift announces a=ssrc tracks inside it.
+    peerConnection.onRemoteTransceiverAdded.subscribe((transceiver) =>
+      this.#adoptRemoteTransceiver(transceiver),
+    );
+    peerConnection.onTrack.subscribe((track) => {
+      this.#bindings.find((binding) => binding.owns(track))?.attachTrack(track);
+    });
+    peerConnection.onDataChannel.subscribe((channel) => {
+      if (this.options.useDataChannels) this.#dataChannels.add(channel);
+      else channel.close();
+    });
+    peerConnection.iceGatheringStateChange.subscribe((state) => {
+      if (state === 'gathering') this.#setIceComponentState('GATHERING');
+    });
+    peerConnection.iceConnectionStateChange.subscribe((state) => {
+      const mapped = ICE_COMPONENT_STATES[state];
+      if (mapped) this.#setIceComponentState(mapped);
+      if (state === 'connected') this.#announceSelectedPair();
+    });
+    peerConnection.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') {
+        this.#setIceComponentState('READY');
+        this.#setConnectionState('CONNECTED');
+        // The peer can receive now: have whatever feeds us start with a keyframe.
+        this.node.sink('VIDEO').requestKeyframe();
+      } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
+        this.#setConnectionState('DISCONNECTED');
+      }
+    });
+  }
+
+  /** Directions are set before createAnswer: werift creates remote transceivers recvonly. */
+  #adoptRemoteTransceiver(transceiver: RTCRtpTransceiver): void {
+    const alreadyBound = this.#bindings.some(
+      (binding) => binding.transceiver.kind === transceiver.kind,
+    );
+    if (alreadyBound) {
+      transceiver.setDirection('inactive');
+      return;
+    }
+    transceiver.setDirection(this.#ownDirection());
+    this.#bind(transceiver);
+  }
+
+  #bind(transceiver: RTCRtpTransceiver): void {
+    this.#bindings.push(new TransceiverBinding(this.node, transceiver));
+  }
+
+  #ownDirection(): 'sendrecv' | 'sendonly' | 'recvonly' {
+    if (this.options.recvonly) return 'recvonly';
+    if (this.options.sendonly) return 'sendonly';
+    return 'sendrecv';
+  }
+
+  async #applyRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
+    await this.#peerConnection.setRemoteDescription({ type, sdp });
+    this.#remoteSdp = sdp;
+  }
+
+  async #applyLocalDescription(description: RTCSessionDescription): Promise<void> {
+    disableImplicitStun(this.#peerConnection, this.options);
+    await this.#peerConnection.setLocalDescription(description);
+    this.#watchRtcp();
+  }
+
+  #completeNegotiation(): void {
+    this.#negotiation = 'negotiated';
+    for (const binding of this.#bindings) binding.onNegotiated();
+    for (const candidate of this.#pendingCandidates.splice(0)) {
+      this.#addCandidateToPeer(candidate).catch(() => {
+        // Queued candidates were validated on arrival; one werift still refuses is skipped
+        // (its caller got success long ago), like a browser ignoring an unusable candidate.
+      });
+    }
+  }
+
+  async #addCandidateToPeer(candidate: IceCandidate): Promise<void> {
+    try {
+      await this.#peerConnection.addIceCandidate(candidate);
+    } catch (error) {
+      throw new WebRtcTransportError(
+        'ICE_ADD_CANDIDATE_ERROR',
+        `Cannot add the ICE candidate: ${reason(error)}.`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** RTCP feeds MediaState and carries the peer's keyframe requests (PLI, FIR). */
+  #watchRtcp(): void {
+    for (const dtlsTransport of this.#peerConnection.dtlsTransports) {
+      if (this.#watchedDtlsTransports.has(dtlsTransport)) continue;
+      this.#watchedDtlsTransports.add(dtlsTransport);
+      dtlsTransport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
+    }
+  }
+
+  #onRtcp(packet: RtcpPacket): void {
+    this.#rtcpFlow.count();
+    if (packet.type !== RtcpPayloadSpecificFeedback.type) return;
+    const feedback = (packet as RtcpPayloadSpecificFeedback).feedback;
+    // werift routes PSFB by the feedback's sender SSRC, which for a sendrecv peer is one of its
+    // receivers, so PLI/FIR are matched here against the SSRC they are about instead.
+    let mediaSsrcs: number[];
+    if (feedback instanceof PictureLossIndication) mediaSsrcs = [feedback.mediaSsrc];
+    else if ('fir' in feedback)
+      mediaSsrcs = (feedback.fir as { ssrc: number }[]).map((entry) => entry.ssrc);
+    else return;
+    for (const binding of this.#bindings) {
+      if (mediaSsrcs.includes(binding.senderSsrc)) binding.onPeerKeyframeRequest();
+    }
+  }
+
+  #announceSelectedPair(): void {
+    for (const [index, iceTransport] of this.#peerConnection.iceTransports.entries()) {
+      const pair = iceTransport.getSelectedCandidatePair();
+      if (!pair) continue;
+      const selected: IceCandidatePair = {
+        streamId: String(index + 1),
+        componentId: 1,
+        localCandidate: withCandidatePrefix(pair.local.candidate),
+        remoteCandidate: withCandidatePrefix(pair.remote.candidate),
+      };
+      this.emit('newcandidatepairselected', selected);
+    }
+  }
+
+  #setIceComponentState(state: IceComponentState): void {
+    if (state === this.#iceComponentState) return;
+    this.#iceComponentState = state;
+    this.emit('icecomponentstatechange', { state, streamId: 1, componentId: 1 });
+  }
+
+  #setConnectionState(state: ConnectionState): void {
+    if (state === this.#connectionState) return;
+    const oldState = this.#connectionState;
+    this.#connectionState = state;
+    this.emit('connectionstatechange', { oldState, newState: state });
+  }
+
+  #setMediaState(state: MediaState): void {
+    if (state === this.#mediaState) return;
+    const oldState = this.#mediaState;
+    this.#mediaState = state;
+    this.emit('mediastatechange', { oldState, newState: state });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new WebRtcTransportError(
+        'TRANSPORT_CLOSED',
+        'This WebRTC endpoint was released: create a new one.',
+      );
+    }
+  }
+
+  #assertNotNegotiated(): void {
+    if (this.#negotiation !== 'new') {
+      throw new WebRtcTransportError(
+        'SDP_ALREADY_NEGOTIATED',
+        'This endpoint already negotiated (or is negotiating) a session: create a new endpoint for a new session.',
+      );
+    }
+  }
+
+  #failNegotiation(
+    error: unknown,
+    fallbackCode: 'SDP_PARSE_ERROR' | 'SDP_GENERATE_OFFER_ERROR' | 'SDP_PROCESS_ANSWER_ERROR',
+    what: string,
+  ): WebRtcTransportError {
+    this.#negotiation = 'failed';
+    if (error instanceof WebRtcTransportError) return error;
+    const code = /negotiate codecs failed/i.test(reason(error))
+      ? 'SDP_NO_ACCEPTABLE_CODEC'
+      : fallbackCode;
+    return new WebRtcTransportError(
+      code,
+      `${what}: ${reason(error)}. Create a new endpoint to try again.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-function notYet(): WebRtcTransportError {
-  return new WebRtcTransportError('TRANSPORT_CLOSED', 'not implemented yet');
+function withCandidatePrefix(candidate: string): string {
+  return candidate.startsWith('candidate:') ? candidate : `candidate:${candidate}`;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

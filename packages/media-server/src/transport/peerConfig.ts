@@ -1,0 +1,89 @@
+import {
+  type PeerConfig,
+  type RTCPeerConnection,
+  RTCRtpCodecParameters,
+  useAbsSendTime,
+  useSdesMid,
+  useTransportWideCC,
+} from 'werift';
+import { CODEC_RULES, RTCP_FEEDBACK } from './codecPolicy.js';
+import { WebRtcTransportError } from './errors.js';
+import type { WebRtcTransportOptions } from './types.js';
+
+/** werift's configuration for the options of a transport. */
+export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerConfig> {
+  const config: Partial<PeerConfig> = {
+    codecs: { audio: codecsOf('audio'), video: codecsOf('video') },
+    headerExtensions: {
+      audio: [useSdesMid(), useAbsSendTime()],
+      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+    },
+    iceServers: (options.iceServers ?? []).map((server) => ({
+      urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
+      ...(server.username !== undefined ? { username: server.username } : {}),
+      ...(server.credential !== undefined ? { credential: server.credential } : {}),
+    })),
+    iceUseIpv4: true,
+    iceUseIpv6: options.useIpv6 ?? false,
+    bundlePolicy: 'max-bundle',
+  };
+  if (options.additionalHostAddresses?.length) {
+    config.iceAdditionalHostAddresses = [...options.additionalHostAddresses];
+  }
+  if (options.portRange) config.icePortRange = validatePortRange(options.portRange);
+  return config;
+}
+
+/**
+ * werift's ICE agent queries stun.l.google.com whenever no STUN server is configured, even with
+ * `iceServers: []`, and candidate gathering then waits for that answer (seconds where DNS does
+ * not resolve). The agent reads its `stunServer` field when gathering, so clearing it on every
+ * ICE transport before `setLocalDescription` keeps the server from contacting any host it was
+ * not told about.
+ */
+export function disableImplicitStun(
+  peerConnection: RTCPeerConnection,
+  options: WebRtcTransportOptions,
+): void {
+  if (hasStunServer(options)) return;
+  for (const iceTransport of peerConnection.iceTransports)
+    iceTransport.connection.stunServer = undefined;
+}
+
+function hasStunServer(options: WebRtcTransportOptions): boolean {
+  return (options.iceServers ?? []).some((server) =>
+    (typeof server.urls === 'string' ? [server.urls] : server.urls).some((url) =>
+      /^stuns?:/i.test(url),
+    ),
+  );
+}
+
+function codecsOf(kind: 'audio' | 'video'): RTCRtpCodecParameters[] {
+  return CODEC_RULES.filter((rule) => rule.kind === kind).map(
+    (rule) =>
+      new RTCRtpCodecParameters({
+        mimeType: `${kind}/${rule.name}`,
+        clockRate: rule.clockRate,
+        payloadType: rule.payloadType,
+        ...(rule.channels !== undefined ? { channels: rule.channels } : {}),
+        ...(rule.parameters !== undefined ? { parameters: rule.parameters } : {}),
+        rtcpFeedback:
+          kind === 'video'
+            ? RTCP_FEEDBACK.map((feedback) => ({ ...feedback }))
+            : [{ type: 'transport-cc' }],
+      }),
+  );
+}
+
+function validatePortRange(range: { min: number; max: number }): [number, number] {
+  const { min, max } = range;
+  const isPort = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535;
+  // werift rejects min === max, so a range must hold at least two ports.
+  if (!isPort(min) || !isPort(max) || min >= max) {
+    throw new WebRtcTransportError(
+      'INVALID_OPTIONS',
+      `portRange {min: ${min}, max: ${max}} is invalid: use two ports 1-65535 with min < max.`,
+    );
+  }
+  return [min, max];
+}

@@ -1,0 +1,248 @@
+// Shared by the transport tests: one headless Chromium (fake camera and microphone) whose pages
+// hold plain RTCPeerConnections, and helpers to negotiate them with a WebRtcTransport.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
+import type { IceCandidate, WebRtcTransport } from '../src/transport/index.js';
+
+/** Options of a browser peer. `codecs` restricts the video codecs it negotiates (mime types). */
+export interface PeerOptions {
+  readonly send?: boolean;
+  readonly receive?: boolean;
+  readonly audio?: boolean;
+  readonly video?: boolean;
+  readonly videoCodecs?: readonly string[];
+  readonly dataChannel?: boolean;
+}
+
+export interface InboundStats {
+  readonly framesDecoded: number;
+  readonly audioPacketsReceived: number;
+  readonly videoPacketsReceived: number;
+  readonly videoCodec: string | undefined;
+  readonly connectionState: string;
+}
+
+// Runs in the page. Plain JavaScript: it is injected as a script tag.
+const PAGE_SCRIPT = `
+window.peers = {};
+window.createPeer = async (id, options) => {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const peer = { pc, candidates: [], gathered: null, messages: [], channel: null };
+  peer.gathered = new Promise((resolve) => {
+    pc.onicecandidate = (event) => {
+      if (event.candidate) peer.candidates.push(event.candidate.toJSON());
+      else resolve();
+    };
+  });
+  pc.ontrack = (event) => {
+    const element = document.createElement(event.track.kind);
+    element.autoplay = true;
+    element.muted = true;
+    element.srcObject = new MediaStream([event.track]);
+    document.body.appendChild(element);
+  };
+  if (options.dataChannel) {
+    peer.channel = pc.createDataChannel('chat');
+    peer.channel.onmessage = (event) => peer.messages.push(event.data);
+  }
+  const stream = options.send
+    ? await navigator.mediaDevices.getUserMedia({ audio: options.audio, video: options.video && { width: 320, height: 240 } })
+    : null;
+  const direction = options.send ? (options.receive ? 'sendrecv' : 'sendonly') : 'recvonly';
+  for (const kind of ['audio', 'video']) {
+    if (!options[kind]) continue;
+    const track = stream?.getTracks().find((candidate) => candidate.kind === kind);
+    const transceiver = track
+      ? pc.addTransceiver(track, { direction, streams: [stream] })
+      : pc.addTransceiver(kind, { direction });
+    if (kind === 'video' && options.videoCodecs) {
+      const codecs = RTCRtpReceiver.getCapabilities('video').codecs.filter(
+        (codec) => options.videoCodecs.includes(codec.mimeType) &&
+          (codec.mimeType !== 'video/H264' || /packetization-mode=1/.test(codec.sdpFmtpLine ?? '')),
+      );
+      transceiver.setCodecPreferences(codecs);
+    }
+  }
+  window.peers[id] = peer;
+};
+window.createOffer = async (id) => {
+  const { pc, gathered } = window.peers[id];
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered;
+  return pc.localDescription.sdp;
+};
+window.acceptOffer = async (id, sdp) => {
+  const { pc, gathered } = window.peers[id];
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered;
+  return pc.localDescription.sdp;
+};
+window.acceptAnswer = (id, sdp) => window.peers[id].pc.setRemoteDescription({ type: 'answer', sdp });
+window.addCandidates = async (id, candidates) => {
+  for (const candidate of candidates) await window.peers[id].pc.addIceCandidate(candidate);
+};
+window.inboundStats = async (id) => {
+  const { pc } = window.peers[id];
+  const report = await pc.getStats();
+  const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
+    connectionState: pc.connectionState };
+  for (const stats of report.values()) {
+    if (stats.type !== 'inbound-rtp') continue;
+    if (stats.kind === 'video') {
+      result.framesDecoded += stats.framesDecoded ?? 0;
+      result.videoPacketsReceived += stats.packetsReceived ?? 0;
+      result.videoCodec = report.get(stats.codecId)?.mimeType;
+    } else {
+      result.audioPacketsReceived += stats.packetsReceived ?? 0;
+    }
+  }
+  return result;
+};
+window.closePeer = (id) => { window.peers[id]?.pc.close(); delete window.peers[id]; };
+`;
+
+/** One Chromium and a local page origin (getUserMedia needs a secure context: 127.0.0.1 is one). */
+export class BrowserHarness {
+  #browser: Browser | undefined;
+  #server: Server | undefined;
+  #url = '';
+
+  async start(): Promise<void> {
+    this.#server = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html');
+      response.end('<!doctype html><title>medley transport test</title><body></body>');
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/`;
+    this.#browser = await chromium.launch(chromiumLaunchOptions);
+  }
+
+  async newPage(): Promise<Page> {
+    if (!this.#browser) throw new Error('start() the harness first');
+    const page = await this.#browser.newPage();
+    await page.goto(this.#url);
+    await page.addScriptTag({ content: PAGE_SCRIPT });
+    return page;
+  }
+
+  async stop(): Promise<void> {
+    await this.#browser?.close();
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+}
+
+/** A browser peer on a page, negotiated against a server transport. */
+export class BrowserPeer {
+  constructor(
+    readonly page: Page,
+    readonly id: string,
+  ) {}
+
+  static async create(page: Page, id: string, options: PeerOptions): Promise<BrowserPeer> {
+    const defaults = { send: true, receive: true, audio: true, video: true, dataChannel: false };
+    await page.evaluate(([peerId, peerOptions]) => window.createPeer(peerId, peerOptions), [
+      id,
+      { ...defaults, ...options },
+    ] as const);
+    return new BrowserPeer(page, id);
+  }
+
+  /** Browser offers, transport answers, candidates are exchanged both ways (trickle). */
+  async connectByBrowserOffer(transport: WebRtcTransport): Promise<void> {
+    const localCandidates = collectCandidates(transport);
+    const offer = await this.page.evaluate((peerId) => window.createOffer(peerId), this.id);
+    const answer = await transport.processOffer(offer);
+    await transport.gatherCandidates();
+    await this.page.evaluate(([peerId, sdp]) => window.acceptAnswer(peerId, sdp), [
+      this.id,
+      answer,
+    ] as const);
+    await this.#exchangeCandidates(transport, localCandidates);
+  }
+
+  /** Transport offers, browser answers, candidates are exchanged both ways (trickle). */
+  async connectByServerOffer(transport: WebRtcTransport): Promise<void> {
+    const localCandidates = collectCandidates(transport);
+    const offer = await transport.generateOffer();
+    await transport.gatherCandidates();
+    const answer = await this.page.evaluate(([peerId, sdp]) => window.acceptOffer(peerId, sdp), [
+      this.id,
+      offer,
+    ] as const);
+    await transport.processAnswer(answer);
+    await this.#exchangeCandidates(transport, localCandidates);
+  }
+
+  stats(): Promise<InboundStats> {
+    return this.page.evaluate((peerId) => window.inboundStats(peerId), this.id);
+  }
+
+  /** Polls the peer's inbound stats until `condition` holds; fails after `timeoutMs`. */
+  async waitForStats(
+    condition: (stats: InboundStats) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<InboundStats> {
+    const deadline = Date.now() + timeoutMs;
+    let stats = await this.stats();
+    while (!condition(stats)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `browser peer ${this.id}: condition not met within ${timeoutMs} ms, last ${JSON.stringify(stats)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      stats = await this.stats();
+    }
+    return stats;
+  }
+
+  close(): Promise<void> {
+    return this.page.evaluate((peerId) => window.closePeer(peerId), this.id);
+  }
+
+  async #exchangeCandidates(
+    transport: WebRtcTransport,
+    localCandidates: IceCandidate[],
+  ): Promise<void> {
+    await this.page.evaluate(([peerId, candidates]) => window.addCandidates(peerId, candidates), [
+      this.id,
+      localCandidates,
+    ] as const);
+    const remoteCandidates = await this.page.evaluate(
+      (peerId) => window.peers[peerId]?.candidates ?? [],
+      this.id,
+    );
+    for (const candidate of remoteCandidates) {
+      await transport.addIceCandidate({
+        candidate: candidate.candidate ?? '',
+        sdpMid: candidate.sdpMid ?? '0',
+        sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
+      });
+    }
+  }
+}
+
+function collectCandidates(transport: WebRtcTransport): IceCandidate[] {
+  const candidates: IceCandidate[] = [];
+  transport.on('icecandidate', (candidate) => candidates.push(candidate));
+  return candidates;
+}
+
+/** Options every test transport needs inside the loopback-only namespace. */
+export const LOOPBACK = { additionalHostAddresses: ['127.0.0.1'] } as const;
+
+declare global {
+  interface Window {
+    peers: Record<string, { candidates: RTCIceCandidateInit[] }>;
+    createPeer(id: string, options: Required<PeerOptions>): Promise<void>;
+    createOffer(id: string): Promise<string>;
+    acceptOffer(id: string, sdp: string): Promise<string>;
+    acceptAnswer(id: string, sdp: string): Promise<void>;
+    addCandidates(id: string, candidates: IceCandidate[]): Promise<void>;
+    inboundStats(id: string): Promise<InboundStats>;
+    closePeer(id: string): void;
+  }
+}
