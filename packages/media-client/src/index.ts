@@ -1,1 +1,23 @@
-export {};
+export type {
+  JsonRpcErrorObject,
+  MediaClientErrorCode,
+  MediaServerErrorCode,
+} from './errors.js';
+export {
+  isMediaServerError,
+  kurentoErrorCodes,
+  MediaClientError,
+  MediaServerError,
+} from './errors.js';
+export type { MediaClientEvents, MediaClientOptions } from './MediaClient.js';
+export { connect, MediaClient } from './MediaClient.js';
+export type * from './model/api.js';
+export type * from './model/events.js';
+export type { MethodSpec, ParamSpec, ResultDecoding, TypeSpec } from './model/schema.js';
+export { schema } from './model/schema.js';
+export type * from './model/values.js';
+export type { Transaction } from './objects/Transaction.js';
+export type { ConnectionState } from './rpc/JsonRpcConnection.js';
+export type { ReconnectContext, ReconnectPolicy } from './rpc/ReconnectPolicy.js';
+export { DefaultReconnectPolicy, noReconnect } from './rpc/ReconnectPolicy.js';
+export type { WebSocketConstructor, WebSocketLike } from './rpc/WebSocketLike.js';

@@ -1,0 +1,156 @@
+/**
+ * The error codes of the Kurento Protocol (KurentoException.hpp) and of JSON-RPC 2.0, by name.
+ * The name is what callers branch on; the number is what goes over the wire.
+ */
+export const kurentoErrorCodes = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  MARSHALL_ERROR: 40001,
+  UNEXPECTED_ERROR: 40003,
+  CONNECT_ERROR: 40004,
+  UNSUPPORTED_MEDIA_TYPE: 40005,
+  NOT_IMPLEMENTED: 40006,
+  INVALID_SESSION: 40007,
+  MALFORMED_TRANSACTION: 40008,
+  NOT_ENOUGH_RESOURCES: 40009,
+  MEDIA_OBJECT_TYPE_NOT_FOUND: 40100,
+  MEDIA_OBJECT_NOT_FOUND: 40101,
+  MEDIA_OBJECT_CONSTRUCTOR_NOT_FOUND: 40104,
+  MEDIA_OBJECT_METHOD_NOT_FOUND: 40105,
+  MEDIA_OBJECT_EVENT_NOT_SUPPORTED: 40106,
+  MEDIA_OBJECT_ILLEGAL_PARAM_ERROR: 40107,
+  MEDIA_OBJECT_NOT_AVAILABLE: 40108,
+  MEDIA_OBJECT_TAG_KEY_NOT_FOUND: 40110,
+  MEDIA_OBJECT_OPERATION_NOT_SUPPORTED: 40111,
+  SDP_CREATE_ERROR: 40200,
+  SDP_PARSE_ERROR: 40201,
+  SDP_END_POINT_NO_LOCAL_SDP_ERROR: 40202,
+  SDP_END_POINT_NO_REMOTE_SDP_ERROR: 40203,
+  SDP_END_POINT_GENERATE_OFFER_ERROR: 40204,
+  SDP_END_POINT_PROCESS_OFFER_ERROR: 40205,
+  SDP_END_POINT_PROCESS_ANSWER_ERROR: 40206,
+  SDP_CONFIGURATION_ERROR: 40207,
+  SDP_END_POINT_ALREADY_NEGOTIATED: 40208,
+  SDP_END_POINT_NOT_OFFER_GENERATED: 40209,
+  SDP_END_POINT_ANSWER_ALREADY_PROCCESED: 40210,
+  SDP_END_POINT_CANNOT_CREATE_SESSON: 40211,
+  ICE_GATHER_CANDIDATES_ERROR: 40400,
+  ICE_ADD_CANDIDATE_ERROR: 40401,
+  SERVER_MANAGER_ERROR_KMD_NOT_FOUND: 40500,
+  URI_PATH_FILE_NOT_FOUND: 40600,
+} as const;
+
+/** A Kurento error name, or `UNKNOWN_ERROR` for a number this client does not know. */
+export type MediaServerErrorCode = keyof typeof kurentoErrorCodes | 'UNKNOWN_ERROR';
+
+const codeByNumber = new Map<number, MediaServerErrorCode>();
+for (const [name, value] of Object.entries(kurentoErrorCodes)) {
+  if (!codeByNumber.has(value)) codeByNumber.set(value, name as MediaServerErrorCode);
+}
+
+/** The name in `data.type` when it is one we know (it tells apart codes that share a number). */
+function codeOf(error: JsonRpcErrorObject): MediaServerErrorCode {
+  const type = (error.data as { type?: unknown } | undefined)?.type;
+  if (typeof type === 'string' && Object.hasOwn(kurentoErrorCodes, type)) {
+    return type as MediaServerErrorCode;
+  }
+  return codeByNumber.get(error.code) ?? 'UNKNOWN_ERROR';
+}
+
+/** What a caller can do about each error, appended to the server's own message. */
+const remedies: Partial<Record<MediaServerErrorCode, string>> = {
+  MARSHALL_ERROR: 'Check the parameter types against the element API.',
+  INVALID_SESSION:
+    'The session expired on the server and its objects were released: create them again.',
+  MALFORMED_TRANSACTION: 'Every operation of a transaction needs an id equal to its index.',
+  MEDIA_OBJECT_TYPE_NOT_FOUND:
+    'The server has no such type: check the spelling and that the server provides it.',
+  MEDIA_OBJECT_NOT_FOUND:
+    'The object was released (or its pipeline was, or its session expired): create it again.',
+  MEDIA_OBJECT_CONSTRUCTOR_NOT_FOUND: 'Check the constructor parameters of the type.',
+  MEDIA_OBJECT_METHOD_NOT_FOUND:
+    'The object has no such method: check the method name and the object type.',
+  MEDIA_OBJECT_EVENT_NOT_SUPPORTED: 'The object does not raise this event: check the event name.',
+  MEDIA_OBJECT_ILLEGAL_PARAM_ERROR: 'A parameter is missing or has a wrong value.',
+  MEDIA_OBJECT_TAG_KEY_NOT_FOUND: 'The object has no tag with this key: check getTags().',
+  METHOD_NOT_FOUND: 'The server does not implement this protocol method.',
+  INVALID_PARAMS: 'The request parameters are malformed.',
+  SDP_END_POINT_ALREADY_NEGOTIATED:
+    'An endpoint negotiates once: create a new endpoint for a new offer.',
+  SDP_PARSE_ERROR: 'The SDP could not be parsed: pass the complete offer or answer text.',
+  NOT_ENOUGH_RESOURCES: 'The server is out of resources: release unused pipelines.',
+  URI_PATH_FILE_NOT_FOUND: 'Check the URI: the file must exist and be readable by the server.',
+};
+
+/** The `error` member of a JSON-RPC response from a Kurento server. */
+export interface JsonRpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/**
+ * An error answered by the media server. `code` is the Kurento name to branch on
+ * (`MEDIA_OBJECT_NOT_FOUND`), `kurentoCode` the number on the wire (40101).
+ */
+export class MediaServerError extends Error {
+  override readonly name = 'MediaServerError';
+  readonly code: MediaServerErrorCode;
+  readonly kurentoCode: number;
+  /** The `data` member of the response, e.g. `{type: 'MEDIA_OBJECT_NOT_FOUND'}`. */
+  readonly data: unknown;
+  /** The request that failed: `invoke WebRtcEndpoint.processOffer`, `create MediaPipeline`. */
+  readonly request: string;
+
+  constructor(error: JsonRpcErrorObject, request: string) {
+    const code = codeOf(error);
+    const remedy = remedies[code];
+    super(
+      `${request} failed: ${error.message} (${code} ${error.code}).${remedy ? ` ${remedy}` : ''}`,
+    );
+    this.code = code;
+    this.kurentoCode = error.code;
+    this.data = error.data;
+    this.request = request;
+  }
+}
+
+export type MediaClientErrorCode =
+  /** The WebSocket could not be opened. */
+  | 'CONNECTION_FAILED'
+  /** The connection was lost and could not be re-established within the reconnect policy. */
+  | 'CONNECTION_CLOSED'
+  /** `close()` was called: the client sends nothing more. */
+  | 'CLIENT_CLOSED'
+  /** No answer arrived within the request timeout. */
+  | 'REQUEST_TIMEOUT'
+  /** The server forgot our session after a reconnect: every object we held is gone. */
+  | 'SESSION_LOST'
+  /** The server sent something that is not a valid Kurento Protocol answer. */
+  | 'PROTOCOL_ERROR'
+  /** A transaction was misused: an object used before its transaction committed, or after. */
+  | 'TRANSACTION_STATE'
+  /** An argument is invalid before anything is sent: unknown event name, missing parameter. */
+  | 'INVALID_ARGUMENT';
+
+/** An error raised by this client itself, never answered by the server. */
+export class MediaClientError extends Error {
+  override readonly name = 'MediaClientError';
+  constructor(
+    readonly code: MediaClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isMediaServerError(
+  error: unknown,
+  code?: MediaServerErrorCode,
+): error is MediaServerError {
+  return error instanceof MediaServerError && (code === undefined || error.code === code);
+}
