@@ -237,7 +237,7 @@ export const LOOPBACK = { additionalHostAddresses: ['127.0.0.1'] } as const;
 declare global {
   interface Window {
     peers: Record<string, { candidates: RTCIceCandidateInit[] }>;
-    createPeer(id: string, options: Required<PeerOptions>): Promise<void>;
+    createPeer(id: string, options: PeerOptions): Promise<void>;
     createOffer(id: string): Promise<string>;
     acceptOffer(id: string, sdp: string): Promise<string>;
     acceptAnswer(id: string, sdp: string): Promise<void>;
