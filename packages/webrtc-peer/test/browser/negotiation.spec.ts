@@ -123,9 +123,8 @@ test('restartIce() yields an offer with fresh ICE credentials and media keeps fl
     const iceTransport = alice.peerConnection.getSenders()[0]?.transport?.iceTransport;
     const selectedUfrag = await harness.waitFor('a candidate pair of the new generation', () => {
       const pair = iceTransport?.getSelectedCandidatePair();
-      return pair?.local?.usernameFragment === after.alice
-        ? pair.remote?.usernameFragment
-        : undefined;
+      if (!pair || pair.local?.usernameFragment !== after.alice) return undefined;
+      return pair.remote?.usernameFragment;
     });
     const frames = await harness.decodesVideo(bob);
     return {
