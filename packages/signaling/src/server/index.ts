@@ -1,0 +1,39 @@
+// @medley/signaling/server: the app-server half (Node only).
+export { isSignalingError, SignalingError, type SignalingErrorCode } from '../errors.js';
+export type { IceCandidateInit } from '../peer/NegotiablePeer.js';
+export { NegotiationEpoch } from '../peer/NegotiationEpoch.js';
+export {
+  type PeerCandidate,
+  type PeerDescription,
+  PeerMessage,
+  type PeerSignalingProtocol,
+} from '../peer/PeerSignalingProtocol.js';
+export type {
+  EventName,
+  EventPayload,
+  Protocol,
+  RequestPayload,
+  RequestType,
+  ResponsePayload,
+  UntypedProtocol,
+} from '../protocol.js';
+export { type RequestAnswer, type SessionWelcome, WireEvent } from '../wire.js';
+export { peerSignalingSchemas } from './peerSchemas.js';
+export type { Session, SessionEndReason } from './Session.js';
+export {
+  type RequestHandler,
+  type RequestSchemas,
+  SignalingServer,
+  type SignalingServerHooks,
+  type SignalingServerOptions,
+  type SignalingServerTarget,
+} from './SignalingServer.js';
+export type {
+  Infer,
+  OptionalSchema,
+  Schema,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from './schema.js';
+export * as schema from './schema.js';
