@@ -6,7 +6,7 @@ import {
   defaultBufferedAmountLowThreshold,
   sendWithBackpressure,
 } from './dataChannel.js';
-import { capEncodings, defaultSimulcastEncodings } from './encodings.js';
+import { bestLayer, capEncodings, defaultSimulcastEncodings } from './encodings.js';
 import { invalidState, negotiationFailed, WebRtcPeerError } from './errors.js';
 import { attachStream, captureMedia, detachStream, type SendSource } from './media.js';
 import { parseRemoteSdp } from './sdp.js';
@@ -100,7 +100,8 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
   readonly #remoteCandidates: CandidateQueue<RTCIceCandidateInit | undefined>;
   readonly #remoteStream = new MediaStream();
   readonly #ownTracks = new Set<MediaStreamTrack>();
-  readonly #simulcastEncodings = new Map<RTCRtpSender, RTCRtpEncodingParameters[]>();
+  /** The sendEncodings of simulcast senders, as far as the remote side accepted them. */
+  readonly #simulcastLayers = new Map<RTCRtpSender, RTCRtpEncodingParameters[]>();
   readonly #maxBitrates: Partial<Record<MediaKind, number>>;
   #localStream: MediaStream | undefined;
   #started: Promise<void> | undefined;
@@ -199,7 +200,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     } catch (error) {
       throw negotiationFailed('Applying the SDP answer', error);
     }
-    this.#afterNegotiation();
+    await this.#afterNegotiation();
   }
 
   /** Applies an offer from the remote side (e.g. a media server) and returns our answer's SDP. */
@@ -221,7 +222,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
         await pc.setRemoteDescription({ type: 'rollback' }).catch(() => {});
         throw negotiationFailed('Answering the SDP offer', error);
       }
-      this.#afterNegotiation();
+      await this.#afterNegotiation();
     });
   }
 
@@ -404,7 +405,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
         streams: [stream],
         sendEncodings,
       });
-      this.#simulcastEncodings.set(sender, sendEncodings);
+      this.#simulcastLayers.set(sender, sendEncodings);
     } else {
       this.peerConnection.addTrack(track, stream);
     }
@@ -447,21 +448,35 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     }
   }
 
-  #afterNegotiation(): void {
+  /** Settles what depends on the negotiated session; failures here do not undo the session. */
+  async #afterNegotiation(): Promise<void> {
     void this.#remoteCandidates.open();
-    for (const kind of ['audio', 'video'] as const) {
-      if (this.#maxBitrates[kind] !== undefined) {
-        this.#applyMaxBitrate(kind).catch((error: unknown) =>
-          this.#emitError(negotiationFailed(`Capping the ${kind} bitrate`, error)),
-        );
+    try {
+      await this.#fitSimulcastToAnswer();
+      for (const kind of ['audio', 'video'] as const) {
+        if (this.#maxBitrates[kind] !== undefined) await this.#applyMaxBitrate(kind);
       }
+    } catch (error) {
+      this.#emitError(negotiationFailed('Setting the sender encodings', error));
+    }
+  }
+
+  async #fitSimulcastToAnswer(): Promise<void> {
+    for (const [sender, layers] of this.#simulcastLayers) {
+      const parameters = sender.getParameters();
+      const [kept] = parameters.encodings;
+      if (layers.length <= 1 || parameters.encodings.length !== 1 || !kept) continue;
+      const best = bestLayer(layers);
+      this.#simulcastLayers.set(sender, [best]);
+      kept.scaleResolutionDownBy = best.scaleResolutionDownBy ?? 1;
+      await sender.setParameters(capEncodings(parameters, this.#maxBitrates.video, [best]));
     }
   }
 
   async #applyMaxBitrate(kind: MediaKind): Promise<void> {
     for (const sender of this.peerConnection.getSenders()) {
       if (sender.track?.kind !== kind) continue;
-      const configured = this.#simulcastEncodings.get(sender);
+      const configured = this.#simulcastLayers.get(sender);
       await sender.setParameters(
         capEncodings(sender.getParameters(), this.#maxBitrates[kind], configured),
       );

@@ -32,3 +32,15 @@ export function capEncodings(
   });
   return parameters;
 }
+
+/**
+ * The layer to send when the remote side declined simulcast. The browser then keeps only the
+ * first encoding, our lowest layer, so it must be lifted to the quality of the best one.
+ */
+export function bestLayer(layers: readonly RTCRtpEncodingParameters[]): RTCRtpEncodingParameters {
+  return layers.reduce<RTCRtpEncodingParameters>(
+    (best, layer) =>
+      (layer.scaleResolutionDownBy ?? 1) < (best.scaleResolutionDownBy ?? 1) ? layer : best,
+    layers[0] ?? {},
+  );
+}

@@ -189,7 +189,9 @@ test('video codec preference decides the negotiated codec', async ({ page }) => 
   expect(result.decoded).toBe('video/VP9');
 });
 
-test('simulcast is offered through sendEncodings, without SDP munging', async ({ page }) => {
+test('simulcast is offered through sendEncodings without SDP munging, and falls back to the best layer when declined', async ({
+  page,
+}) => {
   const result = await page.evaluate(async () => {
     const { medley, harness } = window;
     const alice = new medley.WebRtcPeer({ mode: 'sendonly', simulcast: true });
@@ -200,14 +202,24 @@ test('simulcast is offered through sendEncodings, without SDP munging', async ({
       maxBitrate,
     }));
     const offer = await alice.generateOffer();
-    // A Chromium answerer does not receive simulcast: media still flows, in one layer.
+    // A Chromium answerer declines simulcast: the browser keeps the first (lowest) layer, which
+    // the peer lifts to the best layer's resolution.
     const bob = new medley.WebRtcPeer({ mode: 'recvonly' });
     harness.trickle(alice, bob);
     harness.trickle(bob, alice);
     await alice.processAnswer(await bob.processOffer(offer));
     const frames = await harness.decodesVideo(bob);
+    await harness.decodesVideo(bob);
+    const received = (await bob.getStats()).inbound.video;
     return {
       encodings,
+      receivedSize: [received?.frameWidth, received?.frameHeight],
+      sentAfterFallback: sender
+        ?.getParameters()
+        .encodings.map(({ scaleResolutionDownBy, maxBitrate }) => ({
+          scaleResolutionDownBy,
+          maxBitrate,
+        })),
       simulcastLine: offer.split('\r\n').find((line) => line.startsWith('a=simulcast:')),
       ridLines: offer.split('\r\n').filter((line) => line.startsWith('a=rid:')),
       frames,
@@ -221,4 +233,8 @@ test('simulcast is offered through sendEncodings, without SDP munging', async ({
   expect(result.simulcastLine).toBe('a=simulcast:send q;h;f');
   expect(result.ridLines).toEqual(['a=rid:q send', 'a=rid:h send', 'a=rid:f send']);
   expect(result.frames).toBeGreaterThan(0);
+  expect(result.sentAfterFallback).toEqual([{ scaleResolutionDownBy: 1, maxBitrate: 1_500_000 }]);
+  // Without the lift the viewer gets the lowest layer, 160x120 (then Chromium's own bandwidth
+  // adaptation decides the size, 320x240 or more here).
+  expect(result.receivedSize[0]).toBeGreaterThan(160);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capEncodings, defaultSimulcastEncodings } from '../../src/encodings.js';
+import { bestLayer, capEncodings, defaultSimulcastEncodings } from '../../src/encodings.js';
 
 function parameters(encodings: RTCRtpEncodingParameters[]): RTCRtpSendParameters {
   return { transactionId: 't1', encodings, codecs: [], headerExtensions: [], rtcp: {} };
@@ -48,5 +48,16 @@ describe('capEncodings', () => {
   it('removes the cap when none is configured', () => {
     const lifted = capEncodings(parameters([{ maxBitrate: 1 }]), undefined);
     assert.deepEqual(lifted.encodings, [{}]);
+  });
+});
+
+describe('bestLayer', () => {
+  it('picks the least scaled-down layer, whatever the order', () => {
+    assert.equal(bestLayer(defaultSimulcastEncodings()).rid, 'f');
+    assert.equal(bestLayer([...defaultSimulcastEncodings()].reverse()).rid, 'f');
+  });
+
+  it('treats a layer without scaleResolutionDownBy as full resolution', () => {
+    assert.equal(bestLayer([{ rid: 'a', scaleResolutionDownBy: 2 }, { rid: 'b' }]).rid, 'b');
   });
 });

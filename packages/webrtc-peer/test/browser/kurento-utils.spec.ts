@@ -1,0 +1,251 @@
+import { expect, test } from '@playwright/test';
+import type { KurentoWebRtcPeer } from '../../src/kurento-utils.js';
+
+interface HelloWorldPage {
+  webRtcPeer: KurentoWebRtcPeer | null;
+  errors: string[];
+  videoInput: HTMLVideoElement;
+  videoOutput: HTMLVideoElement;
+}
+
+test('the Kurento hello-world page runs unchanged on kurento-utils.min.js, loopback video plays', async ({
+  page,
+}) => {
+  await page.goto('/kurento-hello-world.html');
+  await page.click('#start');
+  await page.waitForFunction(
+    () => (document.getElementById('videoOutput') as HTMLVideoElement).currentTime > 1,
+  );
+  const running = await page.evaluate(async () => {
+    const tutorial = window as unknown as Window & HelloWorldPage;
+    const peer = tutorial.webRtcPeer as KurentoWebRtcPeer;
+    const stats = [...(await peer.peerConnection.getStats()).values()] as Array<
+      Record<string, unknown>
+    >;
+    const inboundVideo = stats.find((stat) => stat.type === 'inbound-rtp' && stat.kind === 'video');
+    const candidates = window.helloWorldServer.received
+      .filter((message) => message.id === 'onIceCandidate')
+      .map((message) => message.candidate as Record<string, unknown>);
+    return {
+      framesDecoded: inboundVideo?.framesDecoded,
+      messageIds: [...new Set(window.helloWorldServer.received.map((message) => message.id))],
+      candidateKeys: Object.keys(candidates[0] ?? {}).sort(),
+      localShown: tutorial.videoInput.srcObject === peer.getLocalStream(),
+      localMuted: tutorial.videoInput.muted,
+      remoteShown: tutorial.videoOutput.srcObject === peer.getRemoteStream(),
+      localTracks: peer.getLocalStream()?.getTracks().length,
+      errors: tutorial.errors,
+      usesGlobalOfKurentoBundle: typeof (window as { medley?: unknown }).medley,
+    };
+  });
+  expect(running.framesDecoded).toBeGreaterThan(0);
+  expect(running.messageIds).toEqual(['start', 'onIceCandidate']);
+  expect(running.candidateKeys).toEqual([
+    'candidate',
+    'sdpMLineIndex',
+    'sdpMid',
+    'usernameFragment',
+  ]);
+  expect(running.localShown).toBe(true);
+  expect(running.localMuted).toBe(true);
+  expect(running.remoteShown).toBe(true);
+  expect(running.localTracks).toBe(2);
+  expect(running.errors).toEqual([]);
+  expect(running.usesGlobalOfKurentoBundle).toBe('undefined');
+
+  const tracks = await page.evaluate(() => {
+    const tutorial = window as unknown as Window & HelloWorldPage;
+    const peer = tutorial.webRtcPeer as KurentoWebRtcPeer;
+    const local = peer.getLocalStream()?.getTracks() ?? [];
+    const connection = peer.peerConnection;
+    (document.getElementById('stop') as HTMLButtonElement).click();
+    return {
+      localStates: local.map((track) => track.readyState),
+      connection: connection.signalingState,
+      videos: [tutorial.videoInput.srcObject, tutorial.videoOutput.srcObject],
+      peerVariable: tutorial.webRtcPeer,
+    };
+  });
+  expect(tracks).toEqual({
+    localStates: ['ended', 'ended'],
+    connection: 'closed',
+    videos: [null, null],
+    peerVariable: null,
+  });
+});
+
+test('kurento-utils constructors work with and without new and call back asynchronously, bound to the peer', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const result = await page.evaluate(async () => {
+    const kurentoUtils = window.kurentoUtils;
+    if (!kurentoUtils) throw new Error('the medley bundle did not define kurentoUtils');
+    const { WebRtcPeer } = kurentoUtils;
+    let assigned: KurentoWebRtcPeer | undefined;
+    const called = await new Promise<{ error: unknown; boundToPeer: boolean; seen: boolean }>(
+      (resolve) => {
+        assigned = WebRtcPeer.WebRtcPeerRecvonly({}, function (error) {
+          resolve({ error, boundToPeer: this === assigned, seen: assigned !== undefined });
+        });
+      },
+    );
+    let constructed: KurentoWebRtcPeer | undefined;
+    const newed = await new Promise<{ error: unknown; boundToPeer: boolean }>((resolve) => {
+      constructed = new WebRtcPeer.WebRtcPeerSendonly(function (error) {
+        resolve({ error, boundToPeer: this === constructed });
+      });
+    });
+    const generic = WebRtcPeer.WebRtcPeer('sendrecv', { id: 'given-id' });
+    return {
+      called,
+      newed,
+      instanceOf: [
+        assigned instanceof WebRtcPeer.WebRtcPeerRecvonly,
+        constructed instanceof WebRtcPeer.WebRtcPeerSendonly,
+        generic instanceof WebRtcPeer.WebRtcPeer,
+      ],
+      genericId: generic.id,
+      sendonlyTracks: constructed?.getLocalStream()?.getTracks().length,
+      recvonlyLocal: assigned?.getLocalStream() ?? null,
+    };
+  });
+  expect(result.called).toEqual({ error: undefined, boundToPeer: true, seen: true });
+  expect(result.newed).toEqual({ error: undefined, boundToPeer: true });
+  expect(result.instanceOf).toEqual([true, true, true]);
+  expect(result.genericId).toBe('given-id');
+  expect(result.sendonlyTracks).toBe(2);
+  expect(result.recvonlyLocal).toBeNull();
+});
+
+test('a kurento-utils presenter and viewer negotiate through callbacks, with data channel and mute', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const result = await page.evaluate(async () => {
+    const { harness } = window;
+    const { WebRtcPeer } = window.kurentoUtils as NonNullable<typeof window.kurentoUtils>;
+    const viewerVideo = harness.video('viewer');
+    const presenterMessages: string[] = [];
+    let gatheringDone = false;
+    const ready = (create: (done: (error?: unknown) => void) => KurentoWebRtcPeer) =>
+      new Promise<KurentoWebRtcPeer>((resolve, reject) => {
+        const peer = create((error) => (error ? reject(error) : resolve(peer)));
+      });
+    const presenter = await ready((done) =>
+      WebRtcPeer.WebRtcPeerSendonly(
+        {
+          simulcast: true,
+          dataChannels: true,
+          dataChannelConfig: {
+            id: 'chat',
+            onmessage(event) {
+              presenterMessages.push(`${this.label}:${event.data}`);
+            },
+          },
+          oncandidategatheringdone: () => {
+            gatheringDone = true;
+          },
+        },
+        done,
+      ),
+    );
+    const viewer = await ready((done) =>
+      WebRtcPeer.WebRtcPeerRecvonly({ remoteVideo: viewerVideo }, done),
+    );
+    const candidateCallbacks: unknown[] = [];
+    presenter.on('icecandidate', (candidate) =>
+      viewer.addIceCandidate(harness.overTheWire(candidate), (error) =>
+        candidateCallbacks.push(error ?? 'ok'),
+      ),
+    );
+    viewer.on('icecandidate', (candidate) =>
+      presenter.addIceCandidate(harness.overTheWire(candidate)),
+    );
+    const offer = await new Promise<{ sdp: string; processAnswer: unknown }>((resolve, reject) =>
+      presenter.generateOffer((error, sdp, processAnswer) =>
+        error ? reject(error) : resolve({ sdp: sdp ?? '', processAnswer }),
+      ),
+    );
+    const answer = await new Promise<string>((resolve, reject) =>
+      viewer.processOffer(offer.sdp, (error, sdp) => (error ? reject(error) : resolve(sdp ?? ''))),
+    );
+    const answered = await new Promise((resolve) => presenter.processAnswer(answer, resolve));
+    const frames = await harness.decodesVideo(viewer.peer);
+    await harness.playsOn(viewerVideo);
+    await harness.waitFor(
+      'the data channel',
+      () => viewer.dataChannel?.readyState === 'open' || undefined,
+    );
+    viewer.send('hello');
+    await harness.waitFor('the message', () => presenterMessages.length > 0 || undefined);
+    const enabledBefore = [presenter.audioEnabled, presenter.videoEnabled, presenter.enabled];
+    presenter.videoEnabled = false;
+    const enabledAfter = [presenter.audioEnabled, presenter.videoEnabled, presenter.enabled];
+    const videoTrackEnabled = presenter.getLocalStream()?.getVideoTracks()[0]?.enabled;
+    const frame = viewer.currentFrame;
+    return {
+      processAnswerGiven: typeof offer.processAnswer,
+      simulcast: offer.sdp.includes('a=simulcast:send q;h;f'),
+      answered: answered ?? 'no error',
+      frames,
+      candidateCallbacks: [...new Set(candidateCallbacks)],
+      gatheringDone,
+      presenterMessages,
+      channelLabel: presenter.dataChannel?.label,
+      enabledBefore,
+      enabledAfter,
+      videoTrackEnabled,
+      frameSize: [frame?.width, frame?.height],
+      videoSize: [viewerVideo.videoWidth, viewerVideo.videoHeight],
+      descriptors: [
+        presenter.getLocalSessionDescriptor()?.type,
+        presenter.getRemoteSessionDescriptor()?.type,
+      ],
+    };
+  });
+  expect(result.processAnswerGiven).toBe('function');
+  expect(result.simulcast).toBe(true);
+  expect(result.answered).toBe('no error');
+  expect(result.frames).toBeGreaterThan(0);
+  expect(result.candidateCallbacks).toEqual(['ok']);
+  expect(result.gatheringDone).toBe(true);
+  expect(result.presenterMessages).toEqual(['chat:hello']);
+  expect(result.channelLabel).toBe('chat');
+  expect(result.enabledBefore).toEqual([true, true, true]);
+  expect(result.enabledAfter).toEqual([true, false, false]);
+  expect(result.videoTrackEnabled).toBe(false);
+  expect(result.frameSize).toEqual(result.videoSize);
+  expect(result.frameSize[0]).toBeGreaterThan(0);
+  expect(result.descriptors).toEqual(['offer', 'answer']);
+});
+
+test('a kurento-utils constructor reports a capture failure to its callback, with a code', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const error = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const { WebRtcPeer } = window.kurentoUtils as NonNullable<typeof window.kurentoUtils>;
+        WebRtcPeer.WebRtcPeerSendrecv(
+          { mediaConstraints: { audio: true, video: { deviceId: { exact: 'missing' } } } },
+          (failure) => {
+            const { code, message } = failure as { code?: string; message?: string };
+            resolve(`${code}: ${message}`);
+          },
+        );
+      }),
+  );
+  expect(error).toMatch(/^CONSTRAINTS_UNSATISFIABLE: /);
+});
+
+test('the medley bundle leaves a kurentoUtils the page already defined alone', async ({ page }) => {
+  await page.goto('/kurento-predefined.html');
+  const globals = await page.evaluate(() => ({
+    pageOwn: (window.kurentoUtils as unknown as { ownedByThePage?: boolean }).ownedByThePage,
+    viaMedley: typeof window.medley.kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv,
+    medleyPeer: typeof window.medley.WebRtcPeer,
+  }));
+  expect(globals).toEqual({ pageOwn: true, viaMedley: 'function', medleyPeer: 'function' });
+});
