@@ -1,0 +1,89 @@
+import { attachPeer, type PeerSignaling, SignalingClient } from '@medley/signaling';
+import { type PeerStats, WebRtcPeer, WebRtcPeerError } from '@medley/webrtc-peer';
+import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import type { LoopbackProtocol } from '../../protocol/LoopbackProtocol.js';
+
+export type CallState = 'idle' | 'starting' | 'connected' | 'stopped' | 'failed';
+
+export interface LoopbackCall {
+  state: CallState;
+  connectionState: RTCPeerConnectionState | undefined;
+  stats: PeerStats | undefined;
+  error: string | undefined;
+  start(): void;
+  stop(): void;
+}
+
+/** Words for a person, from whatever went wrong. */
+function explain(error: unknown): string {
+  if (error instanceof WebRtcPeerError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * The loopback call: a WebRtcPeer wired to the app server's signaling, the camera sent to the
+ * media server and played back from it, with stats refreshed every second.
+ */
+export function useLoopbackCall(
+  localVideo: RefObject<HTMLVideoElement | null>,
+  remoteVideo: RefObject<HTMLVideoElement | null>,
+): LoopbackCall {
+  const [state, setState] = useState<CallState>('idle');
+  const [connectionState, setConnectionState] = useState<RTCPeerConnectionState>();
+  const [stats, setStats] = useState<PeerStats>();
+  const [error, setError] = useState<string>();
+  const call = useRef<{
+    client: SignalingClient<LoopbackProtocol>;
+    peer: WebRtcPeer;
+    link: PeerSignaling;
+    statsTimer: ReturnType<typeof setInterval>;
+  }>(undefined);
+
+  const stop = useCallback(() => {
+    const current = call.current;
+    call.current = undefined;
+    if (!current) return;
+    clearInterval(current.statsTimer);
+    current.link.detach();
+    current.client.request('loopback.stop', {}).catch(() => undefined);
+    current.peer.dispose();
+    current.client.close();
+    setState('stopped');
+  }, []);
+
+  const start = useCallback(() => {
+    if (call.current) return;
+    setError(undefined);
+    setStats(undefined);
+    setState('starting');
+    (async () => {
+      const client = await SignalingClient.connect<LoopbackProtocol>(window.location.origin);
+      const peer = new WebRtcPeer({
+        mode: 'sendrecv',
+        localVideo: localVideo.current ?? undefined,
+        remoteVideo: remoteVideo.current ?? undefined,
+      });
+      const link = attachPeer(client, peer, { peerId: 'loopback' });
+      const statsTimer = setInterval(() => {
+        peer.getStats().then(setStats, () => undefined);
+      }, 1000);
+      call.current = { client, peer, link, statsTimer };
+      peer.on('connectionstatechange', (next) => {
+        setConnectionState(next);
+        if (next === 'connected') setState('connected');
+      });
+      peer.on('error', (failure) => setError(explain(failure)));
+      link.on('error', (failure) => setError(explain(failure)));
+      await link.offer();
+    })().catch((failure: unknown) => {
+      setError(explain(failure));
+      stop();
+      setState('failed');
+    });
+  }, [localVideo, remoteVideo, stop]);
+
+  useEffect(() => stop, [stop]);
+
+  return { state, connectionState, stats, error, start, stop };
+}

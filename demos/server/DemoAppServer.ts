@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, type MediaClient } from '@medley/media-client';
+import { createMediaServer, type MediaServer } from '@medley/media-server';
+import { WebSocketServer } from 'ws';
+import type { DemoConfig } from './config.js';
+import { describeError } from './describeError.js';
+import type { Logger } from './logger.js';
+import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
+import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
+import { type StaticMount, serveStatic } from './StaticFiles.js';
+
+export interface DemoAppServer {
+  /** `http://host:port` of the demo pages. */
+  readonly url: string;
+  /** The Kurento-Protocol URL the demos use (the embedded server's, or MEDIA_SERVER_URL). */
+  readonly mediaServerUrl: string;
+  close(): Promise<void>;
+}
+
+// Compiled to demos/dist/server/: the demos folder is two levels up.
+const demosFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const packagesFolder = join(demosFolder, '..', 'packages');
+
+/** Browser bundles the pages load with plain script tags, under /lib/. */
+const staticMounts: StaticMount[] = [
+  { urlPrefix: '/lib/', folder: join(packagesFolder, 'webrtc-peer', 'dist') },
+  { urlPrefix: '/lib/', folder: join(packagesFolder, 'signaling', 'dist') },
+  { urlPrefix: '/react/', folder: join(demosFolder, 'react-loopback', 'dist') },
+  { urlPrefix: '/', folder: join(demosFolder, 'public') },
+];
+
+/**
+ * The one app server of the demos: pages, socket.io signaling, the Kurento tutorial WebSocket,
+ * and, unless `mediaServerUrl` names another Kurento-Protocol server, an embedded media server.
+ * It talks to the media server only through @medley/media-client.
+ */
+export async function startDemoAppServer(config: DemoConfig, log: Logger): Promise<DemoAppServer> {
+  let embedded: MediaServer | undefined;
+  if (!config.mediaServerUrl) {
+    embedded = await createMediaServer({ port: 0, logLevel: config.logLevel });
+    log.info('embedded media server started', { url: embedded.url });
+  }
+  const mediaServerUrl = config.mediaServerUrl ?? (embedded as MediaServer).url;
+  let client: MediaClient;
+  try {
+    client = await connect(mediaServerUrl);
+  } catch (error) {
+    await embedded?.close();
+    throw new Error(`Cannot reach the media server at ${mediaServerUrl}: ${describeError(error)}`);
+  }
+
+  const httpServer = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      log.error('request failed', { url: request.url, error: describeError(error) });
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  const route = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: true, mediaServerUrl }));
+      return;
+    }
+    if (await serveStatic(staticMounts, request, response)) return;
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('Not found');
+  };
+
+  const signaling = serveLoopbackSignaling(httpServer, client, log, config.sessionGraceMs);
+  const helloWorldSockets = new WebSocketServer({ noServer: true });
+  httpServer.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/helloworld') return;
+    helloWorldSockets.handleUpgrade(request, socket, head, (webSocket) =>
+      serveKurentoHelloWorld(webSocket, client, log),
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  return {
+    url,
+    mediaServerUrl,
+    async close() {
+      for (const webSocket of helloWorldSockets.clients) webSocket.terminate();
+      await signaling.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await client.close();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { IceCandidateFoundEvent, MediaPipeline, WebRtcEndpoint } from '@medley/media-client';
+import type { IceCandidateInit } from './IceCandidateInit.js';
+
+/**
+ * The media server's WebRtcEndpoint for one browser, with the trickle-ICE bookkeeping every demo
+ * needs: the browser's candidates often arrive before the endpoint exists, so they wait here and
+ * are handed over in order once it does; the endpoint's own candidates go to `sendCandidate`.
+ */
+export class BrowserEndpoint {
+  readonly #pendingCandidates: IceCandidateInit[] = [];
+  #endpoint: WebRtcEndpoint | undefined;
+
+  private constructor(private readonly sendCandidate: (candidate: IceCandidateInit) => void) {}
+
+  /** Creates the endpoint in `pipeline` and starts forwarding its candidates. */
+  static async create(
+    pipeline: MediaPipeline,
+    sendCandidate: (candidate: IceCandidateInit) => void,
+    pendingCandidates: readonly IceCandidateInit[] = [],
+  ): Promise<BrowserEndpoint> {
+    const browserEndpoint = new BrowserEndpoint(sendCandidate);
+    browserEndpoint.#pendingCandidates.push(...pendingCandidates);
+    const endpoint = await pipeline.create('WebRtcEndpoint');
+    await endpoint.on('IceCandidateFound', (event: IceCandidateFoundEvent) =>
+      browserEndpoint.sendCandidate(event.candidate),
+    );
+    browserEndpoint.#endpoint = endpoint;
+    return browserEndpoint;
+  }
+
+  get endpoint(): WebRtcEndpoint {
+    if (!this.#endpoint) throw new Error('BrowserEndpoint used before create() resolved');
+    return this.#endpoint;
+  }
+
+  /** Answers the browser's offer, then lets the endpoint gather and trickle its candidates. */
+  async negotiate(sdpOffer: string): Promise<string> {
+    const sdpAnswer = await this.endpoint.processOffer(sdpOffer);
+    for (const candidate of this.#pendingCandidates.splice(0)) {
+      await this.addIceCandidate(candidate);
+    }
+    await this.endpoint.gatherCandidates();
+    return sdpAnswer;
+  }
+
+  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (!this.#endpoint) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    await this.#endpoint.addIceCandidate({
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? '',
+      sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { LogLevel } from './logger.js';
+
+/** What the demo app server reads from its environment (see README). */
+export interface DemoConfig {
+  /** HTTP port of the demo pages and socket.io (PORT, default 8080). */
+  port: number;
+  /** Interface to listen on (HOST, default 127.0.0.1: demos are not exposed unless asked). */
+  host: string;
+  /**
+   * A Kurento-Protocol media server to use (MEDIA_SERVER_URL), e.g. ws://kms:8888/kurento.
+   * Unset: the app server embeds a Medley media server on a free loopback port.
+   */
+  mediaServerUrl: string | undefined;
+  /**
+   * How long a page that lost its signaling connection keeps its call (SESSION_GRACE_MS, default
+   * 30 s): a reload or a network blip within it resumes; after it the call's pipeline is released.
+   */
+  sessionGraceMs: number;
+  logLevel: LogLevel;
+}
+
+export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got "${env.PORT}".`);
+  }
+  const sessionGraceMs = Number(env.SESSION_GRACE_MS ?? 30_000);
+  if (!Number.isFinite(sessionGraceMs) || sessionGraceMs < 0) {
+    throw new Error(
+      `SESSION_GRACE_MS must be a number of milliseconds, got "${env.SESSION_GRACE_MS}".`,
+    );
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}".`);
+  }
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    mediaServerUrl: env.MEDIA_SERVER_URL || undefined,
+    sessionGraceMs,
+    logLevel,
+  };
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { readDemoConfig } from './config.js';
+import { startDemoAppServer } from './DemoAppServer.js';
+import { describeError } from './describeError.js';
+import { createLogger } from './logger.js';
+
+const config = readDemoConfig();
+const log = createLogger('demos', config.logLevel);
+
+try {
+  const server = await startDemoAppServer(config, log);
+  log.info(`Medley demos at ${server.url}/`, { mediaServerUrl: server.mediaServerUrl });
+  const shutdown = (signal: string) => {
+    log.info('shutting down', { signal });
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (error) {
+  log.error(describeError(error));
+  process.exit(1);
+}
