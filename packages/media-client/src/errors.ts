@@ -131,6 +131,8 @@ export type MediaClientErrorCode =
   | 'SESSION_LOST'
   /** The server sent something that is not a valid Kurento Protocol answer. */
   | 'PROTOCOL_ERROR'
+  /** A transaction operation the server did not run, because an earlier one failed. */
+  | 'TRANSACTION_ABORTED'
   /** A transaction was misused: an object used before its transaction committed, or after. */
   | 'TRANSACTION_STATE'
   /** An argument is invalid before anything is sent: unknown event name, missing parameter. */

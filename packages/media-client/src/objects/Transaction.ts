@@ -64,7 +64,13 @@ export class RecordingTransaction implements Transaction, ObjectChannel {
     const constructorParams = toWireParams(tagConstructorParams(type, params), (reference) =>
       this.#referenceOf(reference),
     );
-    this.#record('create', { type, constructorParams, properties: {} }, `create ${type}`, object);
+    // The outcome reaches the caller through the object (its id) and the transaction's promise.
+    this.#record(
+      'create',
+      { type, constructorParams, properties: {} },
+      `create ${type}`,
+      object,
+    ).catch(() => {});
     return object;
   }
 
@@ -144,8 +150,8 @@ export class RecordingTransaction implements Transaction, ObjectChannel {
     }
     if (!answer || !('result' in answer)) {
       const error = new MediaClientError(
-        'PROTOCOL_ERROR',
-        `${operation.description}: the transaction answer has no response for this operation.`,
+        'TRANSACTION_ABORTED',
+        `${operation.description}: not run, because an earlier operation of its transaction failed.`,
       );
       this.#fail(operation, error);
       return error;
