@@ -1,1 +1,59 @@
-export {};
+export {
+  BaseRtpEndpoint,
+  BaseRtpEndpointType,
+  builtinTypes,
+  EndpointType,
+  MediaElement,
+  MediaElementType,
+  MediaPipeline,
+  MediaPipelineType,
+  PassThrough,
+  PassThroughType,
+  SdpEndpoint,
+  SdpEndpointType,
+  SessionEndpointType,
+  type StatsReport,
+  WebRtcEndpoint,
+  WebRtcEndpointType,
+} from './elements/index.js';
+export {
+  ConfigurationError,
+  ErrorCodes,
+  type ErrorType,
+  InvalidParamError,
+  KurentoError,
+} from './errors.js';
+export {
+  createJsonLogger,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  logLevels,
+} from './logger.js';
+export { complexValue } from './objects/complexTypes.js';
+export {
+  MediaObject,
+  type MediaObjectEvent,
+  MediaObjectType,
+  type ObjectInit,
+} from './objects/MediaObject.js';
+export {
+  defineType,
+  type MethodSpec,
+  ObjectType,
+  type PropertySpec,
+  type TypeSpec,
+  typeMembers,
+} from './objects/ObjectType.js';
+export type { IceSettings, ServerContext } from './objects/ServerContext.js';
+export { KURENTO_API_VERSION } from './objects/ServerManager.js';
+export * as valueTypes from './objects/valueTypes.js';
+export { createMediaServer, type MediaServer } from './server/MediaServer.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_PATH,
+  DEFAULT_PORT,
+  DEFAULT_SESSION_GRACE_PERIOD_MS,
+  type IceOptions,
+  type MediaServerOptions,
+} from './server/options.js';

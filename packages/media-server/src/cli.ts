@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from './errors.js';
+import { createJsonLogger } from './logger.js';
+import { parseCommandLine } from './server/commandLine.js';
+import { createMediaServer } from './server/MediaServer.js';
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+async function main(): Promise<void> {
+  const commandLine = parseCommandLine(process.argv.slice(2), process.env);
+  if (commandLine.kind === 'help') {
+    process.stdout.write(commandLine.text);
+    return;
+  }
+  if (commandLine.kind === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  const logger = createJsonLogger(commandLine.options.logLevel ?? 'info');
+  // One peer's bad packet must not end every other session: log, and keep serving.
+  process.on('uncaughtException', (error) =>
+    logger.error('uncaught exception', { error, stack: error.stack }),
+  );
+  process.on('unhandledRejection', (reason) =>
+    logger.error('unhandled rejection', { error: reason }),
+  );
+
+  const server = await createMediaServer({ ...commandLine.options, logger });
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info('stopping', { signal });
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`medley-media-server: ${message}\n`);
+  process.exit(error instanceof ConfigurationError ? 2 : 1);
+});

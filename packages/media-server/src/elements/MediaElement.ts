@@ -1,0 +1,246 @@
+import { ErrorCodes, InvalidParamError, KurentoError } from '../errors.js';
+import {
+  type ElementConnection,
+  type MediaFlowChange,
+  MediaGraphError,
+  type MediaNode,
+  type MediaType,
+} from '../graph/index.js';
+import {
+  complexValue,
+  GstreamerDotDetails,
+  MediaType as MediaTypeValue,
+} from '../objects/complexTypes.js';
+import { MediaObject, MediaObjectType, type ObjectInit } from '../objects/MediaObject.js';
+import { defineType, typeMembers } from '../objects/ObjectType.js';
+import * as t from '../objects/valueTypes.js';
+import type { MediaPipeline } from './MediaPipeline.js';
+
+/** Graph nodes know nothing of the Kurento API; this finds the element that owns a node. */
+const elementsByNode = new WeakMap<MediaNode, MediaElement>();
+
+/** Kurento's `Stats` map: stats entries keyed by id. */
+export type StatsReport = Record<string, Record<string, unknown>>;
+
+/**
+ * Base of every element of a pipeline. The media itself moves in the element's {@link MediaNode}
+ * (the in-process graph); this class gives it the Kurento API and turns graph events into
+ * Kurento events.
+ */
+export abstract class MediaElement extends MediaObject {
+  readonly node: MediaNode;
+  encoderBitrate = 0;
+  minEncoderBitrate = 0;
+  maxEncoderBitrate = 0;
+
+  protected constructor(init: ObjectInit, pipeline: MediaPipeline, node: MediaNode) {
+    super(init, pipeline);
+    this.node = node;
+    elementsByNode.set(node, this);
+    node.on('elementconnected', (link) => this.emitLinkEvent('ElementConnected', link));
+    node.on('elementdisconnected', (link) => this.emitLinkEvent('ElementDisconnected', link));
+    node.on('mediaflowin', (change) => this.emitFlowEvent('MediaFlowInStateChanged', change));
+    node.on('mediaflowout', (change) => this.emitFlowEvent('MediaFlowOutStateChanged', change));
+    node.on('mediaerror', (error) =>
+      this.emitEvent('Error', {
+        description: error.message,
+        errorCode: ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+        type: error.code,
+      }),
+    );
+  }
+
+  /** Sends this element's media (one type, or all) to `sink`; a sink has one source per type. */
+  connect(sink: MediaElement, mediaType?: MediaType): void {
+    if (sink.mediaPipeline !== this.mediaPipeline) {
+      throw new InvalidParamError(
+        `Cannot connect elements of different pipelines ('${this.id}' and '${sink.id}')`,
+      );
+    }
+    try {
+      this.node.connect(sink.node, mediaType);
+    } catch (error) {
+      throw graphToKurento(error);
+    }
+  }
+
+  disconnect(sink: MediaElement, mediaType?: MediaType): void {
+    this.node.disconnect(sink.node, mediaType);
+  }
+
+  getSourceConnections(mediaType?: MediaType): Record<string, unknown>[] {
+    return this.node.getSourceConnections(mediaType).flatMap(connectionData);
+  }
+
+  getSinkConnections(mediaType?: MediaType): Record<string, unknown>[] {
+    return this.node.getSinkConnections(mediaType).flatMap(connectionData);
+  }
+
+  isMediaFlowingIn(mediaType: MediaType): boolean {
+    return this.node.isMediaFlowingIn(mediaType);
+  }
+
+  isMediaFlowingOut(mediaType: MediaType): boolean {
+    return this.node.isMediaFlowingOut(mediaType);
+  }
+
+  /** Element-level stats; endpoints add their RTP and ICE stats. */
+  async getStats(_mediaType?: MediaType): Promise<StatsReport> {
+    const id = `${this.id}_element`;
+    return {
+      [id]: complexValue('ElementStats', {
+        id,
+        type: 'element',
+        timestampMillis: Date.now(),
+        inputLatency: [],
+      }),
+    };
+  }
+
+  protected override onRelease(): void | Promise<void> {
+    this.node.release();
+  }
+
+  private emitLinkEvent(type: string, link: ElementConnection): void {
+    const sink = elementsByNode.get(link.sink);
+    if (!sink) return;
+    this.emitEvent(type, {
+      sink: sink.id,
+      mediaType: link.mediaType,
+      sourceMediaDescription: link.sourceDescription,
+      sinkMediaDescription: link.sinkDescription,
+    });
+  }
+
+  private emitFlowEvent(type: string, change: MediaFlowChange): void {
+    this.emitEvent(type, {
+      state: change.state,
+      padName: change.padName,
+      mediaType: change.mediaType,
+    });
+  }
+}
+
+function connectionData(link: ElementConnection): Record<string, unknown>[] {
+  const source = elementsByNode.get(link.source);
+  const sink = elementsByNode.get(link.sink);
+  if (!source || !sink) return [];
+  return [
+    complexValue('ElementConnectionData', {
+      source: source.id,
+      sink: sink.id,
+      type: link.mediaType,
+      sourceDescription: link.sourceDescription,
+      sinkDescription: link.sinkDescription,
+    }),
+  ];
+}
+
+function graphToKurento(error: unknown): unknown {
+  if (!(error instanceof MediaGraphError)) return error;
+  const type =
+    error.code === 'NODE_RELEASED' ? 'MEDIA_OBJECT_NOT_FOUND' : 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR';
+  return new KurentoError(type, error.message, { cause: error });
+}
+
+const { method, property } = typeMembers<MediaElement>();
+const element = t.mediaObject<MediaElement>('MediaElement');
+const optionalMediaType = t.optional(MediaTypeValue);
+const optionalDescription = t.optional(t.string);
+
+function bitrate(
+  get: (target: MediaElement) => number,
+  set: (target: MediaElement, value: number) => void,
+) {
+  return property(t.int, { get, set });
+}
+
+export const MediaElementType = defineType<MediaElement>({
+  name: 'MediaElement',
+  module: 'core',
+  extends: MediaObjectType,
+  methods: {
+    connect: method(
+      {
+        sink: element,
+        mediaType: optionalMediaType,
+        sourceMediaDescription: optionalDescription,
+        sinkMediaDescription: optionalDescription,
+      },
+      (source, { sink, mediaType }) => source.connect(sink, mediaType),
+    ),
+    disconnect: method(
+      {
+        sink: element,
+        mediaType: optionalMediaType,
+        sourceMediaDescription: optionalDescription,
+        sinkMediaDescription: optionalDescription,
+      },
+      (source, { sink, mediaType }) => source.disconnect(sink, mediaType),
+    ),
+    getSourceConnections: method(
+      { mediaType: optionalMediaType, description: optionalDescription },
+      (target, { mediaType }) => target.getSourceConnections(mediaType),
+      'ElementConnectionData[]',
+    ),
+    getSinkConnections: method(
+      { mediaType: optionalMediaType, description: optionalDescription },
+      (target, { mediaType }) => target.getSinkConnections(mediaType),
+      'ElementConnectionData[]',
+    ),
+    isMediaFlowingIn: method(
+      { mediaType: MediaTypeValue, sinkMediaDescription: optionalDescription },
+      (target, { mediaType }) => target.isMediaFlowingIn(mediaType),
+      'boolean',
+    ),
+    isMediaFlowingOut: method(
+      { mediaType: MediaTypeValue, sourceMediaDescription: optionalDescription },
+      (target, { mediaType }) => target.isMediaFlowingOut(mediaType),
+      'boolean',
+    ),
+    /** No element transcodes yet: media is forwarded in the codec it arrived in. */
+    isMediaTranscoding: method(
+      { mediaType: MediaTypeValue, binName: optionalDescription },
+      () => false,
+      'boolean',
+    ),
+    getStats: method(
+      { mediaType: optionalMediaType },
+      (target, { mediaType }) => target.getStats(mediaType),
+      'Stats<>',
+    ),
+    getGstreamerDot: method(
+      { details: t.optional(GstreamerDotDetails) },
+      (target) => `digraph "${target.id}" {}`,
+      'String',
+    ),
+    dumpGstreamerDot: method({ details: t.optional(GstreamerDotDetails) }, () => undefined),
+  },
+  properties: {
+    encoderBitrate: bitrate(
+      (target) => target.encoderBitrate,
+      (target, value) => {
+        target.encoderBitrate = value;
+      },
+    ),
+    minEncoderBitrate: bitrate(
+      (target) => target.minEncoderBitrate,
+      (target, value) => {
+        target.minEncoderBitrate = value;
+      },
+    ),
+    maxEncoderBitrate: bitrate(
+      (target) => target.maxEncoderBitrate,
+      (target, value) => {
+        target.maxEncoderBitrate = value;
+      },
+    ),
+  },
+  events: [
+    'ElementConnected',
+    'ElementDisconnected',
+    'MediaFlowOutStateChanged',
+    'MediaFlowInStateChanged',
+    'MediaTranscodingStateChanged',
+  ],
+});

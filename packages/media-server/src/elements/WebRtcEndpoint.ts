@@ -1,0 +1,391 @@
+import { InvalidParamError, KurentoError } from '../errors.js';
+import type { MediaType } from '../graph/index.js';
+import { complexValue } from '../objects/complexTypes.js';
+import type { ObjectInit } from '../objects/MediaObject.js';
+import { defineType, typeMembers } from '../objects/ObjectType.js';
+import * as t from '../objects/valueTypes.js';
+import {
+  type IceCandidatePair,
+  type IceComponentStateChange,
+  WebRtcTransport,
+  WebRtcTransportError,
+} from '../transport/index.js';
+import {
+  BaseRtpEndpoint,
+  BaseRtpEndpointType,
+  type ConnectionStateValue,
+  type MediaStateValue,
+} from './BaseRtpEndpoint.js';
+import { iceServersFor, isTurnUrl } from './iceServers.js';
+import type { StatsReport } from './MediaElement.js';
+import type { MediaPipeline } from './MediaPipeline.js';
+
+export const IceCandidate = t.register('IceCandidate', {
+  candidate: t.string,
+  sdpMid: t.string,
+  sdpMLineIndex: t.int,
+});
+
+const CertificateKeyType = t.enumeration('CertificateKeyType', ['RSA', 'ECDSA']);
+
+// Accepted for compatibility; werift does not mark packets with DSCP.
+const DSCPValue = t.enumeration('DSCPValue', [
+  'NO_DSCP',
+  'NO_VALUE',
+  'AUDIO_VERYLOW',
+  'AUDIO_LOW',
+  'AUDIO_MEDIUM',
+  'AUDIO_HIGH',
+  'VIDEO_VERYLOW',
+  'VIDEO_LOW',
+  'VIDEO_MEDIUM',
+  'VIDEO_MEDIUM_THROUGHPUT',
+  'VIDEO_HIGH',
+  'VIDEO_HIGH_THROUGHPUT',
+  'DATA_VERYLOW',
+  'DATA_LOW',
+  'DATA_MEDIUM',
+  'DATA_HIGH',
+  'CHROME_HIGH',
+  'CHROME_MEDIUM',
+  'CHROME_LOW',
+  'CHROME_VERYLOW',
+  'CS0',
+  'CS1',
+  'CS2',
+  'CS3',
+  'CS4',
+  'CS5',
+  'CS6',
+  'CS7',
+  'AF11',
+  'AF12',
+  'AF13',
+  'AF21',
+  'AF22',
+  'AF23',
+  'AF31',
+  'AF32',
+  'AF33',
+  'AF41',
+  'AF42',
+  'AF43',
+  'EF',
+  'VOICEADMIT',
+  'LE',
+]);
+
+export interface WebRtcEndpointOptions {
+  readonly recvonly: boolean;
+  readonly sendonly: boolean;
+  readonly useDataChannels: boolean;
+}
+
+/** Kurento stats types are W3C's without dashes (`inbound-rtp` → `inboundrtp`). */
+function toKurentoStats(entry: {
+  id: string;
+  type: string;
+  timestamp: number;
+}): Record<string, unknown> {
+  const { timestamp, ...fields } = entry;
+  return {
+    ...fields,
+    type: entry.type.replaceAll('-', ''),
+    timestampMillis: Math.round(timestamp),
+  };
+}
+
+function toKurentoError(error: unknown): unknown {
+  if (error instanceof WebRtcTransportError) {
+    return KurentoError.fromCode(error.kurentoCode, error.message, error);
+  }
+  return error;
+}
+
+/**
+ * A WebRTC peer of the server (Kurento's WebRtcEndpoint), carried by a {@link WebRtcTransport}:
+ * media the browser sends leaves through this element's source side, media connected into it is
+ * sent to the browser. Connected to itself, it echoes the browser's media (loopback).
+ */
+export class WebRtcEndpoint extends BaseRtpEndpoint {
+  readonly transport: WebRtcTransport;
+  stunServerAddress: string | undefined;
+  stunServerPort: number | undefined;
+  turnUrl: string | undefined;
+  externalIPv4: string | undefined;
+  externalIPv6: string | undefined;
+  networkInterfaces = '';
+  iceTcp = true;
+  private connection: ConnectionStateValue = 'DISCONNECTED';
+  private media: MediaStateValue = 'DISCONNECTED';
+  private readonly selectedPairs: IceCandidatePair[] = [];
+  private readonly componentStates = new Map<string, IceComponentStateChange>();
+
+  constructor(init: ObjectInit, pipeline: MediaPipeline, options: WebRtcEndpointOptions) {
+    if (options.recvonly && options.sendonly) {
+      throw new InvalidParamError('recvonly and sendonly cannot both be true');
+    }
+    const ice = init.context.ice;
+    const transport = new WebRtcTransport({
+      ...options,
+      iceServers: iceServersFor(ice),
+      ...(ice.portRange ? { portRange: ice.portRange } : {}),
+      announcedAddresses: [ice.externalIPv4, ice.externalIPv6].filter(
+        (address): address is string => address !== undefined,
+      ),
+      additionalHostAddresses: ice.hostAddresses,
+      name: 'WebRtcEndpoint',
+    });
+    super(init, pipeline, transport.node);
+    this.transport = transport;
+    this.stunServerAddress = ice.stunServerAddress;
+    this.stunServerPort = ice.stunServerPort;
+    this.turnUrl = ice.turnUrl;
+    this.externalIPv4 = ice.externalIPv4;
+    this.externalIPv6 = ice.externalIPv6;
+    this.forwardTransportEvents();
+  }
+
+  get connectionState(): ConnectionStateValue {
+    return this.connection;
+  }
+
+  get mediaState(): MediaStateValue {
+    return this.media;
+  }
+
+  async processOffer(offer: string): Promise<string> {
+    return this.call(() => this.transport.processOffer(offer));
+  }
+
+  /** `options.offerToReceive*` are accepted; the offer follows recvonly/sendonly. */
+  async generateOffer(): Promise<string> {
+    return this.call(() => this.transport.generateOffer());
+  }
+
+  async processAnswer(answer: string): Promise<string> {
+    return this.call(() => this.transport.processAnswer(answer));
+  }
+
+  async gatherCandidates(): Promise<void> {
+    await this.call(() => this.transport.gatherCandidates());
+  }
+
+  async addIceCandidate(candidate: { candidate: string; sdpMid: string; sdpMLineIndex: number }) {
+    await this.call(() => this.transport.addIceCandidate(candidate));
+  }
+
+  getLocalSessionDescriptor(): string {
+    const sdp = this.transport.getLocalSessionDescriptor();
+    if (sdp === undefined) {
+      throw new KurentoError(
+        'SDP_END_POINT_NO_LOCAL_SDP_ERROR',
+        'No local SDP yet: call processOffer or generateOffer first',
+      );
+    }
+    return sdp;
+  }
+
+  getRemoteSessionDescriptor(): string {
+    const sdp = this.transport.getRemoteSessionDescriptor();
+    if (sdp === undefined) {
+      throw new KurentoError(
+        'SDP_END_POINT_NO_REMOTE_SDP_ERROR',
+        'No remote SDP yet: call processOffer, or generateOffer then processAnswer',
+      );
+    }
+    return sdp;
+  }
+
+  requestKeyframe(): void {
+    this.transport.requestKeyframe();
+  }
+
+  get candidatePairs(): Record<string, unknown>[] {
+    return this.selectedPairs.map((pair) => complexValue('IceCandidatePair', { ...pair }));
+  }
+
+  get iceConnectionStates(): Record<string, unknown>[] {
+    return [...this.componentStates.values()].map((change) =>
+      complexValue('IceConnection', {
+        streamId: String(change.streamId),
+        componentId: change.componentId,
+        state: change.state,
+      }),
+    );
+  }
+
+  override async getStats(mediaType?: MediaType): Promise<StatsReport> {
+    const report = await super.getStats(mediaType);
+    const kind = mediaType?.toLowerCase();
+    for (const [id, entry] of await this.transport.getStats()) {
+      if (kind && typeof entry.kind === 'string' && entry.kind !== kind) continue;
+      report[id] = toKurentoStats(entry);
+    }
+    return report;
+  }
+
+  protected override async onRelease(): Promise<void> {
+    await this.transport.close();
+    await super.onRelease();
+  }
+
+  private async call<R>(operation: () => Promise<R>): Promise<R> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toKurentoError(error);
+    }
+  }
+
+  private forwardTransportEvents(): void {
+    const transport = this.transport;
+    transport.on('icecandidate', (candidate) =>
+      this.emitEvent('IceCandidateFound', {
+        candidate: complexValue('IceCandidate', { ...candidate }),
+      }),
+    );
+    transport.on('icegatheringdone', () => this.emitEvent('IceGatheringDone'));
+    transport.on('icecomponentstatechange', (change) => {
+      this.componentStates.set(`${change.streamId}/${change.componentId}`, change);
+      this.emitEvent('IceComponentStateChanged', { ...change });
+    });
+    transport.on('newcandidatepairselected', (pair) => {
+      this.selectedPairs.push(pair);
+      this.emitEvent('NewCandidatePairSelected', {
+        candidatePair: complexValue('IceCandidatePair', { ...pair }),
+      });
+    });
+    transport.on('connectionstatechange', (change) => {
+      this.connection = change.newState;
+      this.emitEvent('ConnectionStateChanged', { ...change });
+    });
+    transport.on('mediastatechange', (change) => {
+      this.media = change.newState;
+      this.emitEvent('MediaStateChanged', { ...change });
+    });
+    transport.on('datachannelopened', ({ channelId }) =>
+      this.emitEvent('DataChannelOpened', { channelId }),
+    );
+    transport.on('datachannelclosed', ({ channelId }) =>
+      this.emitEvent('DataChannelClosed', { channelId }),
+    );
+  }
+}
+
+const { method, property } = typeMembers<WebRtcEndpoint>();
+
+function notSupportedYet(operation: string): never {
+  throw new KurentoError(
+    'NOT_IMPLEMENTED',
+    `${operation} is not supported yet: open data channels from the browser (create the endpoint with useDataChannels: true)`,
+  );
+}
+
+function optionalString(
+  get: (endpoint: WebRtcEndpoint) => string | undefined,
+  set: (endpoint: WebRtcEndpoint, value: string | undefined) => void,
+) {
+  return property(t.string, {
+    get: (endpoint) => get(endpoint) ?? '',
+    set: (endpoint, value) => set(endpoint, value === '' ? undefined : value),
+  });
+}
+
+export const WebRtcEndpointType = defineType({
+  name: 'WebRtcEndpoint',
+  module: 'elements',
+  extends: BaseRtpEndpointType,
+  constructorParams: {
+    mediaPipeline: t.mediaObject<MediaPipeline>('MediaPipeline'),
+    recvonly: t.optional(t.boolean, false),
+    sendonly: t.optional(t.boolean, false),
+    useDataChannels: t.optional(t.boolean, false),
+    certificateKeyType: t.optional(CertificateKeyType, 'RSA'),
+    qosDscp: t.optional(DSCPValue, 'NO_VALUE'),
+  },
+  create: ({ mediaPipeline, recvonly, sendonly, useDataChannels }, init) =>
+    new WebRtcEndpoint(init, mediaPipeline, { recvonly, sendonly, useDataChannels }),
+  methods: {
+    gatherCandidates: method({}, (endpoint) => endpoint.gatherCandidates()),
+    addIceCandidate: method({ candidate: IceCandidate }, (endpoint, { candidate }) =>
+      endpoint.addIceCandidate(candidate),
+    ),
+    createDataChannel: method(
+      {
+        label: t.optional(t.string, ''),
+        ordered: t.optional(t.boolean, true),
+        maxPacketLifeTime: t.optional(t.int, -1),
+        maxRetransmits: t.optional(t.int, -1),
+        protocol: t.optional(t.string, ''),
+      },
+      () => notSupportedYet('createDataChannel'),
+    ),
+    closeDataChannel: method({ channelId: t.int }, () => notSupportedYet('closeDataChannel')),
+  },
+  properties: {
+    stunServerAddress: optionalString(
+      (endpoint) => endpoint.stunServerAddress,
+      (endpoint, address) => {
+        endpoint.stunServerAddress = address;
+      },
+    ),
+    stunServerPort: property(t.int, {
+      get: (endpoint) => endpoint.stunServerPort ?? 0,
+      set: (endpoint, port) => {
+        if (port < 0 || port > 65535)
+          throw new InvalidParamError(`stunServerPort must be 0-65535, got ${port}`);
+        endpoint.stunServerPort = port === 0 ? undefined : port;
+      },
+    }),
+    turnUrl: optionalString(
+      (endpoint) => endpoint.turnUrl,
+      (endpoint, url) => {
+        if (url !== undefined && !isTurnUrl(url)) {
+          throw new InvalidParamError(
+            `turnUrl must look like user:password@host:port[?transport=udp|tcp|tls], got '${url}'`,
+          );
+        }
+        endpoint.turnUrl = url;
+      },
+    ),
+    externalIPv4: optionalString(
+      (endpoint) => endpoint.externalIPv4,
+      (endpoint, address) => {
+        endpoint.externalIPv4 = address;
+      },
+    ),
+    externalIPv6: optionalString(
+      (endpoint) => endpoint.externalIPv6,
+      (endpoint, address) => {
+        endpoint.externalIPv6 = address;
+      },
+    ),
+    networkInterfaces: property(t.string, {
+      get: (endpoint) => endpoint.networkInterfaces,
+      set: (endpoint, names) => {
+        endpoint.networkInterfaces = names;
+      },
+    }),
+    iceTcp: property(t.boolean, {
+      get: (endpoint) => endpoint.iceTcp,
+      set: (endpoint, enabled) => {
+        endpoint.iceTcp = enabled;
+      },
+    }),
+    ICECandidatePairs: property(t.array(t.opaque('IceCandidatePair')), {
+      get: (endpoint) => endpoint.candidatePairs,
+    }),
+    IceConnectionState: property(t.array(t.opaque('IceConnection')), {
+      get: (endpoint) => endpoint.iceConnectionStates,
+    }),
+  },
+  events: [
+    'IceCandidateFound',
+    'IceGatheringDone',
+    'IceComponentStateChanged',
+    'DataChannelOpened',
+    'DataChannelClosed',
+    'NewCandidatePairSelected',
+  ],
+});

@@ -1,0 +1,34 @@
+import { MediaObjectType } from '../objects/MediaObject.js';
+import type { ObjectType } from '../objects/ObjectType.js';
+import { ServerManagerType } from '../objects/ServerManager.js';
+import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+import { EndpointType } from './Endpoint.js';
+import { MediaElementType } from './MediaElement.js';
+import { MediaPipelineType } from './MediaPipeline.js';
+import { PassThroughType } from './PassThrough.js';
+import { SdpEndpointType } from './SdpEndpoint.js';
+import { SessionEndpointType } from './SessionEndpoint.js';
+import { WebRtcEndpointType } from './WebRtcEndpoint.js';
+
+export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+export { EndpointType } from './Endpoint.js';
+export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
+export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
+export { PassThrough, PassThroughType } from './PassThrough.js';
+export { SdpEndpoint, SdpEndpointType } from './SdpEndpoint.js';
+export { SessionEndpointType } from './SessionEndpoint.js';
+export { IceCandidate, WebRtcEndpoint, WebRtcEndpointType } from './WebRtcEndpoint.js';
+
+/** Every type the server knows, abstract ones included (for describe's hierarchy and getKmd). */
+export const builtinTypes: readonly ObjectType[] = [
+  MediaObjectType,
+  ServerManagerType,
+  MediaPipelineType,
+  MediaElementType,
+  EndpointType,
+  SessionEndpointType,
+  SdpEndpointType,
+  BaseRtpEndpointType,
+  PassThroughType,
+  WebRtcEndpointType,
+];

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { KurentoError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { complexValue } from './complexTypes.js';
+import { defineType, type ObjectType, typeMembers } from './ObjectType.js';
+
+import type { ServerContext } from './ServerContext.js';
+import * as t from './valueTypes.js';
+
+/** What every MediaObject constructor receives from ObjectType.instantiate. */
+export interface ObjectInit {
+  readonly type: ObjectType;
+  readonly context: ServerContext;
+}
+
+/** An event as raised by an object, before the protocol serializes it for a subscriber. */
+export interface MediaObjectEvent {
+  /** Kurento 7 event name (`IceCandidateFound`). */
+  readonly type: string;
+  /** RaiseBase fields (`source`, `tags`, `timestampMillis`, `timestamp`, `type`) and payload. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type MediaObjectEventListener = (event: MediaObjectEvent) => void;
+
+/**
+ * Base of every object of the Kurento API: id, parent and children, name, tags, creation time,
+ * events, and a release that cascades to the children.
+ */
+export abstract class MediaObject {
+  readonly id: string;
+  readonly type: ObjectType;
+  readonly context: ServerContext;
+  readonly parent: MediaObject | undefined;
+  /** Seconds since the epoch, as KMS reports it. */
+  readonly creationTime = Math.floor(Date.now() / 1000);
+  name: string;
+  sendTagsInEvents = false;
+  protected readonly logger: Logger;
+  private readonly tags = new Map<string, string>();
+  private readonly childObjects = new Set<MediaObject>();
+  private readonly listeners = new Map<string, Set<MediaObjectEventListener>>();
+  private pendingOperation: Promise<unknown> = Promise.resolve();
+  private releasedFlag = false;
+
+  protected constructor(init: ObjectInit, parent?: MediaObject, fixedId?: string) {
+    this.type = init.type;
+    this.context = init.context;
+    this.parent = parent;
+    const ownId = `${randomUUID()}_kurento.${init.type.name}`;
+    this.id = fixedId ?? (parent ? `${parent.id}/${ownId}` : ownId);
+    this.name = this.id;
+    this.logger = init.context.logger.child({ object: this.id });
+  }
+
+  get released(): boolean {
+    return this.releasedFlag;
+  }
+
+  /** The pipeline this object lives in; a pipeline is its own. */
+  get mediaPipeline(): MediaObject | undefined {
+    let object: MediaObject | undefined = this;
+    while (object && !object.type.isA('MediaPipeline')) object = object.parent;
+    return object;
+  }
+
+  get children(): MediaObject[] {
+    return [...this.childObjects];
+  }
+
+  addTag(key: string, value: string): void {
+    this.tags.set(key, value);
+  }
+
+  removeTag(key: string): void {
+    this.tags.delete(key);
+  }
+
+  getTag(key: string): string {
+    const value = this.tags.get(key);
+    if (value === undefined) {
+      throw new KurentoError('MEDIA_OBJECT_TAG_KEY_NOT_FOUND', `Tag '${key}' not found`);
+    }
+    return value;
+  }
+
+  getTags(): Record<string, unknown>[] {
+    return [...this.tags].map(([key, value]) => complexValue('Tag', { key, value }));
+  }
+
+  /** Listens to one event type; returns the function that stops listening. */
+  onEvent(type: string, listener: MediaObjectEventListener): () => void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(type) === set) this.listeners.delete(type);
+    };
+  }
+
+  /**
+   * Runs operations on this object one at a time, in arrival order, so that e.g. an
+   * addIceCandidate sent right after processOffer never overtakes it.
+   */
+  runExclusive<R>(operation: () => R | Promise<R>): Promise<R> {
+    const result = this.pendingOperation.then(operation);
+    this.pendingOperation = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Releases the children, then this object. Safe to call more than once. */
+  async release(): Promise<void> {
+    if (this.releasedFlag) return;
+    this.releasedFlag = true;
+    const children = [...this.childObjects];
+    this.context.registry.remove(this);
+    this.parent?.childObjects.delete(this);
+    await Promise.all(children.map((child) => child.release()));
+    try {
+      await this.onRelease();
+    } catch (error) {
+      this.logger.warn('error while releasing', { error });
+    }
+    this.listeners.clear();
+  }
+
+  /** Frees what the subclass holds (sockets, timers, graph links). Errors are logged. */
+  protected onRelease(): void | Promise<void> {}
+
+  /** Raises an event to the current subscribers with the RaiseBase fields KMS adds. */
+  protected emitEvent(type: string, payload: Readonly<Record<string, unknown>> = {}): void {
+    if (this.releasedFlag) return;
+    const listeners = this.listeners.get(type);
+    if (!listeners || listeners.size === 0) return;
+    const now = Date.now();
+    const event: MediaObjectEvent = {
+      type,
+      data: {
+        source: this.id,
+        tags: this.sendTagsInEvents ? this.getTags() : [],
+        timestampMillis: String(now),
+        timestamp: String(Math.floor(now / 1000)),
+        type,
+        ...payload,
+      },
+    };
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error('event listener failed', { event: type, error });
+      }
+    }
+  }
+
+  /** @internal Called by the registry when the object becomes visible to clients. */
+  attachToParent(): void {
+    this.parent?.childObjects.add(this);
+  }
+}
+
+const { method, property } = typeMembers<MediaObject>();
+const anyObject = t.mediaObject<MediaObject>('MediaObject');
+
+export const MediaObjectType = defineType<MediaObject>({
+  name: 'MediaObject',
+  module: 'core',
+  methods: {
+    addTag: method({ key: t.string, value: t.string }, (object, { key, value }) =>
+      object.addTag(key, value),
+    ),
+    removeTag: method({ key: t.string }, (object, { key }) => object.removeTag(key)),
+    getTag: method({ key: t.string }, (object, { key }) => object.getTag(key), 'String'),
+    getTags: method({}, (object) => object.getTags(), 'Tag[]'),
+    /** Kurento 6 name of getChildren. */
+    getChilds: method({}, (object) => object.children, 'MediaObject[]'),
+  },
+  properties: {
+    id: property(t.string, { get: (object) => object.id }),
+    mediaPipeline: property(t.mediaObject<MediaObject>('MediaPipeline'), {
+      get: (object) => object.mediaPipeline,
+    }),
+    parent: property(anyObject, { get: (object) => object.parent }),
+    children: property(t.array(anyObject), { get: (object) => object.children }),
+    name: property(t.string, {
+      get: (object) => object.name,
+      set: (object, name) => {
+        object.name = name;
+      },
+    }),
+    sendTagsInEvents: property(t.boolean, {
+      get: (object) => object.sendTagsInEvents,
+      set: (object, send) => {
+        object.sendTagsInEvents = send;
+      },
+    }),
+    creationTime: property(t.int, { get: (object) => object.creationTime }),
+  },
+  events: ['Error'],
+});

@@ -1,0 +1,27 @@
+import type { Logger } from '../logger.js';
+import type { ObjectRegistry } from './ObjectRegistry.js';
+
+/**
+ * ICE settings every new WebRtcEndpoint starts with. Names follow Kurento's
+ * WebRtcEndpoint.conf.ini; each endpoint can change its own copy through its properties.
+ */
+export interface IceSettings {
+  /** UDP ports to bind ICE sockets in, inclusive; absent lets the OS pick. */
+  readonly portRange: { readonly min: number; readonly max: number } | undefined;
+  /** Extra local addresses to gather host candidates on (werift skips loopback otherwise). */
+  readonly hostAddresses: readonly string[];
+  /** Public addresses announced instead of the host addresses (server behind a 1:1 NAT). */
+  readonly externalIPv4: string | undefined;
+  readonly externalIPv6: string | undefined;
+  readonly stunServerAddress: string | undefined;
+  readonly stunServerPort: number | undefined;
+  /** `user:password@host:port[?transport=udp|tcp]`, as Kurento writes it. */
+  readonly turnUrl: string | undefined;
+}
+
+/** What media objects need from the server that hosts them. */
+export interface ServerContext {
+  readonly registry: ObjectRegistry;
+  readonly logger: Logger;
+  readonly ice: IceSettings;
+}

@@ -1,0 +1,172 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { builtinTypes } from '../elements/index.js';
+import { createJsonLogger } from '../logger.js';
+import { ObjectRegistry } from '../objects/ObjectRegistry.js';
+import type { ServerContext } from '../objects/ServerContext.js';
+import { ServerManager, ServerManagerType } from '../objects/ServerManager.js';
+import { ClientConnection } from '../protocol/ClientConnection.js';
+import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
+import { SessionManager } from '../protocol/SessionManager.js';
+import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+
+/** Frames above this many times the message limit close the socket (ws refuses to buffer them). */
+const HARD_FRAME_LIMIT_FACTOR = 4;
+/** A client that misses a WebSocket ping for this long is cut off; its session enters its grace period. */
+const HEARTBEAT_INTERVAL_MS = 30_000;
+
+export interface MediaServer {
+  /** `ws://host:port/path`, ready for kurento-client or @medley/media-client. */
+  readonly url: string;
+  readonly host: string;
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  readonly path: string;
+  /** Live objects, ServerManager included (for tests and health checks). */
+  readonly objectCount: number;
+  /** Closes every client connection and releases every object. */
+  close(): Promise<void>;
+}
+
+function tokenMatches(expected: string, given: string | null): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function formatUrl(host: string, port: number, path: string): string {
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `ws://${shownHost}:${port}${path}`;
+}
+
+/**
+ * Starts a media server speaking the Kurento Protocol over WebSocket. Resolves once it listens.
+ *
+ * ```ts
+ * const server = await createMediaServer({ port: 0 });
+ * // kurento-client(server.url) ...
+ * await server.close();
+ * ```
+ */
+export async function createMediaServer(options: MediaServerOptions = {}): Promise<MediaServer> {
+  const settings = resolveOptions(options);
+  const logger = options.logger ?? createJsonLogger(settings.logLevel);
+  const registry = new ObjectRegistry([...builtinTypes, ...(options.elementTypes ?? [])]);
+  const context: ServerContext = { registry, logger, ice: settings.ice };
+  const sessions = new SessionManager(registry, {
+    gracePeriodMs: settings.sessionGracePeriodMs,
+    logger,
+  });
+  const manager = new ServerManager(
+    { type: ServerManagerType, context },
+    { listSessions: () => sessions.ids, metadata: 'medley-media-server' },
+  );
+  registry.add(manager);
+  const protocol = new KurentoProtocol({ registry, sessions, context, logger });
+
+  const connections = new Set<ClientConnection>();
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: settings.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
+    perMessageDeflate: false,
+  });
+  const httpServer = createServer((_request, response) => {
+    response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+    response.end(`Kurento Protocol endpoint: open a WebSocket to ${settings.path}\n`);
+  });
+
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'ws://localhost');
+    if (url.pathname !== settings.path && url.pathname !== `${settings.path}/`) {
+      refuseUpgrade(
+        socket,
+        404,
+        'Not Found',
+        `No WebSocket endpoint at ${url.pathname}; use ${settings.path}\n`,
+      );
+      return;
+    }
+    if (
+      settings.accessToken &&
+      !tokenMatches(settings.accessToken, url.searchParams.get('access_token'))
+    ) {
+      logger.warn('refused a client with a missing or wrong access token', {
+        remoteAddress: request.socket.remoteAddress,
+      });
+      refuseUpgrade(socket, 401, 'Unauthorized', 'Missing or wrong access_token\n');
+      return;
+    }
+    webSockets.handleUpgrade(request, socket, head, (webSocket) => {
+      const connectionLogger = logger.child({
+        remote: `${request.socket.remoteAddress}:${request.socket.remotePort}`,
+      });
+      const connection = new ClientConnection(webSocket, {
+        protocol,
+        sessions,
+        maxMessageBytes: settings.maxMessageBytes,
+        logger: connectionLogger,
+      });
+      connections.add(connection);
+      webSocket.on('close', () => connections.delete(connection));
+      connectionLogger.info('client connected');
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
+  const port = await listen(httpServer, settings);
+  const url = formatUrl(settings.host, port, settings.path);
+  logger.info('media server listening', { url, ice: settings.ice });
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    clearInterval(heartbeat);
+    for (const connection of connections) connection.close(1001, 'media server shutting down');
+    sessions.close();
+    await Promise.all(registry.all().map((object) => object.release()));
+    webSockets.close();
+    await new Promise<void>((resolve) => {
+      httpServer.close(() => resolve());
+      httpServer.closeAllConnections();
+    });
+    logger.info('media server closed');
+  };
+
+  return {
+    url,
+    host: settings.host,
+    port,
+    path: settings.path,
+    get objectCount() {
+      return registry.size;
+    },
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, settings: ResolvedOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,199 @@
+import { parseArgs } from 'node:util';
+import { ConfigurationError } from '../errors.js';
+import { isLogLevel, logLevels } from '../logger.js';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_PATH,
+  DEFAULT_PORT,
+  DEFAULT_SESSION_GRACE_PERIOD_MS,
+  type IceOptions,
+  type MediaServerOptions,
+} from './options.js';
+
+/** Each flag and the environment variable that sets it when the flag is absent. */
+const FLAGS = {
+  host: {
+    env: 'MEDLEY_HOST',
+    value: '<address>',
+    help: 'interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for all)',
+  },
+  port: {
+    env: 'MEDLEY_PORT',
+    value: '<port>',
+    help: `WebSocket port (default ${DEFAULT_PORT}; 0 picks a free one)`,
+  },
+  path: { env: 'MEDLEY_PATH', value: '<path>', help: `WebSocket path (default ${DEFAULT_PATH})` },
+  'access-token': {
+    env: 'MEDLEY_ACCESS_TOKEN',
+    value: '<token>',
+    help: 'require ?access_token=<token> on the WebSocket URL (kurento-client option access_token)',
+  },
+  'max-message-size': {
+    env: 'MEDLEY_MAX_MESSAGE_SIZE',
+    value: '<bytes>',
+    help: `largest accepted request (default ${DEFAULT_MAX_MESSAGE_BYTES})`,
+  },
+  'session-grace-period': {
+    env: 'MEDLEY_SESSION_GRACE_PERIOD',
+    value: '<seconds>',
+    help: `how long a disconnected session keeps its objects for a reconnect (default ${DEFAULT_SESSION_GRACE_PERIOD_MS / 1000})`,
+  },
+  'ice-port-range': {
+    env: 'MEDLEY_ICE_PORT_RANGE',
+    value: '<min-max>',
+    help: 'UDP ports for ICE, e.g. 40000-40999 (default: any)',
+  },
+  'ice-host-addresses': {
+    env: 'MEDLEY_ICE_HOST_ADDRESSES',
+    value: '<a,b>',
+    help: 'extra local addresses to gather candidates on (default 127.0.0.1; empty for none)',
+  },
+  'external-ipv4': {
+    env: 'MEDLEY_EXTERNAL_IPV4',
+    value: '<address>',
+    help: 'public IPv4 to announce in candidates (server behind NAT)',
+  },
+  'external-ipv6': {
+    env: 'MEDLEY_EXTERNAL_IPV6',
+    value: '<address>',
+    help: 'public IPv6 to announce in candidates',
+  },
+  'stun-server': {
+    env: 'MEDLEY_STUN_SERVER',
+    value: '<host:port>',
+    help: 'STUN server (default none: no outside host is ever contacted)',
+  },
+  'turn-url': {
+    env: 'MEDLEY_TURN_URL',
+    value: '<user:password@host:port>',
+    help: 'TURN relay, as Kurento writes it (optional ?transport=udp|tcp|tls)',
+  },
+  'log-level': {
+    env: 'MEDLEY_LOG_LEVEL',
+    value: `<${logLevels.join('|')}>`,
+    help: 'JSON log lines on stderr at this level and above (default info)',
+  },
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+
+export type CommandLine =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly options: MediaServerOptions };
+
+export function usage(): string {
+  const lines = [
+    'Usage: medley-media-server [options]',
+    '',
+    'A media server speaking the Kurento Protocol (JSON-RPC over WebSocket), so kurento-client',
+    'applications can use it unchanged. Each option can also be set with its environment variable.',
+    '',
+    'Options:',
+  ];
+  for (const [name, flag] of Object.entries(FLAGS)) {
+    lines.push(`  --${name} ${flag.value}`, `      ${flag.help}`, `      env ${flag.env}`);
+  }
+  lines.push('  --help', '      print this help', '  --version', '      print the version');
+  return `${lines.join('\n')}\n`;
+}
+
+function integer(text: string, what: string): number {
+  if (!/^\d+$/.test(text.trim()))
+    throw new ConfigurationError(`${what} must be a whole number, got '${text}'`);
+  return Number(text);
+}
+
+function addressList(text: string): string[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function portRange(text: string): { min: number; max: number } {
+  const match = /^(\d+)-(\d+)$/.exec(text.trim());
+  if (!match?.[1] || !match[2])
+    throw new ConfigurationError(`--ice-port-range must be min-max, got '${text}'`);
+  return { min: Number(match[1]), max: Number(match[2]) };
+}
+
+/** Turns flags (winning) and MEDLEY_* variables into server options. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CommandLine {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(
+          Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }]),
+        ),
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigurationError(`${reason}\nRun medley-media-server --help for the options.`);
+  }
+  if (parsed.values.help) return { kind: 'help', text: usage() };
+  if (parsed.values.version) return { kind: 'version' };
+
+  const read = (name: FlagName): string | undefined => {
+    const flag = parsed.values[name];
+    return typeof flag === 'string' ? flag : env[FLAGS[name].env];
+  };
+  const logLevel = read('log-level');
+  if (logLevel !== undefined && !isLogLevel(logLevel)) {
+    throw new ConfigurationError(
+      `--log-level must be one of ${logLevels.join(', ')}, got '${logLevel}'`,
+    );
+  }
+  const port = read('port');
+  const maxMessageSize = read('max-message-size');
+  const gracePeriod = read('session-grace-period');
+  const range = read('ice-port-range');
+  const hostAddresses = read('ice-host-addresses');
+  const ice: IceOptions = {
+    ...(range ? { portRange: portRange(range) } : {}),
+    ...(hostAddresses !== undefined ? { hostAddresses: addressList(hostAddresses) } : {}),
+    ...optional('externalIPv4', read('external-ipv4')),
+    ...optional('externalIPv6', read('external-ipv6')),
+    ...optional('stunServer', read('stun-server')),
+    ...optional('turnUrl', read('turn-url')),
+  };
+  let sessionGracePeriodMs: number | undefined;
+  if (gracePeriod !== undefined) {
+    const seconds = Number(gracePeriod);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new ConfigurationError(
+        `--session-grace-period must be seconds >= 0, got '${gracePeriod}'`,
+      );
+    }
+    sessionGracePeriodMs = seconds * 1000;
+  }
+  return {
+    kind: 'serve',
+    options: {
+      ...optional('host', read('host')),
+      ...(port !== undefined ? { port: integer(port, '--port') } : {}),
+      ...optional('path', read('path')),
+      ...optional('accessToken', read('access-token')),
+      ...(maxMessageSize !== undefined
+        ? { maxMessageBytes: integer(maxMessageSize, '--max-message-size') }
+        : {}),
+      ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
+      ...(logLevel !== undefined ? { logLevel } : {}),
+      ice,
+    },
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, string>);
+}

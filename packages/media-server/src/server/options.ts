@@ -1,0 +1,148 @@
+import { isIP } from 'node:net';
+import { ConfigurationError } from '../errors.js';
+import type { Logger, LogLevel } from '../logger.js';
+import type { ObjectType } from '../objects/ObjectType.js';
+import type { IceSettings } from '../objects/ServerContext.js';
+
+export interface IceOptions {
+  /** UDP ports for ICE, inclusive (e.g. a firewall's range). Default: any port the OS gives. */
+  readonly portRange?: { readonly min: number; readonly max: number };
+  /**
+   * Extra local addresses to gather host candidates on. werift skips loopback interfaces, so
+   * peers on the same machine (tests, demos) need `127.0.0.1`. Default: `['127.0.0.1']`.
+   */
+  readonly hostAddresses?: readonly string[];
+  /** Public IPv4 announced instead of the host addresses, for a server behind a 1:1 NAT. */
+  readonly externalIPv4?: string;
+  readonly externalIPv6?: string;
+  /**
+   * STUN server as `host:port`. None by default: the server never contacts a host it was not
+   * told about. Each WebRtcEndpoint may override it (setStunServerAddress / setStunServerPort).
+   */
+  readonly stunServer?: string;
+  /** TURN relay as Kurento writes it: `user:password@host:port[?transport=udp|tcp]`. */
+  readonly turnUrl?: string;
+}
+
+export interface MediaServerOptions {
+  /**
+   * Interface to listen on. Loopback by default, so that a development server is not reachable
+   * from the network by accident; use `0.0.0.0` (or a specific address) to serve other hosts.
+   */
+  readonly host?: string;
+  /** TCP port of the WebSocket. Default 8888 (as KMS); 0 picks a free port (tests). */
+  readonly port?: number;
+  /** WebSocket path. Default `/kurento`, the path kurento-client apps use. */
+  readonly path?: string;
+  /**
+   * When set, a client must add `?access_token=<token>` to the WebSocket URL (kurento-client's
+   * `access_token` option does exactly that); others are refused with HTTP 401.
+   */
+  readonly accessToken?: string;
+  /**
+   * Largest request accepted, in bytes. Bigger ones get a JSON-RPC error and the connection
+   * stays open (frames beyond 4× this limit close it). Default 1 MiB: an SDP offer is ~10 KiB.
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * How long a session whose WebSocket dropped keeps its objects, waiting for the client to
+   * reconnect and send `connect {sessionId}`. Default 60 s (kurento-client retries within that).
+   */
+  readonly sessionGracePeriodMs?: number;
+  readonly ice?: IceOptions;
+  /** Default `info`. Ignored when `logger` is given. */
+  readonly logLevel?: LogLevel;
+  /** Where logs go; default JSON lines on stderr. */
+  readonly logger?: Logger;
+  /** More element types to serve (custom elements), besides the built-in ones. */
+  readonly elementTypes?: readonly ObjectType[];
+}
+
+export interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly accessToken: string | undefined;
+  readonly maxMessageBytes: number;
+  readonly sessionGracePeriodMs: number;
+  readonly ice: IceSettings;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_PORT = 8888;
+export const DEFAULT_PATH = '/kurento';
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+export const DEFAULT_SESSION_GRACE_PERIOD_MS = 60_000;
+
+function checkPort(port: number, what: string): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigurationError(`${what} must be an integer from 0 to 65535, got ${port}`);
+  }
+  return port;
+}
+
+function checkAddress(address: string, what: string): string {
+  if (isIP(address) === 0)
+    throw new ConfigurationError(`${what} must be an IP address, got '${address}'`);
+  return address;
+}
+
+/** Splits `host:port` (or `[v6]:port`) of a STUN server. */
+export function parseHostPort(text: string, what: string): { address: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text.trim());
+  if (!match?.[1] || !match[2]) {
+    throw new ConfigurationError(`${what} must be host:port, got '${text}'`);
+  }
+  return { address: match[1], port: checkPort(Number(match[2]), `${what} port`) };
+}
+
+function resolveIce(ice: IceOptions = {}): IceSettings {
+  const range = ice.portRange;
+  if (range) {
+    checkPort(range.min, 'ICE port range minimum');
+    checkPort(range.max, 'ICE port range maximum');
+    if (range.min > range.max || range.min === 0) {
+      throw new ConfigurationError(
+        `ICE port range must be 1-65535 with min <= max, got ${range.min}-${range.max}`,
+      );
+    }
+  }
+  const stun = ice.stunServer ? parseHostPort(ice.stunServer, 'STUN server') : undefined;
+  return {
+    portRange: range ? { min: range.min, max: range.max } : undefined,
+    hostAddresses: (ice.hostAddresses ?? ['127.0.0.1']).map((address) =>
+      checkAddress(address, 'ICE host address'),
+    ),
+    externalIPv4: ice.externalIPv4 ? checkAddress(ice.externalIPv4, 'External IPv4') : undefined,
+    externalIPv6: ice.externalIPv6 ? checkAddress(ice.externalIPv6, 'External IPv6') : undefined,
+    stunServerAddress: stun?.address,
+    stunServerPort: stun?.port,
+    turnUrl: ice.turnUrl || undefined,
+  };
+}
+
+export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
+  const path = options.path ?? DEFAULT_PATH;
+  if (!path.startsWith('/'))
+    throw new ConfigurationError(`path must start with '/', got '${path}'`);
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) {
+    throw new ConfigurationError(
+      `maxMessageBytes must be an integer of at least 1024, got ${maxMessageBytes}`,
+    );
+  }
+  const sessionGracePeriodMs = options.sessionGracePeriodMs ?? DEFAULT_SESSION_GRACE_PERIOD_MS;
+  if (!Number.isFinite(sessionGracePeriodMs) || sessionGracePeriodMs < 0) {
+    throw new ConfigurationError(`sessionGracePeriodMs must be >= 0, got ${sessionGracePeriodMs}`);
+  }
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
+    path,
+    accessToken: options.accessToken || undefined,
+    maxMessageBytes,
+    sessionGracePeriodMs,
+    ice: resolveIce(options.ice),
+    logLevel: options.logLevel ?? 'info',
+  };
+}
