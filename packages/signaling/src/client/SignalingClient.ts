@@ -2,7 +2,6 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { isSignalingError, messageOf, SignalingError } from '../errors.js';
 import type {
   EventName,
-  EventPayload,
   Protocol,
   RequestPayload,
   RequestType,
@@ -84,7 +83,9 @@ export interface RequestOptions {
  *   the server processed them (they are never sent twice);
  * - made while `disconnected`: fail at once with `DISCONNECTED`.
  */
-export class SignalingClient<P extends Protocol = UntypedProtocol> {
+export class SignalingClient<P extends Protocol = UntypedProtocol>
+  implements Listenable<P['events']>
+{
   /** Creates a client and resolves once its session is open. */
   static async connect<P extends Protocol = UntypedProtocol>(
     url: string,
@@ -200,17 +201,17 @@ export class SignalingClient<P extends Protocol = UntypedProtocol> {
   }
 
   /** Listens to an event the server pushes. */
-  on<K extends EventName<P>>(event: K, listener: (payload: EventPayload<P, K>) => void): this {
+  on<K extends keyof P['events']>(event: K, listener: (payload: P['events'][K]) => void): this {
     this.#events.on(event, listener);
     return this;
   }
 
-  once<K extends EventName<P>>(event: K, listener: (payload: EventPayload<P, K>) => void): this {
+  once<K extends keyof P['events']>(event: K, listener: (payload: P['events'][K]) => void): this {
     this.#events.once(event, listener);
     return this;
   }
 
-  off<K extends EventName<P>>(event: K, listener: (payload: EventPayload<P, K>) => void): this {
+  off<K extends keyof P['events']>(event: K, listener: (payload: P['events'][K]) => void): this {
     this.#events.off(event, listener);
     return this;
   }

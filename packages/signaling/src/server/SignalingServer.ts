@@ -59,12 +59,9 @@ export interface SignalingServerHooks<P extends Protocol, Data> {
    * message (use it for authentication: `session.socket` is not set yet, the handshake is
    * passed). Events emitted here are delivered once the connection is open.
    */
-  onConnect?(
-    session: Session<P, Data>,
-    info: { resumed: boolean; handshake: Handshake },
-  ): void | Promise<void>;
+  onConnect?(session: Session<P, Data>, info: { resumed: boolean; handshake: Handshake }): unknown;
   /** The client's socket closed; the session waits for it for the grace period. */
-  onDisconnect?(session: Session<P, Data>, info: { reason: string }): void | Promise<void>;
+  onDisconnect?(session: Session<P, Data>, info: { reason: string }): unknown;
   /** The session is gone for good: release what belongs to it (media pipelines...). */
   onSessionEnd?(
     session: Session<P, Data>,
@@ -301,7 +298,8 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     }
   }
 
-  #runHook(name: string, run: () => void | Promise<void> | undefined): void {
+  /** Runs a hook whose result nobody waits for; its failure, sync or async, is reported. */
+  #runHook(name: string, run: () => unknown): void {
     try {
       Promise.resolve(run()).catch((error: unknown) => this.#reportError(error, name));
     } catch (error) {

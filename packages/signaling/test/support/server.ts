@@ -60,9 +60,18 @@ export interface TestServerOptions extends SignalingServerHooks<TestProtocol, Te
   sessionGracePeriod?: number;
 }
 
+/** An HTTP server on 127.0.0.1, on a free port. */
+export async function startHttpServer(): Promise<{ httpServer: HttpServer; url: string }> {
+  const httpServer = createServer();
+  httpServer.listen(0, '127.0.0.1');
+  await once(httpServer, 'listening');
+  const { port } = httpServer.address() as AddressInfo;
+  return { httpServer, url: `http://127.0.0.1:${port}` };
+}
+
 /** A real socket.io server on 127.0.0.1 with the handlers the tests use. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const httpServer = createServer();
+  const { httpServer, url } = await startHttpServer();
   const held = new Map<string, () => void>();
   const state = { acceptTransports: true };
   const signaling = new SignalingServer<TestProtocol, TestSessionData>({
@@ -97,11 +106,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     })
     .handle('recall', (_payload, session) => ({ notes: session.data.notes ?? [] }));
 
-  httpServer.listen(0, '127.0.0.1');
-  await once(httpServer, 'listening');
-  const { port } = httpServer.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     httpServer,
     signaling,
     held,
@@ -151,6 +157,14 @@ export function nextEvent<Events extends object, K extends keyof Events>(
   event: K,
 ): Promise<Events[K]> {
   return new Promise((resolve) => source.once(event, resolve));
+}
+
+/** Resolves with the next event of that name the server pushes to `client`. */
+export function nextPush<K extends keyof TestProtocol['events']>(
+  client: SignalingClient<TestProtocol>,
+  event: K,
+): Promise<TestProtocol['events'][K]> {
+  return new Promise((resolve) => client.once(event, resolve));
 }
 
 /** Polls until `condition` holds (for server-side state that no event announces). */
