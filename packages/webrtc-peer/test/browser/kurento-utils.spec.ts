@@ -17,7 +17,7 @@ test('the Kurento hello-world page runs unchanged on kurento-utils.min.js, loopb
     () => (document.getElementById('videoOutput') as HTMLVideoElement).currentTime > 1,
   );
   const running = await page.evaluate(async () => {
-    const tutorial = window as unknown as Window & HelloWorldPage;
+    const tutorial = window as unknown as HelloWorldPage;
     const peer = tutorial.webRtcPeer as KurentoWebRtcPeer;
     const stats = [...(await peer.peerConnection.getStats()).values()] as Array<
       Record<string, unknown>
@@ -54,7 +54,7 @@ test('the Kurento hello-world page runs unchanged on kurento-utils.min.js, loopb
   expect(running.usesGlobalOfKurentoBundle).toBe('undefined');
 
   const tracks = await page.evaluate(() => {
-    const tutorial = window as unknown as Window & HelloWorldPage;
+    const tutorial = window as unknown as HelloWorldPage;
     const peer = tutorial.webRtcPeer as KurentoWebRtcPeer;
     const local = peer.getLocalStream()?.getTracks() ?? [];
     const connection = peer.peerConnection;
@@ -79,9 +79,7 @@ test('kurento-utils constructors work with and without new and call back asynchr
 }) => {
   await page.goto('/kurento-umd.html');
   const result = await page.evaluate(async () => {
-    const kurentoUtils = window.kurentoUtils;
-    if (!kurentoUtils) throw new Error('the medley bundle did not define kurentoUtils');
-    const { WebRtcPeer } = kurentoUtils;
+    const { WebRtcPeer } = window.harness.kurentoUtils();
     let assigned: KurentoWebRtcPeer | undefined;
     const called = await new Promise<{ error: unknown; boundToPeer: boolean; seen: boolean }>(
       (resolve) => {
@@ -124,7 +122,7 @@ test('a kurento-utils presenter and viewer negotiate through callbacks, with dat
   await page.goto('/kurento-umd.html');
   const result = await page.evaluate(async () => {
     const { harness } = window;
-    const { WebRtcPeer } = window.kurentoUtils as NonNullable<typeof window.kurentoUtils>;
+    const { WebRtcPeer } = harness.kurentoUtils();
     const viewerVideo = harness.video('viewer');
     const presenterMessages: string[] = [];
     let gatheringDone = false;
@@ -227,7 +225,7 @@ test('a kurento-utils constructor reports a capture failure to its callback, wit
   const error = await page.evaluate(
     () =>
       new Promise<string>((resolve) => {
-        const { WebRtcPeer } = window.kurentoUtils as NonNullable<typeof window.kurentoUtils>;
+        const { WebRtcPeer } = window.harness.kurentoUtils();
         WebRtcPeer.WebRtcPeerSendrecv(
           { mediaConstraints: { audio: true, video: { deviceId: { exact: 'missing' } } } },
           (failure) => {
@@ -243,7 +241,8 @@ test('a kurento-utils constructor reports a capture failure to its callback, wit
 test('the medley bundle leaves a kurentoUtils the page already defined alone', async ({ page }) => {
   await page.goto('/kurento-predefined.html');
   const globals = await page.evaluate(() => ({
-    pageOwn: (window.kurentoUtils as unknown as { ownedByThePage?: boolean }).ownedByThePage,
+    pageOwn: (window as { kurentoUtils?: { ownedByThePage?: boolean } }).kurentoUtils
+      ?.ownedByThePage,
     viaMedley: typeof window.medley.kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv,
     medleyPeer: typeof window.medley.WebRtcPeer,
   }));

@@ -6,7 +6,6 @@ import type { WebRtcPeer } from '../../../src/WebRtcPeer.js';
 declare global {
   interface Window {
     medley: typeof Medley;
-    kurentoUtils?: typeof Medley.kurentoUtils;
     harness: typeof harness;
   }
 }
@@ -105,7 +104,15 @@ function brightness(element: HTMLVideoElement): number {
   return sum / (data.length / 4);
 }
 
+/** The `kurentoUtils` global the page's bundle defined (not declared on Window: e2e does). */
+function kurentoUtils(): typeof Medley.kurentoUtils {
+  const global = (window as { kurentoUtils?: typeof Medley.kurentoUtils }).kurentoUtils;
+  if (!global) throw new Error('no kurentoUtils global: load a medley bundle first');
+  return global;
+}
+
 const harness = {
+  kurentoUtils,
   overTheWire,
   trickle,
   connect,
