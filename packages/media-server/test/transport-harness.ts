@@ -47,16 +47,21 @@ window.createPeer = async (id, options) => {
     peer.channel = pc.createDataChannel('chat');
     peer.channel.onmessage = (event) => peer.messages.push(event.data);
   }
-  const stream = options.send
+  const stream = options.send && (options.audio || options.video)
     ? await navigator.mediaDevices.getUserMedia({ audio: options.audio, video: options.video && { width: 320, height: 240 } })
     : null;
-  const direction = options.send ? (options.receive ? 'sendrecv' : 'sendonly') : 'recvonly';
   for (const kind of ['audio', 'video']) {
     if (!options[kind]) continue;
     const track = stream?.getTracks().find((candidate) => candidate.kind === kind);
-    const transceiver = track
-      ? pc.addTransceiver(track, { direction, streams: [stream] })
-      : pc.addTransceiver(kind, { direction });
+    // addTrack, unlike addTransceiver, lets a later remote offer reuse the transceiver.
+    let transceiver;
+    if (track) {
+      const sender = pc.addTrack(track, stream);
+      transceiver = pc.getTransceivers().find((candidate) => candidate.sender === sender);
+    } else {
+      transceiver = pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+    if (track && !options.receive) transceiver.direction = 'sendonly';
     if (kind === 'video' && options.videoCodecs) {
       const codecs = RTCRtpReceiver.getCapabilities('video').codecs.filter(
         (codec) => options.videoCodecs.includes(codec.mimeType) &&

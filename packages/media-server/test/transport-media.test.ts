@@ -1,18 +1,46 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
-import { WebRtcTransport } from '../src/transport/index.js';
+import type { MediaGraphError } from '../src/graph/index.js';
+import { WebRtcTransport, type WebRtcTransportOptions } from '../src/transport/index.js';
 import { BrowserHarness, BrowserPeer, LOOPBACK } from './transport-harness.js';
 
+// One Chromium for the file; every test uses its own peers on a shared page.
 describe('WebRtcTransport with Chromium', () => {
   const harness = new BrowserHarness();
   let page: Page;
   const transports: WebRtcTransport[] = [];
-  const newTransport = (options = {}) => {
+  const newTransport = (options: WebRtcTransportOptions = {}) => {
     const transport = new WebRtcTransport({ ...LOOPBACK, ...options });
     transports.push(transport);
     return transport;
   };
+  /** A browser that only sends, received by a recvonly transport. */
+  const publisher = async (id: string, videoCodecs?: string[]) => {
+    const transport = newTransport({ recvonly: true, name: id });
+    const peer = await BrowserPeer.create(page, id, {
+      receive: false,
+      ...(videoCodecs ? { videoCodecs } : {}),
+    });
+    await peer.connectByBrowserOffer(transport);
+    return { transport, peer };
+  };
+  /** A browser that only receives, fed by a sendonly transport. */
+  const subscriber = async (id: string, videoCodecs?: string[]) => {
+    const transport = newTransport({ sendonly: true, name: id });
+    const peer = await BrowserPeer.create(page, id, {
+      send: false,
+      ...(videoCodecs ? { videoCodecs } : {}),
+    });
+    await peer.connectByBrowserOffer(transport);
+    return { transport, peer };
+  };
+  const flowing = (transport: WebRtcTransport) =>
+    new Promise<void>((resolve) => {
+      if (transport.node.isMediaFlowingOut('VIDEO')) resolve();
+      transport.node.on('mediaflowout', (change) => change.mediaType === 'VIDEO' && resolve());
+    });
 
   before(async () => {
     await harness.start();
@@ -29,11 +57,114 @@ describe('WebRtcTransport with Chromium', () => {
     transport.node.connect(transport.node);
     const peer = await BrowserPeer.create(page, 'loopback', {});
     await peer.connectByBrowserOffer(transport);
-    const stats = await peer.waitForStats(
-      (s) => s.framesDecoded > 10 && s.audioPacketsReceived > 20,
-    );
+    await peer.waitForStats((stats) => stats.framesDecoded > 10 && stats.audioPacketsReceived > 20);
     assert.equal(transport.connectionState, 'CONNECTED');
-    assert.ok(stats.framesDecoded > 10);
+    assert.equal(transport.node.isMediaFlowingIn('VIDEO'), true);
+    await peer.close();
+  });
+
+  test('media of one browser reaches another through a graph link between two transports', async () => {
+    const a = await publisher('forward-a');
+    const b = await subscriber('forward-b');
+    a.transport.node.connect(b.transport.node);
+    await b.peer.waitForStats(
+      (stats) => stats.framesDecoded > 10 && stats.audioPacketsReceived > 20,
+    );
+    await a.peer.close();
+    await b.peer.close();
+  });
+
+  test('a server-generated offer answered by the browser carries media both ways', async () => {
+    const transport = newTransport();
+    transport.node.connect(transport.node);
+    const peer = await BrowserPeer.create(page, 'server-offer', {});
+    await peer.connectByServerOffer(transport);
+    await peer.waitForStats((stats) => stats.framesDecoded > 10 && stats.audioPacketsReceived > 20);
+    await peer.close();
+  });
+
+  test('a sink joining a long-running source gets a keyframe and decodes within two seconds', async () => {
+    const a = await publisher('late-a');
+    await flowing(a.transport);
+    // Browsers send VP8 keyframes only when asked: without a request a late sink stays black.
+    await sleep(3000);
+    const b = await subscriber('late-b');
+    a.transport.node.connect(b.transport.node);
+    await b.peer.waitForStats((stats) => stats.framesDecoded > 0, 2000);
+    await a.peer.close();
+    await b.peer.close();
+  });
+
+  test("switching a sink's source from A to C keeps its browser decoding", async () => {
+    const a = await publisher('switch-a');
+    const c = await publisher('switch-c');
+    const b = await subscriber('switch-b');
+    a.transport.node.connect(b.transport.node);
+    const beforeSwitch = await b.peer.waitForStats((stats) => stats.framesDecoded > 10);
+    c.transport.node.connect(b.transport.node);
+    // A stops: whatever B decodes from now on came from C.
+    await a.peer.close();
+    await sleep(500);
+    const stopped = await b.peer.stats();
+    const afterSwitch = await b.peer.waitForStats(
+      (stats) =>
+        stats.framesDecoded > stopped.framesDecoded + 20 &&
+        stats.audioPacketsReceived > stopped.audioPacketsReceived + 50,
+    );
+    assert.ok(afterSwitch.framesDecoded > beforeSwitch.framesDecoded);
+    await c.peer.close();
+    await b.peer.close();
+  });
+
+  test('a sink whose browser negotiated another codec reports the mismatch instead of sending black video', async (t) => {
+    const hasH264 = await page.evaluate(() =>
+      RTCRtpReceiver.getCapabilities('video')?.codecs.some(
+        (codec) => codec.mimeType === 'video/H264',
+      ),
+    );
+    if (!hasH264) {
+      t.skip('this Chromium cannot decode H.264');
+      return;
+    }
+    const a = await publisher('mismatch-a', ['video/VP8']);
+    const b = await subscriber('mismatch-b', ['video/H264']);
+    const error = new Promise<MediaGraphError>((resolve) =>
+      b.transport.node.on('mediaerror', resolve),
+    );
+    a.transport.node.connect(b.transport.node);
+    const reported = await error;
+    assert.equal(reported.code, 'CODEC_NOT_NEGOTIATED');
+    assert.equal(reported.mediaType, 'VIDEO');
+    assert.match(reported.message, /VP8/);
+    assert.equal((await b.peer.stats()).framesDecoded, 0);
+    await a.peer.close();
+    await b.peer.close();
+  });
+
+  test('data channel messages loop back when the transport is connected to itself', async () => {
+    const transport = newTransport({ useDataChannels: true });
+    transport.node.connect(transport.node);
+    const opened = new Promise((resolve) => transport.on('datachannelopened', resolve));
+    const peer = await BrowserPeer.create(page, 'data', {
+      dataChannel: true,
+      audio: false,
+      video: false,
+    });
+    await peer.connectByBrowserOffer(transport);
+    await opened;
+    const echoed = await page.evaluate(async () => {
+      const { channel, messages } = window.peers.data as unknown as {
+        channel: RTCDataChannel;
+        messages: string[];
+      };
+      if (channel.readyState !== 'open')
+        await new Promise((resolve) => channel.addEventListener('open', resolve));
+      channel.send('ping');
+      for (let i = 0; i < 50 && messages.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      return messages;
+    });
+    assert.deepEqual(echoed, ['ping']);
     await peer.close();
   });
 });
