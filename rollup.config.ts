@@ -23,6 +23,25 @@ const browserPackages: BrowserPackage[] = [
       { entry: 'kurento-utils.js', file: 'kurento-utils.min.js', globalName: 'kurentoUtils' },
     ],
   },
+  {
+    folder: 'packages/signaling',
+    external: ['socket.io-client'],
+    umd: [
+      { entry: 'index.js', file: 'medley-signaling.umd.min.js', globalName: 'medleySignaling' },
+    ],
+  },
+];
+
+/**
+ * Node-only entry points, each bundled into one .mjs file: their packages are not
+ * "type": "module", so tsc's .js output would load as CommonJS in Node.
+ */
+const nodeEntries: Array<{ input: string; file: string; external: string[] }> = [
+  {
+    input: 'packages/signaling/dist/esm/server/index.js',
+    file: 'packages/signaling/dist/server/index.mjs',
+    external: ['socket.io'],
+  },
 ];
 
 const isExternal = (external: string[]) => (id: string) =>
@@ -54,7 +73,18 @@ function scriptTagBuild(pkg: BrowserPackage, umd: BrowserPackage['umd'][number])
   };
 }
 
-export default browserPackages.flatMap((pkg) => [
-  libraryBuild(pkg),
-  ...pkg.umd.map((umd) => scriptTagBuild(pkg, umd)),
-]);
+function nodeBuild(entry: (typeof nodeEntries)[number]): RollupOptions {
+  return {
+    input: entry.input,
+    external: (id) => id.startsWith('node:') || isExternal(entry.external)(id),
+    output: { file: entry.file, format: 'es', sourcemap: true },
+  };
+}
+
+export default [
+  ...browserPackages.flatMap((pkg) => [
+    libraryBuild(pkg),
+    ...pkg.umd.map((umd) => scriptTagBuild(pkg, umd)),
+  ]),
+  ...nodeEntries.map(nodeBuild),
+];
