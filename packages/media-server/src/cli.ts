@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createJsonLogger(commandLine.options.logLevel ?? 'info');
+  // A closed stderr (a supervisor that went away) must not turn every log line into a crash.
+  process.stderr.on('error', () => undefined);
   // One peer's bad packet must not end every other session: log, and keep serving.
   process.on('uncaughtException', (error) =>
     logger.error('uncaught exception', { error, stack: error.stack }),

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '../src/index.js';
+import { parseCommandLine } from '../src/server/commandLine.js';
+import { RpcClient } from './support/RpcClient.js';
+
+const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Watches the JSON log lines on stderr for the "listening" one, and returns its URL. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { msg: string; url?: string };
+        if (entry.msg === 'media server listening' && entry.url) resolve(entry.url);
+      }
+    });
+    child.once('exit', () => reject(new Error(`the CLI exited before listening: ${buffered}`)));
+  });
+}
+
+describe('command line', () => {
+  it('prefers flags to MEDLEY_* variables, and variables to defaults', () => {
+    const parsed = parseCommandLine(['--port', '9000', '--ice-port-range', '40000-40099'], {
+      MEDLEY_PORT: '7000',
+      MEDLEY_HOST: '0.0.0.0',
+      MEDLEY_SESSION_GRACE_PERIOD: '1.5',
+      MEDLEY_STUN_SERVER: 'stun.example.org:3478',
+      MEDLEY_ICE_HOST_ADDRESSES: '127.0.0.1, 10.0.0.2',
+      MEDLEY_LOG_LEVEL: 'debug',
+    });
+    assert.equal(parsed.kind, 'serve');
+    if (parsed.kind !== 'serve') return;
+    assert.equal(parsed.options.port, 9000);
+    assert.equal(parsed.options.host, '0.0.0.0');
+    assert.equal(parsed.options.sessionGracePeriodMs, 1500);
+    assert.equal(parsed.options.logLevel, 'debug');
+    assert.deepEqual(parsed.options.ice, {
+      portRange: { min: 40000, max: 40099 },
+      hostAddresses: ['127.0.0.1', '10.0.0.2'],
+      stunServer: 'stun.example.org:3478',
+    });
+  });
+
+  it('explains what is wrong with a bad flag', () => {
+    assert.throws(
+      () => parseCommandLine(['--port', 'eighty'], {}),
+      /--port must be a whole number/,
+    );
+    assert.throws(
+      () => parseCommandLine(['--log-level', 'loud'], {}),
+      /--log-level must be one of/,
+    );
+    assert.throws(() => parseCommandLine(['--ice-port-range', '5'], {}), /min-max/);
+    assert.throws(() => parseCommandLine(['--frobnicate'], {}), ConfigurationError);
+    assert.equal(parseCommandLine(['--help'], {}).kind, 'help');
+  });
+
+  it('prints its help with every flag and variable', async () => {
+    const child = runCli(['--help']);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    for (const text of [
+      '--host',
+      '--port',
+      '--path',
+      '--access-token',
+      '--max-message-size',
+      '--session-grace-period',
+      '--ice-port-range',
+      '--external-ipv4',
+      '--stun-server',
+      '--turn-url',
+      '--log-level',
+      'MEDLEY_PORT',
+      'MEDLEY_ACCESS_TOKEN',
+    ]) {
+      assert.ok(output.includes(text), `help mentions ${text}`);
+    }
+  });
+
+  it('exits with status 2 and a message on a bad option', async () => {
+    const child = runCli(['--ice-port-range', '9-1', '--port', '0']);
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 2);
+    assert.match(errors, /ICE port range/);
+  });
+
+  it('serves the Kurento Protocol, checks the access token, and stops on SIGTERM', async () => {
+    const child = runCli(['--port', '0', '--log-level', 'info'], { MEDLEY_ACCESS_TOKEN: 's3cret' });
+    try {
+      const url = await listeningUrl(child);
+      assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/kurento$/);
+      await assert.rejects(RpcClient.open(url), /HTTP 401/);
+      await assert.rejects(RpcClient.open(`${url}?access_token=wrong`), /HTTP 401/);
+      const client = await RpcClient.open(`${url}?access_token=s3cret`);
+      assert.equal((await client.call('ping')).value, 'pong');
+      await client.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+  });
+});
