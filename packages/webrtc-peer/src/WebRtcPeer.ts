@@ -108,6 +108,8 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
   #receiversAdded = false;
   #dataChannel: RTCDataChannel | undefined;
   #statsBaseline: StatsBaseline | undefined;
+  /** setParameters() calls on one sender must not overlap (each needs the latest transaction). */
+  #senderUpdates: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
   constructor(options: WebRtcPeerOptions) {
@@ -314,7 +316,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
   async setMaxBitrate(kind: MediaKind, maxBitrate: number | undefined): Promise<void> {
     this.#assertUsable('setMaxBitrate()');
     this.#maxBitrates[kind] = maxBitrate;
-    await this.#applyMaxBitrate(kind);
+    await this.#updateSenders(() => this.#applyMaxBitrate(kind));
   }
 
   /**
@@ -452,13 +454,21 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
   async #afterNegotiation(): Promise<void> {
     void this.#remoteCandidates.open();
     try {
-      await this.#fitSimulcastToAnswer();
-      for (const kind of ['audio', 'video'] as const) {
-        if (this.#maxBitrates[kind] !== undefined) await this.#applyMaxBitrate(kind);
-      }
+      await this.#updateSenders(async () => {
+        await this.#fitSimulcastToAnswer();
+        for (const kind of ['audio', 'video'] as const) {
+          if (this.#maxBitrates[kind] !== undefined) await this.#applyMaxBitrate(kind);
+        }
+      });
     } catch (error) {
       this.#emitError(negotiationFailed('Setting the sender encodings', error));
     }
+  }
+
+  #updateSenders(update: () => Promise<void>): Promise<void> {
+    const next = this.#senderUpdates.then(update);
+    this.#senderUpdates = next.catch(() => {});
+    return next;
   }
 
   async #fitSimulcastToAnswer(): Promise<void> {
@@ -511,17 +521,24 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
       }
       this.emit('track', { track, stream: this.#remoteStream });
     });
+    // The remote side's channel becomes ours to send on unless we opened one; either way its
+    // events reach the listeners (with the channel, to tell them apart).
     pc.addEventListener('datachannel', ({ channel }) => {
-      if (!this.#dataChannel) this.#adoptDataChannel(channel);
+      if (this.#dataChannel) this.#forwardChannelEvents(channel);
+      else this.#adoptDataChannel(channel);
     });
   }
 
   #adoptDataChannel(channel: RTCDataChannel): void {
     const options = typeof this.#options.dataChannel === 'object' ? this.#options.dataChannel : {};
     this.#dataChannel = channel;
-    channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold =
       options.bufferedAmountLowThreshold ?? defaultBufferedAmountLowThreshold;
+    this.#forwardChannelEvents(channel);
+  }
+
+  #forwardChannelEvents(channel: RTCDataChannel): void {
+    channel.binaryType = 'arraybuffer';
     channel.addEventListener('open', () => this.emit('datachannelopen', channel));
     channel.addEventListener('close', () => this.emit('datachannelclose', channel));
     channel.addEventListener('bufferedamountlow', () =>
@@ -565,8 +582,11 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     if (this.#ownTracks.delete(track)) track.stop();
   }
 
+  /** Nobody may be listening: the error must still reach the console, never vanish. */
   #emitError(error: WebRtcPeerError): void {
-    if (!this.#disposed) this.emit('error', error);
+    if (this.#disposed) return;
+    if (this.listenerCount('error') === 0) console.error(error);
+    else this.emit('error', error);
   }
 
   #assertUsable(method: string): void {

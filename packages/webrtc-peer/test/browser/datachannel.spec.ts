@@ -98,3 +98,43 @@ test('send() applies backpressure: it resolves only once the buffer drained belo
   expect(result.lowEvents).toBeGreaterThan(0);
   expect(result.largestBufferAfterSend).toBeLessThanOrEqual(result.threshold);
 });
+
+test('when both sides open a channel, each one receives what the other sends on its own', async ({
+  page,
+}) => {
+  const result = await page.evaluate(async () => {
+    const { medley, harness } = window;
+    const noMedia = { audio: false, video: false };
+    const alice = new medley.WebRtcPeer({
+      mode: 'recvonly',
+      mediaConstraints: noMedia,
+      dataChannel: { label: 'from-alice' },
+    });
+    const bob = new medley.WebRtcPeer({
+      mode: 'recvonly',
+      mediaConstraints: noMedia,
+      dataChannel: { label: 'from-bob' },
+    });
+    const received: string[] = [];
+    for (const [name, peer] of [
+      ['alice', alice],
+      ['bob', bob],
+    ] as const) {
+      peer.on('datachannelmessage', ({ data, channel }) =>
+        received.push(`${name} got ${String(data)} on ${channel.label}`),
+      );
+    }
+    const open = (peer: typeof alice) =>
+      harness.waitFor(
+        'an open channel',
+        () => peer.dataChannel?.readyState === 'open' || undefined,
+      );
+    await harness.connect(alice, bob);
+    await Promise.all([open(alice), open(bob)]);
+    await alice.send('hi');
+    await bob.send('hello');
+    await harness.waitFor('both messages', () => received.length === 2 || undefined);
+    return received.sort();
+  });
+  expect(result).toEqual(['alice got hello on from-bob', 'bob got hi on from-alice']);
+});
