@@ -55,11 +55,22 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Waits until `condition` holds, polling; fails after `timeoutMs` with `what` in the message. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000) {
+/**
+ * Waits until `condition` holds, polling (after `refresh`, for state fetched asynchronously);
+ * fails after `timeoutMs` naming `what`.
+ */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+  refresh?: () => Promise<void>,
+) {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await delay(5);
+  for (;;) {
+    await refresh?.();
+    if (condition()) return;
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(refresh ? 200 : 5);
   }
 }
