@@ -8,7 +8,7 @@ import {
 import { startHttpServer } from './server.js';
 import { WeriftPeer } from './WeriftPeer.js';
 
-interface ServerPeer {
+export interface ServerPeer {
   readonly epoch: NegotiationEpoch;
   readonly peer: WeriftPeer;
   session: Session<PeerSignalingProtocol>;
@@ -26,26 +26,13 @@ export interface PeerTestServer {
 /**
  * What an application server writes to answer `attachPeer()`: one werift peer per client peer,
  * its candidates pushed with the epoch of the offer they answer, stale client messages dropped.
- * Its data channels echo what they receive.
+ * Its data channels echo what they receive. `beforeAnswer` lets a test hold an answer.
  */
-export async function startPeerTestServer(): Promise<PeerTestServer> {
-  const { httpServer, url } = await startHttpServer();
-  const signaling = new SignalingServer<PeerSignalingProtocol>({
-    httpServer,
-    schemas: peerSignalingSchemas,
-  });
+export function handlePeers(
+  signaling: SignalingServer<PeerSignalingProtocol>,
+  beforeAnswer: (epoch: number) => Promise<void> = async () => {},
+): Map<string, ServerPeer> {
   const peers = new Map<string, ServerPeer>();
-  const server: PeerTestServer = {
-    url,
-    signaling,
-    peers,
-    beforeAnswer: async () => {},
-    async close() {
-      await signaling.close();
-      await Promise.all([...peers.values()].map(({ peer }) => peer.close()));
-    },
-  };
-
   const peerOf = (session: Session<PeerSignalingProtocol>, peerId: string): ServerPeer => {
     const key = `${session.id}/${peerId}`;
     let entry = peers.get(key);
@@ -74,7 +61,7 @@ export async function startPeerTestServer(): Promise<PeerTestServer> {
       const entry = peerOf(session, peerId);
       if (!entry.epoch.adopt(epoch)) throw new Error(`offer ${epoch} is stale`);
       const answer = await entry.peer.processOffer(sdp);
-      await server.beforeAnswer(epoch);
+      await beforeAnswer(epoch);
       return { sdp: answer };
     })
     .handle('peer:candidate', async ({ peerId, epoch, candidate }, session) => {
@@ -82,5 +69,24 @@ export async function startPeerTestServer(): Promise<PeerTestServer> {
       if (!entry.epoch.isCurrent(epoch)) return;
       await entry.peer.addIceCandidate(candidate);
     });
+  return peers;
+}
+
+export async function startPeerTestServer(): Promise<PeerTestServer> {
+  const { httpServer, url } = await startHttpServer();
+  const signaling = new SignalingServer<PeerSignalingProtocol>({
+    httpServer,
+    schemas: peerSignalingSchemas,
+  });
+  const server: PeerTestServer = {
+    url,
+    signaling,
+    peers: handlePeers(signaling, (epoch) => server.beforeAnswer(epoch)),
+    beforeAnswer: async () => {},
+    async close() {
+      await signaling.close();
+      await Promise.all([...server.peers.values()].map(({ peer }) => peer.close()));
+    },
+  };
   return server;
 }
