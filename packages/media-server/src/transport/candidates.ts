@@ -4,7 +4,8 @@ import type { IceCandidate } from './types.js';
 
 const CANDIDATE_TYPES = new Set(['host', 'srflx', 'prflx', 'relay']);
 const ICE_CHARS = /^[A-Za-z0-9+/]{1,32}$/;
-const HOSTNAME = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+/** Browsers hide host addresses behind mDNS names (RFC 8839 allows no other names in practice). */
+const MDNS_NAME = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.local$/i;
 
 /** The fields of a candidate line the server looks at. */
 export interface ParsedCandidate {
@@ -62,7 +63,7 @@ export function parseCandidateLine(line: string): ParsedCandidate {
     throw candidateError(`transport "${transport}" is neither udp nor tcp`);
   }
   if (!isIntegerIn(priority, 0, 0xffffffff)) throw candidateError(`bad priority "${priority}"`);
-  if (!address || !(isIP(address) !== 0 || HOSTNAME.test(address))) {
+  if (!address || !(isIP(address) !== 0 || MDNS_NAME.test(address))) {
     throw candidateError(`bad address "${address}"`);
   }
   if (!isIntegerIn(port, 0, 65535)) throw candidateError(`bad port "${port}"`);
