@@ -332,7 +332,7 @@ export class SignalingClient<P extends Protocol = UntypedProtocol>
     this.#state = 'connected';
     // Held requests go first, so that requests made by 'connected' listeners follow them.
     for (const request of this.#pending.unsent()) this.#send(request);
-    this.#connection.emit('connected', welcome);
+    this.#connection.emit('connected', { sessionId: welcome.sessionId, resumed: welcome.resumed });
   }
 
   #onConnectionLost(reason: Socket.DisconnectReason): void {

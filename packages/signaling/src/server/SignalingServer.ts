@@ -203,7 +203,8 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
   }
 
   async #admit(socket: Socket): Promise<void> {
-    const requested = (socket.handshake.auth as Record<string, unknown>)[resumeSessionAuthKey];
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const requested = auth?.[resumeSessionAuthKey];
     const opening = this.#registry.resolve(requested);
     const { session, resumed } = opening;
     try {
