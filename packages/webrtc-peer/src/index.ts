@@ -9,6 +9,8 @@ export {
 export { type DataChannelPayload, sendWithBackpressure } from './dataChannel.js';
 export { capEncodings, defaultSimulcastEncodings } from './encodings.js';
 export { WebRtcPeerError, type WebRtcPeerErrorCode } from './errors.js';
+/** The kurento-utils-js compatible callback API, for code migrating from `kurento-utils`. */
+export * as kurentoUtils from './kurento-utils.js';
 export { captureMedia, defaultMediaConstraints, type SendSource } from './media.js';
 export { type MediaSection, mediaSections, parseRemoteSdp, type SdpType } from './sdp.js';
 export {
