@@ -1,10 +1,11 @@
 import { isMediaServerError, MediaClientError } from './errors.js';
 import { instantiate, nearestKnownType } from './objects/classes.js';
+import { tagConstructorParams } from './objects/complexValues.js';
 import { EventSubscriptions } from './objects/EventSubscriptions.js';
 import type { ObjectChannel, ObjectContext } from './objects/ObjectContext.js';
 import type { RemoteMediaObject } from './objects/RemoteMediaObject.js';
 import type { TransactionHost } from './objects/Transaction.js';
-import { tagConstructorParams, toWireParams } from './objects/wireValues.js';
+import { toWireParams } from './objects/wireValues.js';
 import type { ConnectionState, HandshakeSender } from './rpc/JsonRpcConnection.js';
 import { JsonRpcConnection } from './rpc/JsonRpcConnection.js';
 import type { JsonRpcParams } from './rpc/messages.js';

@@ -1,8 +1,38 @@
-import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright';
+import ts from 'typescript';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
 import type { IceCandidate } from '../src/index.js';
+
+const sourceFolder = new URL('../src/', import.meta.url);
+
+/**
+ * The test page, and this package's sources under /media-client/ as browser ES modules
+ * (transpiled on request), so a page can import the client exactly as a bundler would see it.
+ */
+async function servePage(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const path = request.url ?? '/';
+  if (!path.startsWith('/media-client/')) {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end('<!doctype html><title>media-client test page</title>');
+    return;
+  }
+  const modulePath = path.slice('/media-client/'.length).replace(/\.js$/, '.ts');
+  try {
+    if (modulePath.includes('..')) throw new Error('outside the sources');
+    const source = await readFile(new URL(modulePath, sourceFolder), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    response.writeHead(200, { 'Content-Type': 'text/javascript' });
+    response.end(outputText);
+  } catch {
+    response.writeHead(404);
+    response.end();
+  }
+}
 
 /** What the page keeps on `window` between evaluate calls. */
 interface PeerWindow {
@@ -18,14 +48,14 @@ interface PeerWindow {
 export class BrowserPeer {
   private constructor(
     private readonly browser: Browser,
-    private readonly page: Page,
+    /** A page of http://127.0.0.1 that can `import('/media-client/index.js')`. */
+    readonly page: Page,
     private readonly closePageServer: () => Promise<void>,
   ) {}
 
   static async launch(sendCandidateToServer: (candidate: IceCandidate) => Promise<void>) {
-    const pageServer = createServer((_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'text/html' });
-      response.end('<!doctype html><title>loopback</title>');
+    const pageServer = createServer((request, response) => {
+      void servePage(request, response);
     });
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     const { port } = pageServer.address() as AddressInfo;

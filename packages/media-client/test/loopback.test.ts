@@ -64,3 +64,65 @@ test('a Chromium page decodes its own video looped back through a WebRtcEndpoint
     await server.close();
   }
 });
+
+test('the client runs in a browser page on its global WebSocket, loopback included', {
+  timeout: 90_000,
+}, async () => {
+  const server = await startMediaServer();
+  const browser = await BrowserPeer.launch(async () => {});
+  try {
+    const result = await browser.page.evaluate(async (url) => {
+      const moduleUrl = '/media-client/index.js';
+      const { connect } = (await import(moduleUrl)) as typeof import('../src/index.js');
+      const client = await connect(url);
+      const pipeline = await client.create('MediaPipeline');
+      const webRtc = await pipeline.create('WebRtcEndpoint');
+      await webRtc.connect(webRtc);
+      const peer = new RTCPeerConnection({ iceServers: [] });
+      const early: RTCIceCandidateInit[] = [];
+      peer.onicecandidate = ({ candidate }) => {
+        if (candidate?.candidate) {
+          const { sdpMid, sdpMLineIndex } = candidate;
+          void webRtc.addIceCandidate({
+            candidate: candidate.candidate,
+            sdpMid: sdpMid ?? '0',
+            sdpMLineIndex: sdpMLineIndex ?? 0,
+          });
+        }
+      };
+      await webRtc.on('IceCandidateFound', ({ candidate }) => {
+        if (peer.remoteDescription) void peer.addIceCandidate(candidate);
+        else early.push(candidate);
+      });
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      for (const track of stream.getTracks()) peer.addTrack(track, stream);
+      const offer = await peer.createOffer();
+      await peer.setLocalDescription(offer);
+      const answer = await webRtc.processOffer(offer.sdp ?? '');
+      await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+      for (const candidate of early) await peer.addIceCandidate(candidate);
+      await webRtc.gatherCandidates();
+
+      let framesDecoded = 0;
+      for (let attempt = 0; attempt < 150 && framesDecoded < 10; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const report of (await peer.getStats()).values()) {
+          if (report.type === 'inbound-rtp' && report.kind === 'video') {
+            framesDecoded = (report as { framesDecoded?: number }).framesDecoded ?? 0;
+          }
+        }
+      }
+      peer.close();
+      await pipeline.release();
+      const pipelinesLeft = (await client.serverManager.getPipelines()).length;
+      client.close();
+      return { framesDecoded, pipelinesLeft };
+    }, server.url);
+
+    assert.ok(result.framesDecoded >= 10, `decoded ${result.framesDecoded} frames`);
+    assert.equal(result.pipelinesLeft, 0);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -2,8 +2,8 @@ import { MediaClientError } from '../errors.js';
 import type { EventHandler } from '../model/api.js';
 import type { MethodSpec, ParamSpec, ResultDecoding } from '../model/schema.js';
 import type { JsonRpcParams } from '../rpc/messages.js';
+import { tagComplexValue } from './complexValues.js';
 import type { ObjectChannel, ObjectContext } from './ObjectContext.js';
-import { tagComplexValue } from './wireValues.js';
 
 type AnyHandler = EventHandler<never>;
 

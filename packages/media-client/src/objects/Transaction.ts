@@ -7,9 +7,10 @@ import type {
 } from '../model/api.js';
 import { isJsonRpcErrorObject, type JsonRpcParams } from '../rpc/messages.js';
 import { instantiate, nearestKnownType } from './classes.js';
+import { tagConstructorParams } from './complexValues.js';
 import type { ObjectChannel, ObjectContext } from './ObjectContext.js';
 import { RemoteMediaObject } from './RemoteMediaObject.js';
-import { tagConstructorParams, toWireParams } from './wireValues.js';
+import { toWireParams } from './wireValues.js';
 
 /**
  * Operations recorded by `client.transaction(tx => ...)` and sent as one `transaction` request.
