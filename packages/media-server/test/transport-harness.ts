@@ -21,6 +21,8 @@ export interface InboundStats {
   readonly audioPacketsReceived: number;
   readonly videoPacketsReceived: number;
   readonly videoCodec: string | undefined;
+  /** PLIs the browser's video sender received (keyframe requests from the server). */
+  readonly pliReceived: number;
   readonly connectionState: string;
 }
 
@@ -93,8 +95,9 @@ window.inboundStats = async (id) => {
   const { pc } = window.peers[id];
   const report = await pc.getStats();
   const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
-    connectionState: pc.connectionState };
+    pliReceived: 0, connectionState: pc.connectionState };
   for (const stats of report.values()) {
+    if (stats.type === 'outbound-rtp' && stats.kind === 'video') result.pliReceived += stats.pliCount ?? 0;
     if (stats.type !== 'inbound-rtp') continue;
     if (stats.kind === 'video') {
       result.framesDecoded += stats.framesDecoded ?? 0;

@@ -55,11 +55,35 @@ describe('WebRtcTransport with Chromium', () => {
   test('a transport connected to itself sends the browser its own video and audio (loopback)', async () => {
     const transport = newTransport();
     transport.node.connect(transport.node);
+    const events: string[] = [];
+    transport.on('icegatheringdone', () => events.push('icegatheringdone'));
+    transport.on('connectionstatechange', (change) => events.push(`connection ${change.newState}`));
+    transport.on('mediastatechange', (change) => events.push(`media ${change.newState}`));
+    transport.on('newcandidatepairselected', (pair) =>
+      events.push(
+        `pair ${pair.localCandidate.split(' ')[4]} ${pair.remoteCandidate.split(' ')[4]}`,
+      ),
+    );
     const peer = await BrowserPeer.create(page, 'loopback', {});
     await peer.connectByBrowserOffer(transport);
     await peer.waitForStats((stats) => stats.framesDecoded > 10 && stats.audioPacketsReceived > 20);
     assert.equal(transport.connectionState, 'CONNECTED');
+    assert.equal(transport.mediaState, 'CONNECTED');
     assert.equal(transport.node.isMediaFlowingIn('VIDEO'), true);
+    assert.equal(transport.node.isMediaFlowingOut('AUDIO'), true);
+    assert.deepEqual(events.slice(0, 4), [
+      'icegatheringdone',
+      'pair 127.0.0.1 127.0.0.1',
+      'connection CONNECTED',
+      'media CONNECTED',
+    ]);
+    const stats = [...(await transport.getStats()).values()];
+    for (const type of ['inbound-rtp', 'outbound-rtp']) {
+      assert.ok(
+        stats.some((entry) => entry.type === type && entry.kind === 'video'),
+        `no ${type} video stats`,
+      );
+    }
     await peer.close();
   });
 
@@ -81,6 +105,17 @@ describe('WebRtcTransport with Chromium', () => {
     await peer.connectByServerOffer(transport);
     await peer.waitForStats((stats) => stats.framesDecoded > 10 && stats.audioPacketsReceived > 20);
     await peer.close();
+  });
+
+  test('requestKeyframe() sends the browser a PLI', async () => {
+    const a = await publisher('keyframe-a');
+    await flowing(a.transport);
+    const before = (await a.peer.stats()).pliReceived;
+    // Past the throttle window of any request made while connecting.
+    await sleep(600);
+    a.transport.requestKeyframe();
+    await a.peer.waitForStats((stats) => stats.pliReceived > before, 3000);
+    await a.peer.close();
   });
 
   test('a sink joining a long-running source gets a keyframe and decodes within two seconds', async () => {
@@ -165,6 +200,13 @@ describe('WebRtcTransport with Chromium', () => {
       return messages;
     });
     assert.deepEqual(echoed, ['ping']);
+    const serverChannel = new Promise<string>((resolve) =>
+      transport.on('datachannelopened', ({ label }) => label === 'from-server' && resolve(label)),
+    );
+    transport.createDataChannel('from-server');
+    assert.equal(await serverChannel, 'from-server');
+    const closed = new Promise((resolve) => transport.on('datachannelclosed', resolve));
     await peer.close();
+    await closed;
   });
 });

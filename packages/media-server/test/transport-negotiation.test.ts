@@ -290,6 +290,13 @@ describe('WebRtcTransport input validation', () => {
     await transport.processOffer(await newTransport().generateOffer());
   });
 
+  test('refuses server-side data channels without useDataChannels with DATA_CHANNELS_DISABLED', () => {
+    assert.throws(
+      () => newTransport().createDataChannel('chat'),
+      rejectsWith('DATA_CHANNELS_DISABLED'),
+    );
+  });
+
   test('refuses everything after close() with TRANSPORT_CLOSED', async () => {
     const transport = newTransport();
     await transport.close();
@@ -300,6 +307,10 @@ describe('WebRtcTransport input validation', () => {
   test('refuses contradictory options with INVALID_OPTIONS', () => {
     assert.throws(
       () => new WebRtcTransport({ recvonly: true, sendonly: true }),
+      rejectsWith('INVALID_OPTIONS'),
+    );
+    assert.throws(
+      () => new WebRtcTransport({ announcedAddresses: ['example.com'] }),
       rejectsWith('INVALID_OPTIONS'),
     );
     assert.throws(

@@ -39,6 +39,11 @@ export class DataChannelBinding {
     if (channel.readyState === 'open') this.#listener.opened(describe(channel));
   }
 
+  /** Closes the channel with this id, if there is one. */
+  close(channelId: number): void {
+    this.#channels.find((channel) => channel.id === channelId)?.close();
+  }
+
   dispose(): void {
     this.#sink.onData = undefined;
     for (const channel of this.#channels.splice(0)) channel.close();

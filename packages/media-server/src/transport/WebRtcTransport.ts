@@ -12,14 +12,21 @@ import { MediaFlowMeter } from '../graph/MediaFlowMeter.js';
 import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
 import { DataChannelBinding } from './DataChannelBinding.js';
 import { WebRtcTransportError } from './errors.js';
-import { createPeerConfig, disableImplicitStun } from './peerConfig.js';
+import {
+  createPeerConfig,
+  disableImplicitStun,
+  toWeriftIceServers,
+  validateAnnouncedAddresses,
+} from './peerConfig.js';
 import { prepareRemoteDescription } from './remoteDescription.js';
 import { TransceiverBinding } from './TransceiverBinding.js';
 import type {
   ConnectionState,
+  DataChannelOptions,
   IceCandidate,
   IceCandidatePair,
   IceComponentState,
+  IceServer,
   MediaState,
   TransportStatsEntry,
   WebRtcTransportEvents,
@@ -68,6 +75,8 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   readonly #rtcpFlow: MediaFlowMeter;
   readonly #pendingCandidates: IceCandidate[] = [];
   readonly #watchedDtlsTransports = new Set<RTCDtlsTransport>();
+  #iceServers: readonly IceServer[];
+  #announcedAddresses: readonly string[];
   #negotiation: Negotiation = 'new';
   #gathered = false;
   #closed = false;
@@ -85,6 +94,8 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       );
     }
     this.options = options;
+    this.#iceServers = options.iceServers ?? [];
+    this.#announcedAddresses = validateAnnouncedAddresses(options.announcedAddresses ?? []);
     this.node = new MediaNode({ name: options.name ?? 'WebRtcTransport' });
     this.#peerConnection = new RTCPeerConnection(createPeerConfig(options));
     this.#dataChannels = new DataChannelBinding(this.node, {
@@ -235,14 +246,59 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   /** The local SDP (offer or answer), with its candidates, or undefined before negotiating. */
   getLocalSessionDescriptor(): string | undefined {
     const sdp = this.#peerConnection.localDescription?.sdp;
-    return sdp === undefined
-      ? undefined
-      : announceAddresses(sdp, this.options.announcedAddresses ?? []);
+    return sdp === undefined ? undefined : announceAddresses(sdp, this.#announcedAddresses);
   }
 
   /** The peer's SDP as received, or undefined. */
   getRemoteSessionDescriptor(): string | undefined {
     return this.#remoteSdp;
+  }
+
+  /**
+   * Replaces the STUN/TURN servers (Kurento's stunServerAddress and turnUrl properties). Applies
+   * to the next gathering, which happens in processOffer/generateOffer: set them before.
+   */
+  setIceServers(servers: readonly IceServer[]): void {
+    this.#assertOpen();
+    this.#iceServers = [...servers];
+    this.#peerConnection.setConfiguration({ iceServers: toWeriftIceServers(this.#iceServers) });
+  }
+
+  /**
+   * Replaces the addresses announced in place of host addresses (Kurento's externalIPv4 and
+   * externalIPv6). Affects candidates emitted and descriptors read from now on.
+   * @throws WebRtcTransportError INVALID_OPTIONS for anything but IP literals
+   */
+  setAnnouncedAddresses(addresses: readonly string[]): void {
+    this.#announcedAddresses = validateAnnouncedAddresses([...addresses]);
+  }
+
+  /**
+   * Opens a data channel from the server side (Kurento's createDataChannel). Needs
+   * `useDataChannels`; it opens once the SCTP association is up (`datachannelopened`).
+   * @throws WebRtcTransportError DATA_CHANNELS_DISABLED
+   */
+  createDataChannel(label = '', options: DataChannelOptions = {}): void {
+    this.#assertOpen();
+    if (!this.options.useDataChannels) {
+      throw new WebRtcTransportError(
+        'DATA_CHANNELS_DISABLED',
+        'This endpoint was created without useDataChannels: create it with useDataChannels true.',
+      );
+    }
+    const { ordered = true, maxPacketLifeTime = -1, maxRetransmits = -1, protocol = '' } = options;
+    const channel = this.#peerConnection.createDataChannel(label, {
+      ordered,
+      protocol,
+      ...(maxPacketLifeTime >= 0 ? { maxPacketLifeTime } : {}),
+      ...(maxRetransmits >= 0 ? { maxRetransmits } : {}),
+    });
+    this.#dataChannels.add(channel);
+  }
+
+  /** Closes a data channel by id (Kurento's closeDataChannel); unknown ids are ignored. */
+  closeDataChannel(channelId: number): void {
+    this.#dataChannels.close(channelId);
   }
 
   /** Asks the peer for a video keyframe (RTCP PLI), throttled like every keyframe request. */
@@ -342,7 +398,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   async #applyLocalDescription(description: RTCSessionDescription): Promise<void> {
-    disableImplicitStun(this.#peerConnection, this.options);
+    disableImplicitStun(this.#peerConnection, this.#iceServers);
     await this.#peerConnection.setLocalDescription(description);
     this.#watchRtcp();
   }

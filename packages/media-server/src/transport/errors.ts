@@ -18,6 +18,8 @@ export type WebRtcTransportErrorCode =
   | 'ICE_GATHER_CANDIDATES_ERROR'
   /** A remote candidate was malformed or did not match a negotiated media (Kurento 40401). */
   | 'ICE_ADD_CANDIDATE_ERROR'
+  /** createDataChannel on a transport made without `useDataChannels` (Kurento 40108). */
+  | 'DATA_CHANNELS_DISABLED'
   /** The transport was closed. */
   | 'TRANSPORT_CLOSED'
   /** The options given to the constructor are inconsistent. */
@@ -33,6 +35,7 @@ const KURENTO_CODES: Record<WebRtcTransportErrorCode, number> = {
   SDP_GENERATE_OFFER_ERROR: 40204,
   ICE_GATHER_CANDIDATES_ERROR: 40400,
   ICE_ADD_CANDIDATE_ERROR: 40401,
+  DATA_CHANNELS_DISABLED: 40108,
   TRANSPORT_CLOSED: 40108,
   INVALID_OPTIONS: 40107,
 };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   type PeerConfig,
   type RTCPeerConnection,
@@ -8,7 +9,7 @@ import {
 } from 'werift';
 import { CODEC_RULES, RTCP_FEEDBACK } from './codecPolicy.js';
 import { WebRtcTransportError } from './errors.js';
-import type { WebRtcTransportOptions } from './types.js';
+import type { IceServer, WebRtcTransportOptions } from './types.js';
 
 /** werift's configuration for the options of a transport. */
 export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerConfig> {
@@ -18,11 +19,7 @@ export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerC
       audio: [useSdesMid(), useAbsSendTime()],
       video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
     },
-    iceServers: (options.iceServers ?? []).map((server) => ({
-      urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
-      ...(server.username !== undefined ? { username: server.username } : {}),
-      ...(server.credential !== undefined ? { credential: server.credential } : {}),
-    })),
+    iceServers: toWeriftIceServers(options.iceServers ?? []),
     iceUseIpv4: true,
     iceUseIpv6: options.useIpv6 ?? false,
     bundlePolicy: 'max-bundle',
@@ -34,6 +31,15 @@ export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerC
   return config;
 }
 
+/** werift's `iceServers` configuration. */
+export function toWeriftIceServers(servers: readonly IceServer[]): PeerConfig['iceServers'] {
+  return servers.map((server) => ({
+    urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
+    ...(server.username !== undefined ? { username: server.username } : {}),
+    ...(server.credential !== undefined ? { credential: server.credential } : {}),
+  }));
+}
+
 /**
  * werift's ICE agent queries stun.l.google.com whenever no STUN server is configured, even with
  * `iceServers: []`, and candidate gathering then waits for that answer (seconds where DNS does
@@ -43,15 +49,27 @@ export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerC
  */
 export function disableImplicitStun(
   peerConnection: RTCPeerConnection,
-  options: WebRtcTransportOptions,
+  iceServers: readonly IceServer[],
 ): void {
-  if (hasStunServer(options)) return;
+  if (hasStunServer(iceServers)) return;
   for (const iceTransport of peerConnection.iceTransports)
     iceTransport.connection.stunServer = undefined;
 }
 
-function hasStunServer(options: WebRtcTransportOptions): boolean {
-  return (options.iceServers ?? []).some((server) =>
+/** Addresses to announce must be IP literals: candidates carry no names. */
+export function validateAnnouncedAddresses(addresses: readonly string[]): readonly string[] {
+  const invalid = addresses.filter((address) => isIP(address) === 0);
+  if (invalid.length > 0) {
+    throw new WebRtcTransportError(
+      'INVALID_OPTIONS',
+      `Announced addresses must be IPv4 or IPv6 literals; got ${invalid.map((address) => `"${address}"`).join(', ')}.`,
+    );
+  }
+  return addresses;
+}
+
+function hasStunServer(iceServers: readonly IceServer[]): boolean {
+  return iceServers.some((server) =>
     (typeof server.urls === 'string' ? [server.urls] : server.urls).some((url) =>
       /^stuns?:/i.test(url),
     ),

@@ -19,8 +19,9 @@ export interface WebRtcTransportOptions {
   /** Only send media to the peer (Kurento WebRtcEndpoint `sendonly`). */
   readonly sendonly?: boolean;
   /**
-   * Negotiate an SCTP association for data channels. Without it an offer's data m-line is
-   * rejected, as in Kurento; with it, a generated offer includes one.
+   * Carry data channels (SCTP). With it, a generated offer includes an association and the
+   * peer's channels join the node's DATA pads. Without it no channel is offered, and channels the
+   * peer opens are closed at once (werift cannot answer a data m-line as rejected).
    */
   readonly useDataChannels?: boolean;
   /**
@@ -80,6 +81,14 @@ export interface IceCandidatePair {
 export interface StateChange<State> {
   readonly oldState: State;
   readonly newState: State;
+}
+
+/** Kurento's createDataChannel parameters; negative numbers mean "not set", as in Kurento. */
+export interface DataChannelOptions {
+  readonly ordered?: boolean;
+  readonly maxPacketLifeTime?: number;
+  readonly maxRetransmits?: number;
+  readonly protocol?: string;
 }
 
 export interface DataChannelEvent {
