@@ -44,6 +44,8 @@ export interface WebRtcPeerOptions {
   remoteVideo?: HTMLMediaElement;
   /** Passed to RTCPeerConnection. No ICE server is used unless given here: no public STUN. */
   configuration?: RTCConfiguration;
+  /** A connection to use instead of creating one (then `configuration` is unused). */
+  peerConnection?: RTCPeerConnection;
   /** Opens a data channel with the offer; a peer without one adopts the remote side's. */
   dataChannel?: boolean | DataChannelOptions;
   /**
@@ -117,7 +119,8 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     this.mode = options.mode;
     this.#options = options;
     this.#maxBitrates = { audio: options.maxAudioBitrate, video: options.maxVideoBitrate };
-    this.peerConnection = new RTCPeerConnection({ iceServers: [], ...options.configuration });
+    this.peerConnection =
+      options.peerConnection ?? new RTCPeerConnection({ iceServers: [], ...options.configuration });
     this.#remoteCandidates = new CandidateQueue((candidate) =>
       this.peerConnection.addIceCandidate(candidate),
     );

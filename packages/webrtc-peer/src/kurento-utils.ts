@@ -38,6 +38,7 @@ export interface KurentoWebRtcPeerOptions {
   /** `'webcam'` (default); anything else captures the screen. */
   sendSource?: string;
   configuration?: RTCConfiguration;
+  peerConnection?: RTCPeerConnection;
   onicecandidate?: (candidate: RTCIceCandidate) => void;
   oncandidategatheringdone?: () => void;
   onnegotiationneeded?: ((this: RTCPeerConnection, event: Event) => unknown) | null;
@@ -88,6 +89,7 @@ export class KurentoWebRtcPeer {
       mediaConstraints: settings.mediaConstraints,
       sendSource: (settings.sendSource ?? 'webcam') === 'webcam' ? 'webcam' : 'screen',
       configuration: settings.configuration,
+      peerConnection: settings.peerConnection,
       simulcast: settings.simulcast,
       dataChannel: settings.dataChannels
         ? { label: channelConfig?.id ?? `WebRtcPeer-${this.id}`, init: channelConfig?.options }

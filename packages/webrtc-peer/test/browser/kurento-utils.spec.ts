@@ -95,6 +95,8 @@ test('kurento-utils constructors work with and without new and call back asynchr
       });
     });
     const generic = WebRtcPeer.WebRtcPeer('sendrecv', { id: 'given-id' });
+    const ownConnection = new RTCPeerConnection({ iceServers: [] });
+    const onOwnConnection = WebRtcPeer.WebRtcPeerRecvonly({ peerConnection: ownConnection });
     return {
       called,
       newed,
@@ -104,6 +106,7 @@ test('kurento-utils constructors work with and without new and call back asynchr
         generic instanceof WebRtcPeer.WebRtcPeer,
       ],
       genericId: generic.id,
+      usesGivenConnection: onOwnConnection.peerConnection === ownConnection,
       sendonlyTracks: constructed?.getLocalStream()?.getTracks().length,
       recvonlyLocal: assigned?.getLocalStream() ?? null,
     };
@@ -112,6 +115,7 @@ test('kurento-utils constructors work with and without new and call back asynchr
   expect(result.newed).toEqual({ error: undefined, boundToPeer: true });
   expect(result.instanceOf).toEqual([true, true, true]);
   expect(result.genericId).toBe('given-id');
+  expect(result.usesGivenConnection).toBe(true);
   expect(result.sendonlyTracks).toBe(2);
   expect(result.recvonlyLocal).toBeNull();
 });
