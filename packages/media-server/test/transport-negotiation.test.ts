@@ -106,6 +106,56 @@ describe('WebRtcTransport negotiation between two servers', () => {
     assert.equal(received[0]?.codec.mimeType.toLowerCase(), 'video/vp8');
   });
 
+  test('a throwing listener is reported as a warning and the transport keeps working', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const sender = newTransport();
+      const receiver = newTransport();
+      receiver.on('connectionstatechange', () => {
+        throw new Error('listener bug');
+      });
+      receiver.node.on('mediaflowout', () => {
+        throw new Error('flow listener bug');
+      });
+      const producer = new MediaNode();
+      producer.connect(sender.node, 'AUDIO');
+      let delivered = 0;
+      const consumer = new MediaNode();
+      receiver.node.connect(consumer, 'AUDIO');
+      consumer.sink('AUDIO').onRtp = () => delivered++;
+      await negotiate(sender, receiver);
+      await connected(sender);
+      const opus: MediaCodec = {
+        mimeType: 'audio/opus',
+        payloadType: 111,
+        clockRate: 48000,
+        channels: 2,
+      };
+      for (let sequenceNumber = 1; delivered < 3 && sequenceNumber < 200; sequenceNumber++) {
+        const header = {
+          payloadType: 111,
+          sequenceNumber,
+          timestamp: sequenceNumber * 960,
+          ssrc: 9,
+          marker: false,
+        };
+        producer
+          .source('AUDIO')
+          .pushRtp({ ...header, payload: Buffer.from([0xf8, 0xff, 0xfe]), codec: opus });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.ok(delivered >= 3, 'media stopped after a listener threw');
+      assert.ok(
+        warnings.some((message) => message.includes('listener bug')),
+        warnings.join('\n'),
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('candidates are emitted once each, then gathering done, and name their m-line', async () => {
     const offerer = newTransport();
     const events: string[] = [];

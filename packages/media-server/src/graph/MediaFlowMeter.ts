@@ -1,3 +1,4 @@
+import { runGuarded } from './listenerFailure.js';
 import type { MediaFlowState } from './MediaType.js';
 
 const CHECK_INTERVAL_MS = 500;
@@ -29,7 +30,8 @@ export class MediaFlowMeter {
     this.#packetsAtLastCheck = this.#packets;
     watchedMeters.add(this);
     startTimer();
-    this.#onChange('FLOWING');
+    // On the packet path: a throwing listener must not cost the packet.
+    runGuarded('media flow listener', () => this.#onChange('FLOWING'));
   }
 
   /** Stops watching without reporting a transition (the element is going away). */
@@ -63,14 +65,7 @@ function startTimer(): void {
 
 function checkMeters(): void {
   const now = performance.now();
-  for (const meter of watchedMeters) {
-    try {
-      meter.check(now);
-    } catch (error) {
-      // A throwing flow listener must not stop flow detection for every other element.
-      process.emitWarning(`media flow listener failed: ${String(error)}`);
-    }
-  }
+  for (const meter of watchedMeters) runGuarded('media flow listener', () => meter.check(now));
   if (watchedMeters.size === 0 && timer) {
     clearInterval(timer);
     timer = undefined;

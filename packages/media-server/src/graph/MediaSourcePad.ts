@@ -1,3 +1,4 @@
+import { runGuarded } from './listenerFailure.js';
 import type { MediaFlowMeter } from './MediaFlowMeter.js';
 import type { MediaNode } from './MediaNode.js';
 import type { DataMessage, MediaPacket } from './MediaPacket.js';
@@ -96,6 +97,7 @@ export class MediaSourcePad {
   #forwardKeyframeRequest(): void {
     if (this.node.released) return;
     this.#lastKeyframeRequestAtMs = performance.now();
-    this.onKeyframeRequest?.();
+    const forward = this.onKeyframeRequest;
+    if (forward) runGuarded('keyframe request', forward);
   }
 }

@@ -1,5 +1,6 @@
 import type { RTCDataChannel } from 'werift';
 import type { DataMessage, MediaNode, MediaSinkPad, MediaSourcePad } from '../graph/index.js';
+import { guarded } from '../graph/listenerFailure.js';
 import type { DataChannelEvent } from './types.js';
 
 export interface DataChannelListener {
@@ -31,11 +32,17 @@ export class DataChannelBinding {
 
   add(channel: RTCDataChannel): void {
     this.#channels.push(channel);
-    channel.onMessage.subscribe((data) => this.#source.pushData({ label: channel.label, data }));
-    channel.stateChanged.subscribe((state) => {
-      if (state === 'open') this.#listener.opened(describe(channel));
-      if (state === 'closed') this.#forget(channel);
-    });
+    channel.onMessage.subscribe(
+      guarded('data channel message', (data) =>
+        this.#source.pushData({ label: channel.label, data }),
+      ),
+    );
+    channel.stateChanged.subscribe(
+      guarded('data channel state listener', (state) => {
+        if (state === 'open') this.#listener.opened(describe(channel));
+        if (state === 'closed') this.#forget(channel);
+      }),
+    );
     if (channel.readyState === 'open') this.#listener.opened(describe(channel));
   }
 

@@ -12,6 +12,7 @@ import type {
   MediaSinkPad,
   MediaSourcePad,
 } from '../graph/index.js';
+import { guarded } from '../graph/listenerFailure.js';
 import { toMediaCodec } from './codecPolicy.js';
 
 const PAYLOAD_TYPES = 128;
@@ -77,7 +78,9 @@ export class TransceiverBinding {
 
   /** Receives the peer's media on `track` (werift announces it while applying the SDP). */
   attachTrack(track: MediaStreamTrack): void {
-    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => this.#receive(rtp));
+    const { unSubscribe } = track.onReceiveRtp.subscribe(
+      guarded('received RTP', (rtp) => this.#receive(rtp)),
+    );
     this.#unsubscribers.push(unSubscribe);
   }
 

@@ -8,6 +8,7 @@ import {
   RtcpPayloadSpecificFeedback,
 } from 'werift';
 import { MediaNode, TypedEventEmitter } from '../graph/index.js';
+import { guarded } from '../graph/listenerFailure.js';
 import { MediaFlowMeter } from '../graph/MediaFlowMeter.js';
 import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
 import { DataChannelBinding } from './DataChannelBinding.js';
@@ -336,37 +337,53 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   #remoteSdp: string | undefined;
 
+  /**
+   * werift calls subscribers inline, from its socket and timer callbacks, without catching: every
+   * handler here is guarded, so a throwing listener of this transport cannot end the process.
+   */
   #listenToPeerConnection(): void {
     const peerConnection = this.#peerConnection;
     // Subscribed before any setRemoteDescription: werift announces a=ssrc tracks inside it.
-    peerConnection.onRemoteTransceiverAdded.subscribe((transceiver) =>
-      this.#adoptRemoteTransceiver(transceiver),
+    peerConnection.onRemoteTransceiverAdded.subscribe(
+      guarded('remote transceiver', (transceiver) => this.#adoptRemoteTransceiver(transceiver)),
     );
-    peerConnection.onTrack.subscribe((track) => {
-      this.#bindings.find((binding) => binding.owns(track))?.attachTrack(track);
-    });
-    peerConnection.onDataChannel.subscribe((channel) => {
-      if (this.options.useDataChannels) this.#dataChannels.add(channel);
-      else channel.close();
-    });
-    peerConnection.iceGatheringStateChange.subscribe((state) => {
-      if (state === 'gathering') this.#setIceComponentState('GATHERING');
-    });
-    peerConnection.iceConnectionStateChange.subscribe((state) => {
-      const mapped = ICE_COMPONENT_STATES[state];
-      if (mapped) this.#setIceComponentState(mapped);
-      if (state === 'connected') this.#announceSelectedPair();
-    });
-    peerConnection.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') {
-        this.#setIceComponentState('READY');
-        this.#setConnectionState('CONNECTED');
-        // The peer can receive now: have whatever feeds us start with a keyframe.
-        this.node.sink('VIDEO').requestKeyframe();
-      } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
-        this.#setConnectionState('DISCONNECTED');
-      }
-    });
+    peerConnection.onTrack.subscribe(
+      guarded('remote track', (track) => {
+        this.#bindings.find((binding) => binding.owns(track))?.attachTrack(track);
+      }),
+    );
+    peerConnection.onDataChannel.subscribe(
+      guarded('data channel', (channel) => {
+        if (this.options.useDataChannels) this.#dataChannels.add(channel);
+        else channel.close();
+      }),
+    );
+    peerConnection.iceGatheringStateChange.subscribe(
+      guarded('icecomponentstatechange listener', (state) => {
+        if (state === 'gathering') this.#setIceComponentState('GATHERING');
+      }),
+    );
+    peerConnection.iceConnectionStateChange.subscribe(
+      guarded('ICE state listener', (state) => {
+        const mapped = ICE_COMPONENT_STATES[state];
+        if (mapped) this.#setIceComponentState(mapped);
+        if (state === 'connected') this.#announceSelectedPair();
+      }),
+    );
+    peerConnection.connectionStateChange.subscribe(
+      guarded('connectionstatechange listener', (state) => this.#onConnectionState(state)),
+    );
+  }
+
+  #onConnectionState(state: RTCPeerConnection['connectionState']): void {
+    if (state === 'connected') {
+      this.#setIceComponentState('READY');
+      this.#setConnectionState('CONNECTED');
+      // The peer can receive now: have whatever feeds us start with a keyframe.
+      this.node.sink('VIDEO').requestKeyframe();
+    } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
+      this.#setConnectionState('DISCONNECTED');
+    }
   }
 
   /** Directions are set before createAnswer: werift creates remote transceivers recvonly. */
@@ -433,7 +450,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     for (const dtlsTransport of this.#peerConnection.dtlsTransports) {
       if (this.#watchedDtlsTransports.has(dtlsTransport)) continue;
       this.#watchedDtlsTransports.add(dtlsTransport);
-      dtlsTransport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
+      dtlsTransport.onRtcp.subscribe(guarded('RTCP handling', (packet) => this.#onRtcp(packet)));
     }
   }
 
