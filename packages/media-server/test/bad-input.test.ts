@@ -143,15 +143,15 @@ describe('bad input', () => {
     await client.close();
   });
 
-  it('refuses binary frames with a JSON-RPC error', async () => {
+  it('reads binary frames as UTF-8 JSON (kurento-client sends them) and refuses other bytes', async () => {
     const client = await RpcClient.open(server.url);
-    const answer = await answerTo(
-      client,
-      Buffer.from('{"jsonrpc":"2.0","id":1,"method":"ping"}'),
-      true,
-    );
-    assert.equal(answer.error?.code, -32600);
-    assert.match(answer.error?.message ?? '', /binary/i);
+    const request = Buffer.from('{"jsonrpc":"2.0","id":"binary","method":"ping"}');
+    const answer = await answerTo(client, request, true);
+    assert.equal(answer.id, 'binary');
+    assert.equal(answer.result?.value, 'pong');
+    const garbage = await answerTo(client, Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3]), true);
+    assert.equal(garbage.error?.code, -32700);
+    assert.match(garbage.error?.message ?? '', /UTF-8/);
     assert.equal((await client.call('ping')).value, 'pong');
     await client.close();
   });

@@ -18,6 +18,16 @@ export interface ClientConnectionOptions {
   readonly logger: Logger;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 function frameBytes(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -78,14 +88,14 @@ export class ClientConnection implements NotificationSink {
       );
       return;
     }
-    if (isBinary) {
-      this.reject(
-        'INVALID_REQUEST',
-        'Binary frames are not supported: send each JSON-RPC request as a text frame',
-      );
+    // kurento-client writes through websocket-stream, which sends binary frames: like KMS, read
+    // them as UTF-8 JSON. Only bytes that are not UTF-8 at all are refused.
+    const text = isBinary ? decodeUtf8(bytes) : bytes.toString('utf8');
+    if (text === undefined) {
+      this.reject('PARSE_ERROR', 'Parse error: a binary frame must hold UTF-8 JSON');
       return;
     }
-    const frame = parseFrame(bytes.toString('utf8'));
+    const frame = parseFrame(text);
     if (frame.kind === 'invalid') {
       this.send(frame.response);
       return;
@@ -101,7 +111,7 @@ export class ClientConnection implements NotificationSink {
     );
   }
 
-  private reject(type: 'MESSAGE_TOO_LARGE' | 'INVALID_REQUEST', message: string): void {
+  private reject(type: 'MESSAGE_TOO_LARGE' | 'PARSE_ERROR', message: string): void {
     this.send(errorResponse(null, new KurentoError(type, message)));
   }
 
