@@ -143,6 +143,7 @@ describe('WebRTC through the Kurento Protocol', () => {
     await client.call('subscribe', { object: endpoint, type: 'IceGatheringDone' });
     await client.call('subscribe', { object: endpoint, type: 'MediaFlowInStateChanged' });
     await client.call('subscribe', { object: endpoint, type: 'ConnectionStateChanged' });
+    await client.call('subscribe', { object: endpoint, type: 'MediaSessionStarted' });
 
     const offer = await page.evaluate(() => window.startPeer({}));
     const answer = (await client.invoke(endpoint, 'processOffer', { offer })) as string;
@@ -169,6 +170,7 @@ describe('WebRTC through the Kurento Protocol', () => {
     console.log(`loopback: ${frames} frames decoded by Chromium`);
     const connected = await client.waitForEvent('ConnectionStateChanged', endpoint);
     assert.equal(connected.params.value.data.newState, 'CONNECTED');
+    await client.waitForEvent('MediaSessionStarted', endpoint);
     const flowing = await client.waitForEvent('MediaFlowInStateChanged', endpoint);
     assert.equal(flowing.params.value.data.state, 'FLOWING');
     assert.equal(await client.invoke(endpoint, 'isMediaFlowingIn', { mediaType: 'VIDEO' }), true);

@@ -259,6 +259,10 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     transport.on('connectionstatechange', (change) => {
       this.connection = change.newState;
       this.emitEvent('ConnectionStateChanged', { ...change });
+      // KMS's SessionEndpoint events follow the connection of the media session.
+      this.emitEvent(
+        change.newState === 'CONNECTED' ? 'MediaSessionStarted' : 'MediaSessionTerminated',
+      );
     });
     transport.on('mediastatechange', (change) => {
       this.media = change.newState;

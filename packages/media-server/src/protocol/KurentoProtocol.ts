@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { InvalidParamError, KurentoError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MediaObject } from '../objects/MediaObject.js';
@@ -77,9 +77,12 @@ function readRecord(params: Params, name: string): Params {
   return value as Params;
 }
 
+/** A digest, so that the cache keeps 64 bytes per answer instead of each request (SDP offers). */
 function requestFingerprint(request: JsonRpcRequest): string {
   const { sessionId: _ignored, ...params } = request.params;
-  return JSON.stringify([request.method, params]);
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, params]))
+    .digest('hex');
 }
 
 export interface KurentoProtocolOptions {

@@ -130,7 +130,10 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
 
   const port = await listen(httpServer, settings);
   const url = formatUrl(settings.host, port, settings.path);
-  logger.info('media server listening', { url, ice: settings.ice });
+  const { turnUrl, ...ice } = settings.ice;
+  // The TURN URL carries a password: log only where the relay is.
+  const turnRelay = turnUrl?.slice(turnUrl.lastIndexOf('@') + 1);
+  logger.info('media server listening', { url, ice: { ...ice, turnRelay } });
 
   let closing: Promise<void> | undefined;
   const close = async () => {
