@@ -110,6 +110,7 @@ function explain(error) {
       return 'Camera or microphone access was denied. Allow it in the browser (the icon in the address bar) and press Start again.';
     case 'DEVICE_NOT_FOUND':
       return 'No camera or microphone was found. Plug one in and press Start again.';
+    case 'CONNECT_FAILED':
     case 'DISCONNECTED':
     case 'TIMEOUT':
       return `The demo server cannot be reached (${error.message}). Check that it is running and reload the page.`;

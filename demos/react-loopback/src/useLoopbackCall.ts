@@ -74,6 +74,10 @@ export function useLoopbackCall(
         if (next === 'connected') setState('connected');
       });
       peer.on('error', (failure) => setError(explain(failure)));
+      // A new session means the server released the call while we were away: negotiate again.
+      client.connection.on('connected', ({ resumed }) => {
+        if (!resumed) link.offer().catch((failure: unknown) => setError(explain(failure)));
+      });
       link.on('error', (failure) => setError(explain(failure)));
       await link.offer();
     })().catch((failure: unknown) => {
