@@ -24,6 +24,15 @@ export {
   KurentoError,
 } from './errors.js';
 export {
+  type ElementConnection,
+  type MediaFlowChange,
+  MediaNode,
+  type MediaNodeOptions,
+  type MediaPacket,
+  type MediaType,
+  PassThroughNode,
+} from './graph/index.js';
+export {
   createJsonLogger,
   type LogFields,
   type Logger,

@@ -1,9 +1,9 @@
-import { MediaNode } from '../../src/graph/index.js';
 import {
   complexValue,
   defineType,
   MediaElement,
   MediaElementType,
+  MediaNode,
   type MediaPipeline,
   type ObjectInit,
   valueTypes as t,
