@@ -242,6 +242,38 @@ describe('WebRtcTransport input validation', () => {
     );
   });
 
+  test('refuses a malformed DTLS fingerprint or setup role with SDP_PARSE_ERROR', async () => {
+    const offer = await newTransport().generateOffer();
+    for (const broken of [
+      offer.replace(/a=fingerprint:\S+ \S+/g, 'a=fingerprint:md5 XX'),
+      offer.replace(/a=setup:\w+/g, 'a=setup:banana'),
+    ]) {
+      await assert.rejects(newTransport().processOffer(broken), rejectsWith('SDP_PARSE_ERROR'));
+    }
+  });
+
+  test('answers or refuses with a typed error every odd offer werift might choke on', async () => {
+    const offer = await newTransport({ useDataChannels: true }).generateOffer();
+    const oddities: ((sdp: string) => string)[] = [
+      (sdp) => sdp.replace(/a=mid:.*\r\n/g, ''),
+      (sdp) => sdp.slice(0, Math.floor(sdp.length / 2)),
+      (sdp) => sdp.replace('a=end-of-candidates', 'a=candidate:garbage\r\na=end-of-candidates'),
+      (sdp) => sdp.replace(/a=group:BUNDLE .*/, 'a=group:BUNDLE x y z'),
+      (sdp) => sdp.replace(/a=ssrc:\d+/g, 'a=ssrc:abc'),
+      (sdp) => sdp.replace(/a=sctp-port:\d+\r\n/g, ''),
+      (sdp) => sdp.replace(/a=mid:1/g, 'a=mid:0'),
+      (sdp) => sdp.replace(/a=rtpmap:96 .*\r\n/, ''),
+      (sdp) => sdp.replace(/\r\n/g, '\n'),
+      (sdp) => sdp.replace('s=-', 's=\u0000\u0001'),
+    ];
+    for (const oddity of oddities) {
+      const transport = newTransport({ useDataChannels: true });
+      await transport.processOffer(oddity(offer)).catch((error: unknown) => {
+        assert.ok(error instanceof WebRtcTransportError, `untyped rejection: ${String(error)}`);
+      });
+    }
+  });
+
   test('refuses an offer without any codec the server forwards with SDP_NO_ACCEPTABLE_CODEC', async () => {
     const offer = await newTransport().generateOffer();
     const onlyAv1 = offer

@@ -56,11 +56,32 @@ function parseSession(sdp: unknown, type: string): sdpTransform.SessionDescripti
         `m-line ${index} lacks ${missing.join(', ')} (WebRTC needs ICE and DTLS)`,
       );
     }
+    const fingerprint = media.fingerprint ?? session.fingerprint;
+    if (fingerprint && !isValidFingerprint(fingerprint.type, fingerprint.hash)) {
+      throw parseError(type, `m-line ${index} has a malformed a=fingerprint`);
+    }
+    const setup = media.setup ?? session.setup;
+    if (setup && !DTLS_SETUP_ROLES.has(setup)) {
+      throw parseError(
+        type,
+        `m-line ${index} has a=setup:${setup} (expected actpass, active or passive)`,
+      );
+    }
     if ((media.type === 'audio' || media.type === 'video') && !Array.isArray(media.rtp)) {
       throw parseError(type, `m-line ${index} has no a=rtpmap lines`);
     }
   }
   return session;
+}
+
+const DTLS_SETUP_ROLES = new Set(['actpass', 'active', 'passive']);
+const FINGERPRINT_HASHES = new Set(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']);
+
+/** RFC 8122: a known hash name and colon-separated hex bytes. */
+function isValidFingerprint(hash: string, value: string): boolean {
+  return (
+    FINGERPRINT_HASHES.has(hash.toLowerCase()) && /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/.test(value)
+  );
 }
 
 function keepNegotiableCodecs(media: MediaDescription): void {
