@@ -17,9 +17,14 @@ const MANAGER = 'manager_ServerManager';
 
 // Runs in the page (plain JavaScript). Candidates trickle both ways, as in the Kurento tutorials.
 const PAGE_SCRIPT = `
-window.startPeer = async ({ offer }) => {
+window.startPeer = async ({ offer, dataChannel }) => {
   const pc = new RTCPeerConnection({ iceServers: [] });
   window.pc = pc;
+  window.echoes = [];
+  if (dataChannel) {
+    window.channel = pc.createDataChannel('chat');
+    window.channel.onmessage = (event) => window.echoes.push(event.data);
+  }
   window.localCandidates = [];
   pc.onicecandidate = (event) => {
     if (event.candidate) window.localCandidates.push(event.candidate.toJSON());
@@ -127,7 +132,9 @@ declare global {
     pc: RTCPeerConnection;
     takeCandidates(): unknown[];
     framesDecoded(): Promise<number>;
-    startPeer(options: { offer?: string }): Promise<string>;
+    startPeer(options: { offer?: string; dataChannel?: boolean }): Promise<string>;
+    channel: RTCDataChannel;
+    echoes: string[];
   }
 }
 
@@ -208,6 +215,35 @@ describe('WebRTC through the Kurento Protocol', () => {
       'frames decoded after a server offer',
       20_000,
     );
+    stopTrickle();
+    await client.call('release', { object: pipeline });
+    await page.close();
+    await client.close();
+  });
+
+  it("opens the browser's data channel and echoes it back through a self-connection", async () => {
+    const client = await RpcClient.open(server.url);
+    const page = await newPage();
+    const pipeline = await client.create('MediaPipeline');
+    const endpoint = await client.create('WebRtcEndpoint', {
+      mediaPipeline: pipeline,
+      useDataChannels: true,
+    });
+    await client.invoke(endpoint, 'connect', { sink: endpoint });
+    await client.call('subscribe', { object: endpoint, type: 'IceCandidateFound' });
+    await client.call('subscribe', { object: endpoint, type: 'DataChannelOpened' });
+    await client.call('subscribe', { object: endpoint, type: 'OnDataChannelOpened' });
+    const offer = await page.evaluate(() => window.startPeer({ dataChannel: true }));
+    const answer = (await client.invoke(endpoint, 'processOffer', { offer })) as string;
+    await page.evaluate((sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp }), answer);
+    const stopTrickle = trickle(client, page, endpoint);
+    await client.invoke(endpoint, 'gatherCandidates');
+    const opened = await client.waitForEvent('DataChannelOpened', endpoint);
+    assert.equal(typeof opened.params.value.data.channelId, 'number');
+    await client.waitForEvent('OnDataChannelOpened', endpoint);
+    await page.waitForFunction(() => window.channel.readyState === 'open');
+    await page.evaluate(() => window.channel.send('hello through Medley'));
+    await page.waitForFunction(() => window.echoes.includes('hello through Medley'));
     stopTrickle();
     await client.call('release', { object: pipeline });
     await page.close();

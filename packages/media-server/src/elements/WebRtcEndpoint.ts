@@ -3,6 +3,7 @@ import type { MediaType } from '../graph/index.js';
 import { complexValue } from '../objects/complexTypes.js';
 import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
+import type { IceSettings } from '../objects/ServerContext.js';
 import * as t from '../objects/valueTypes.js';
 import {
   type IceCandidatePair,
@@ -75,6 +76,15 @@ const DSCPValue = t.enumeration('DSCPValue', [
   'LE',
 ]);
 
+/** The ICE settings an endpoint can change through its Kurento properties. */
+export type EndpointIceSettings = Pick<
+  IceSettings,
+  'stunServerAddress' | 'stunServerPort' | 'turnUrl' | 'externalIPv4' | 'externalIPv6'
+>;
+
+// Not exported by transport/index.ts (yet).
+type DataChannelOptions = NonNullable<Parameters<WebRtcTransport['createDataChannel']>[1]>;
+
 export interface WebRtcEndpointOptions {
   readonly recvonly: boolean;
   readonly sendonly: boolean;
@@ -109,13 +119,11 @@ function toKurentoError(error: unknown): unknown {
  */
 export class WebRtcEndpoint extends BaseRtpEndpoint {
   readonly transport: WebRtcTransport;
-  stunServerAddress: string | undefined;
-  stunServerPort: number | undefined;
-  turnUrl: string | undefined;
-  externalIPv4: string | undefined;
-  externalIPv6: string | undefined;
+  /** Stored for clients that read it back; werift gathers on every interface. */
   networkInterfaces = '';
+  /** Stored for clients that read it back; werift gathers UDP candidates only. */
   iceTcp = true;
+  private ice: EndpointIceSettings;
   private connection: ConnectionStateValue = 'DISCONNECTED';
   private media: MediaStateValue = 'DISCONNECTED';
   private readonly selectedPairs: IceCandidatePair[] = [];
@@ -138,12 +146,47 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     });
     super(init, pipeline, transport.node);
     this.transport = transport;
-    this.stunServerAddress = ice.stunServerAddress;
-    this.stunServerPort = ice.stunServerPort;
-    this.turnUrl = ice.turnUrl;
-    this.externalIPv4 = ice.externalIPv4;
-    this.externalIPv6 = ice.externalIPv6;
+    this.ice = {
+      stunServerAddress: ice.stunServerAddress,
+      stunServerPort: ice.stunServerPort,
+      turnUrl: ice.turnUrl,
+      externalIPv4: ice.externalIPv4,
+      externalIPv6: ice.externalIPv6,
+    };
     this.forwardTransportEvents();
+  }
+
+  get iceSettings(): EndpointIceSettings {
+    return this.ice;
+  }
+
+  /**
+   * Kurento's STUN, TURN and external-address properties. Set them before processOffer or
+   * generateOffer: candidates are gathered while negotiating.
+   */
+  configureIce(change: Partial<EndpointIceSettings>): void {
+    const next = { ...this.ice, ...change };
+    try {
+      this.transport.setIceServers(iceServersFor(next));
+      this.transport.setAnnouncedAddresses(
+        [next.externalIPv4, next.externalIPv6].filter((address) => address !== undefined),
+      );
+    } catch (error) {
+      throw toKurentoError(error);
+    }
+    this.ice = next;
+  }
+
+  createDataChannel(label: string, options: DataChannelOptions): void {
+    try {
+      this.transport.createDataChannel(label, options);
+    } catch (error) {
+      throw toKurentoError(error);
+    }
+  }
+
+  closeDataChannel(channelId: number): void {
+    this.transport.closeDataChannel(channelId);
   }
 
   get connectionState(): ConnectionStateValue {
@@ -279,21 +322,25 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
 
 const { method, property } = typeMembers<WebRtcEndpoint>();
 
-function notSupportedYet(operation: string): never {
-  throw new KurentoError(
-    'NOT_IMPLEMENTED',
-    `${operation} is not supported yet: open data channels from the browser (create the endpoint with useDataChannels: true)`,
-  );
+type IceSetting = 'stunServerAddress' | 'turnUrl' | 'externalIPv4' | 'externalIPv6';
+
+/** A string ICE property; Kurento clears it with an empty string. */
+function iceString(name: IceSetting, check?: (value: string) => void) {
+  return property(t.string, {
+    get: (endpoint) => endpoint.iceSettings[name] ?? '',
+    set: (endpoint, value) => {
+      if (value !== '') check?.(value);
+      endpoint.configureIce({ [name]: value === '' ? undefined : value });
+    },
+  });
 }
 
-function optionalString(
-  get: (endpoint: WebRtcEndpoint) => string | undefined,
-  set: (endpoint: WebRtcEndpoint, value: string | undefined) => void,
-) {
-  return property(t.string, {
-    get: (endpoint) => get(endpoint) ?? '',
-    set: (endpoint, value) => set(endpoint, value === '' ? undefined : value),
-  });
+function checkTurnUrl(url: string): void {
+  if (!isTurnUrl(url)) {
+    throw new InvalidParamError(
+      `turnUrl must look like user:password@host:port[?transport=udp|tcp|tls], got '${url}'`,
+    );
+  }
 }
 
 export const WebRtcEndpointType = defineType({
@@ -323,48 +370,26 @@ export const WebRtcEndpointType = defineType({
         maxRetransmits: t.optional(t.int, -1),
         protocol: t.optional(t.string, ''),
       },
-      () => notSupportedYet('createDataChannel'),
+      (endpoint, { label, ...options }) => endpoint.createDataChannel(label, options),
     ),
-    closeDataChannel: method({ channelId: t.int }, () => notSupportedYet('closeDataChannel')),
+    closeDataChannel: method({ channelId: t.int }, (endpoint, { channelId }) =>
+      endpoint.closeDataChannel(channelId),
+    ),
   },
   properties: {
-    stunServerAddress: optionalString(
-      (endpoint) => endpoint.stunServerAddress,
-      (endpoint, address) => {
-        endpoint.stunServerAddress = address;
-      },
-    ),
+    stunServerAddress: iceString('stunServerAddress'),
     stunServerPort: property(t.int, {
-      get: (endpoint) => endpoint.stunServerPort ?? 0,
+      get: (endpoint) => endpoint.iceSettings.stunServerPort ?? 0,
       set: (endpoint, port) => {
-        if (port < 0 || port > 65535)
+        if (port < 0 || port > 65535) {
           throw new InvalidParamError(`stunServerPort must be 0-65535, got ${port}`);
-        endpoint.stunServerPort = port === 0 ? undefined : port;
+        }
+        endpoint.configureIce({ stunServerPort: port === 0 ? undefined : port });
       },
     }),
-    turnUrl: optionalString(
-      (endpoint) => endpoint.turnUrl,
-      (endpoint, url) => {
-        if (url !== undefined && !isTurnUrl(url)) {
-          throw new InvalidParamError(
-            `turnUrl must look like user:password@host:port[?transport=udp|tcp|tls], got '${url}'`,
-          );
-        }
-        endpoint.turnUrl = url;
-      },
-    ),
-    externalIPv4: optionalString(
-      (endpoint) => endpoint.externalIPv4,
-      (endpoint, address) => {
-        endpoint.externalIPv4 = address;
-      },
-    ),
-    externalIPv6: optionalString(
-      (endpoint) => endpoint.externalIPv6,
-      (endpoint, address) => {
-        endpoint.externalIPv6 = address;
-      },
-    ),
+    turnUrl: iceString('turnUrl', checkTurnUrl),
+    externalIPv4: iceString('externalIPv4'),
+    externalIPv6: iceString('externalIPv6'),
     networkInterfaces: property(t.string, {
       get: (endpoint) => endpoint.networkInterfaces,
       set: (endpoint, names) => {
