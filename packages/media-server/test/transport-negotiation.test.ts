@@ -348,6 +348,11 @@ describe('WebRtcTransport input validation', () => {
         sdpMid: 7,
         sdpMLineIndex: 0,
       },
+      {
+        candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host',
+        sdpMid: '7',
+        sdpMLineIndex: 7,
+      },
     ];
     for (const candidate of bad) {
       await assert.rejects(
@@ -377,6 +382,14 @@ describe('WebRtcTransport input validation', () => {
       () => newTransport().createDataChannel('chat'),
       rejectsWith('DATA_CHANNELS_DISABLED'),
     );
+  });
+
+  test('a negotiation in progress when close() is called rejects with TRANSPORT_CLOSED', async () => {
+    const offer = await newTransport().generateOffer();
+    const transport = newTransport();
+    const answering = transport.processOffer(offer);
+    await transport.close();
+    await assert.rejects(answering, rejectsWith('TRANSPORT_CLOSED'));
   });
 
   test('refuses everything after close() with TRANSPORT_CLOSED', async () => {

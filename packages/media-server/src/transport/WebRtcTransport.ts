@@ -79,6 +79,9 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   #iceServers: readonly IceServer[];
   #announcedAddresses: readonly string[];
   #negotiation: Negotiation = 'new';
+  /** Rejects when close() is called, so no caller waits forever on werift (see #whileOpen). */
+  readonly #closedSignal: Promise<never>;
+  #signalClosed: (error: WebRtcTransportError) => void = () => {};
   #gathered = false;
   #closed = false;
   #connectionState: ConnectionState = 'DISCONNECTED';
@@ -95,6 +98,10 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       );
     }
     this.options = options;
+    this.#closedSignal = new Promise<never>((_, reject) => {
+      this.#signalClosed = reject;
+    });
+    this.#closedSignal.catch(() => {});
     this.#iceServers = options.iceServers ?? [];
     this.#announcedAddresses = validateAnnouncedAddresses(options.announcedAddresses ?? []);
     this.node = new MediaNode({ name: options.name ?? 'WebRtcTransport' });
@@ -135,7 +142,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     this.#negotiation = 'negotiating';
     try {
       await this.#applyRemoteDescription('offer', sdp);
-      const answer = await this.#peerConnection.createAnswer();
+      const answer = await this.#whileOpen(this.#peerConnection.createAnswer());
       await this.#applyLocalDescription(answer);
     } catch (error) {
       throw this.#failNegotiation(error, 'SDP_PARSE_ERROR', 'Cannot process the SDP offer');
@@ -160,7 +167,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       }
       if (this.options.useDataChannels)
         this.#dataChannels.add(this.#peerConnection.createDataChannel('default'));
-      const offer = await this.#peerConnection.createOffer();
+      const offer = await this.#whileOpen(this.#peerConnection.createOffer());
       await this.#applyLocalDescription(offer);
     } catch (error) {
       throw this.#failNegotiation(
@@ -310,7 +317,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   /** W3C statistics of the peer connection (inbound-rtp, outbound-rtp, candidate-pair, ...). */
   async getStats(): Promise<Map<string, TransportStatsEntry>> {
     if (this.#closed) return new Map();
-    const report = await this.#peerConnection.getStats();
+    const report = await this.#whileOpen(this.#peerConnection.getStats());
     const stats = new Map<string, TransportStatsEntry>();
     for (const [id, entry] of report)
       stats.set(id, { ...(entry as object), id, type: entry.type, timestamp: entry.timestamp });
@@ -321,6 +328,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#signalClosed(closedError());
     for (const binding of this.#bindings) binding.dispose();
     this.#dataChannels.dispose();
     this.#rtcpFlow.stop();
@@ -410,13 +418,13 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   async #applyRemoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
-    await this.#peerConnection.setRemoteDescription({ type, sdp });
+    await this.#whileOpen(this.#peerConnection.setRemoteDescription({ type, sdp }));
     this.#remoteSdp = sdp;
   }
 
   async #applyLocalDescription(description: RTCSessionDescription): Promise<void> {
     disableImplicitStun(this.#peerConnection, this.#iceServers);
-    await this.#peerConnection.setLocalDescription(description);
+    await this.#whileOpen(this.#peerConnection.setLocalDescription(description));
     this.#watchRtcp();
   }
 
@@ -433,8 +441,9 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   async #addCandidateToPeer(candidate: IceCandidate): Promise<void> {
     try {
-      await this.#peerConnection.addIceCandidate(candidate);
+      await this.#whileOpen(this.#peerConnection.addIceCandidate(candidate));
     } catch (error) {
+      if (error instanceof WebRtcTransportError) throw error;
       throw new WebRtcTransportError(
         'ICE_ADD_CANDIDATE_ERROR',
         `Cannot add the ICE candidate: ${reason(error)}.`,
@@ -505,12 +514,15 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   #assertOpen(): void {
-    if (this.#closed) {
-      throw new WebRtcTransportError(
-        'TRANSPORT_CLOSED',
-        'This WebRTC endpoint was released: create a new one.',
-      );
-    }
+    if (this.#closed) throw closedError();
+  }
+
+  /**
+   * werift parks pending description tasks forever once its peer connection is closed: every
+   * werift promise is raced against close(), which rejects it with TRANSPORT_CLOSED.
+   */
+  #whileOpen<T>(operation: Promise<T>): Promise<T> {
+    return Promise.race([operation, this.#closedSignal]);
   }
 
   #assertNotNegotiated(): void {
@@ -540,6 +552,13 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       },
     );
   }
+}
+
+function closedError(): WebRtcTransportError {
+  return new WebRtcTransportError(
+    'TRANSPORT_CLOSED',
+    'This WebRTC endpoint was released: create a new one.',
+  );
 }
 
 function withCandidatePrefix(candidate: string): string {
