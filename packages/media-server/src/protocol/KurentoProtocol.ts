@@ -153,18 +153,22 @@ export class KurentoProtocol {
     }
     const sessionId =
       transactionSession?.id ?? requestedSessionId ?? this.sessions.sessionOf(sink)?.id;
-    const cache = transactionSession || request.id === undefined ? undefined : sessionId;
-    const cachedSession = cache === undefined ? undefined : this.sessions.find(cache);
-    const fingerprint = cachedSession ? requestFingerprint(request) : '';
-    const cached = cachedSession?.responses.lookup(id, fingerprint);
-    if (cachedSession && cached) {
-      this.sessions.bind(cachedSession, sink);
+    const call = new Call(this.sessions, sink, sessionId, transactionDepth);
+    // Only whole requests of a known session can be retried (not notifications, not the
+    // operations inside a transaction).
+    const isRetriable = !transactionSession && request.id !== undefined && sessionId !== undefined;
+    const session = isRetriable ? this.sessions.find(sessionId) : undefined;
+    if (!session) return this.run(request, call);
+
+    const fingerprint = requestFingerprint(request);
+    const cached = session.responses.lookup(id, fingerprint);
+    if (cached) {
+      this.sessions.bind(session, sink);
       this.logger.debug('answering a retried request from the cache', { sessionId, id });
       return cached;
     }
-    const call = new Call(this.sessions, sink, sessionId, transactionDepth);
     const response = this.run(request, call);
-    cachedSession?.responses.store(id, fingerprint, response);
+    session.responses.store(id, fingerprint, response);
     return response;
   }
 
