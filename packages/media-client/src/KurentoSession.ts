@@ -201,6 +201,9 @@ export class KurentoSession implements ObjectContext, TransactionHost {
   }
 
   #onSessionLost(): void {
+    // Requests made from now until the new session exists go without an id: the server then
+    // uses the session the connection is bound to, the new one.
+    this.#sessionId = undefined;
     this.subscriptions.clear();
     this.connection.rejectPending(
       new MediaClientError(

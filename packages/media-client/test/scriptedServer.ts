@@ -18,9 +18,9 @@ export async function startScriptedServer(onRequest: (exchange: ScriptedExchange
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const received: Array<{ request: SentRequest; socketIndex: number }> = [];
-  let sockets = 0;
+  const sockets: WebSocket[] = [];
   server.on('connection', (socket) => {
-    const socketIndex = sockets++;
+    const socketIndex = sockets.push(socket) - 1;
     socket.on('message', (data) => {
       const request = JSON.parse(String(data)) as SentRequest;
       received.push({ request, socketIndex });
@@ -35,7 +35,9 @@ export async function startScriptedServer(onRequest: (exchange: ScriptedExchange
   return {
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/kurento`,
     received,
-    socketCount: () => sockets,
+    socketCount: () => sockets.length,
+    /** The sockets still open. */
+    sockets: () => sockets.filter((socket) => socket.readyState === socket.OPEN),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();

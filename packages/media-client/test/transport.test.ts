@@ -76,3 +76,53 @@ describe('transport edge cases (scripted server)', () => {
     await server.close();
   });
 });
+
+describe('subscriptions across a reconnection (scripted server)', () => {
+  test('a subscription the renewal transaction did not restore is subscribed again on its own', async () => {
+    const objectId = 'p_kurento.MediaPipeline/w_kurento.WebRtcEndpoint';
+    const server = await startScriptedServer((exchange) => {
+      const { request, socketIndex, answer } = exchange;
+      if (answerHandshake(exchange)) return;
+      if (request.method === 'subscribe') {
+        answer({ value: `subscription-${socketIndex}`, sessionId: 'scripted-session' });
+      } else if (request.method === 'transaction') {
+        // Like KMS: the first operation (unsubscribe of the old id) fails, the rest is not run.
+        const failed = { code: 40101, message: 'Subscription not found' };
+        answer({
+          value: [{ jsonrpc: '2.0', id: 0, error: failed }],
+          sessionId: 'scripted-session',
+        });
+      } else if (request.method === 'describe') {
+        answer({ type: 'WebRtcEndpoint', hierarchy: [], sessionId: 'scripted-session' });
+      }
+    });
+    const client = await connect(server.url, { pingInterval: 0, reconnectPolicy: quickRetries });
+    const webRtc = await client.getMediaObjectById<'WebRtcEndpoint'>(objectId);
+    const gathered: string[] = [];
+    await webRtc.on('IceGatheringDone', (event) => gathered.push(event.source));
+
+    for (const socket of server.sockets()) socket.terminate();
+    await until(
+      () =>
+        server.received.some(
+          ({ request, socketIndex }) => socketIndex === 1 && request.method === 'subscribe',
+        ),
+      'a new subscribe on the second socket',
+    );
+    const notification = {
+      jsonrpc: '2.0',
+      method: 'onEvent',
+      params: {
+        value: {
+          type: 'IceGatheringDone',
+          object: objectId,
+          data: { source: objectId, tags: [], timestampMillis: '0', type: 'IceGatheringDone' },
+        },
+      },
+    };
+    for (const socket of server.sockets()) socket.send(JSON.stringify(notification));
+    await until(() => gathered.length === 1, 'the event on the renewed subscription');
+    client.close();
+    await server.close();
+  });
+});

@@ -105,6 +105,12 @@ export class EventSubscriptions {
       const response = responses[2 * index + 1] as { result?: { value?: unknown } } | undefined;
       const serverId = response?.result?.value;
       subscription.serverId = typeof serverId === 'string' ? serverId : undefined;
+      // A server that stops a transaction at its first failure may not have run this pair:
+      // subscribe again on its own, once the connection is open (not awaited: that would wait
+      // for the end of the handshake this runs in).
+      if (subscription.serverId === undefined) {
+        this.#reconcile(subscription).catch(this.onListenerError);
+      }
     });
   }
 
