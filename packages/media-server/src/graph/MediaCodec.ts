@@ -43,10 +43,15 @@ export function codecName(codec: MediaCodec): string {
   return codec.mimeType.slice(slash + 1).toUpperCase();
 }
 
-/** The value of one `a=fmtp` parameter, or undefined. */
+/** The value of one `a=fmtp` parameter of a codec, or undefined. */
 export function fmtpValue(codec: MediaCodec, name: string): string | undefined {
-  if (!codec.parameters) return undefined;
-  for (const pair of codec.parameters.split(';')) {
+  return fmtpParameter(codec.parameters, name);
+}
+
+/** The value of one parameter in an `a=fmtp` line's `key=value;key=value` text, or undefined. */
+export function fmtpParameter(parameters: string | undefined, name: string): string | undefined {
+  if (!parameters) return undefined;
+  for (const pair of parameters.split(';')) {
     const equals = pair.indexOf('=');
     if (equals < 0) continue;
     if (pair.slice(0, equals).trim().toLowerCase() === name) return pair.slice(equals + 1).trim();

@@ -8,6 +8,7 @@ export {
 export {
   codecName,
   describeCodec,
+  fmtpParameter,
   fmtpValue,
   isCodecCompatible,
   type MediaCodec,

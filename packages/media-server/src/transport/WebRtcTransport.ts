@@ -9,7 +9,7 @@ import {
 } from 'werift';
 import { MediaNode, TypedEventEmitter } from '../graph/index.js';
 import { guarded } from '../graph/listenerFailure.js';
-import { MediaFlowMeter } from '../graph/MediaFlowMeter.js';
+import { ConnectionStates } from './ConnectionStates.js';
 import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
 import { DataChannelBinding } from './DataChannelBinding.js';
 import { WebRtcTransportError } from './errors.js';
@@ -25,8 +25,6 @@ import type {
   ConnectionState,
   DataChannelOptions,
   IceCandidate,
-  IceCandidatePair,
-  IceComponentState,
   IceServer,
   MediaState,
   TransportStatsEntry,
@@ -34,22 +32,7 @@ import type {
   WebRtcTransportOptions,
 } from './types.js';
 
-/** Kurento reports MediaState DISCONNECTED after this long without RTCP from the peer. */
-const MEDIA_STATE_TIMEOUT_MS = 5000;
-
 type Negotiation = 'new' | 'negotiating' | 'offer-generated' | 'negotiated' | 'failed';
-type WeriftIceState = RTCPeerConnection['iceConnectionState'];
-
-/**
- * werift's ICE states as Kurento's IceComponentState. werift reports `completed` when it has
- * gathered its candidates, before any check, so READY is reported when DTLS is up instead.
- */
-const ICE_COMPONENT_STATES: Partial<Record<WeriftIceState, IceComponentState>> = {
-  checking: 'CONNECTING',
-  connected: 'CONNECTED',
-  failed: 'FAILED',
-  disconnected: 'DISCONNECTED',
-};
 
 /**
  * One WebRTC peer connection of the media server (ICE, DTLS, SRTP, SCTP through werift), seen
@@ -73,7 +56,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   readonly #peerConnection: RTCPeerConnection;
   readonly #bindings: TransceiverBinding[] = [];
   readonly #dataChannels: DataChannelBinding;
-  readonly #rtcpFlow: MediaFlowMeter;
+  readonly #states: ConnectionStates;
   readonly #pendingCandidates: IceCandidate[] = [];
   readonly #watchedDtlsTransports = new Set<RTCDtlsTransport>();
   #iceServers: readonly IceServer[];
@@ -82,11 +65,9 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   /** Rejects when close() is called, so no caller waits forever on werift (see #whileOpen). */
   readonly #closedSignal: Promise<never>;
   #signalClosed: (error: WebRtcTransportError) => void = () => {};
+  #remoteSdp: string | undefined;
   #gathered = false;
   #closed = false;
-  #connectionState: ConnectionState = 'DISCONNECTED';
-  #mediaState: MediaState = 'DISCONNECTED';
-  #iceComponentState: IceComponentState | undefined;
 
   /** @throws WebRtcTransportError INVALID_OPTIONS */
   constructor(options: WebRtcTransportOptions = {}) {
@@ -110,20 +91,21 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       opened: (event) => this.emit('datachannelopened', event),
       closed: (event) => this.emit('datachannelclosed', event),
     });
-    this.#rtcpFlow = new MediaFlowMeter(MEDIA_STATE_TIMEOUT_MS, (state) =>
-      this.#setMediaState(state === 'FLOWING' ? 'CONNECTED' : 'DISCONNECTED'),
+    // Once the peer can receive, whatever feeds us should start with a keyframe.
+    this.#states = new ConnectionStates(this.#peerConnection, this.emit.bind(this), () =>
+      this.node.sink('VIDEO').requestKeyframe(),
     );
     this.#listenToPeerConnection();
   }
 
   /** Kurento ConnectionState: CONNECTED while ICE and DTLS are up. */
   get connectionState(): ConnectionState {
-    return this.#connectionState;
+    return this.#states.connection;
   }
 
   /** Kurento MediaState: CONNECTED while RTCP arrives from the peer. */
   get mediaState(): MediaState {
-    return this.#mediaState;
+    return this.#states.media;
   }
 
   get closed(): boolean {
@@ -331,19 +313,15 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     this.#signalClosed(closedError());
     for (const binding of this.#bindings) binding.dispose();
     this.#dataChannels.dispose();
-    this.#rtcpFlow.stop();
     try {
       await this.#peerConnection.close();
     } catch {
       // werift can fail while tearing down a half-open association; the sockets are closed first.
     }
     this.node.release();
-    this.#setConnectionState('DISCONNECTED');
-    this.#setMediaState('DISCONNECTED');
+    this.#states.close();
     this.emit('closed');
   }
-
-  #remoteSdp: string | undefined;
 
   /**
    * werift calls subscribers inline, from its socket and timer callbacks, without catching: every
@@ -366,32 +344,6 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
         else channel.close();
       }),
     );
-    peerConnection.iceGatheringStateChange.subscribe(
-      guarded('icecomponentstatechange listener', (state) => {
-        if (state === 'gathering') this.#setIceComponentState('GATHERING');
-      }),
-    );
-    peerConnection.iceConnectionStateChange.subscribe(
-      guarded('ICE state listener', (state) => {
-        const mapped = ICE_COMPONENT_STATES[state];
-        if (mapped) this.#setIceComponentState(mapped);
-        if (state === 'connected') this.#announceSelectedPair();
-      }),
-    );
-    peerConnection.connectionStateChange.subscribe(
-      guarded('connectionstatechange listener', (state) => this.#onConnectionState(state)),
-    );
-  }
-
-  #onConnectionState(state: RTCPeerConnection['connectionState']): void {
-    if (state === 'connected') {
-      this.#setIceComponentState('READY');
-      this.#setConnectionState('CONNECTED');
-      // The peer can receive now: have whatever feeds us start with a keyframe.
-      this.node.sink('VIDEO').requestKeyframe();
-    } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
-      this.#setConnectionState('DISCONNECTED');
-    }
   }
 
   /** Directions are set before createAnswer: werift creates remote transceivers recvonly. */
@@ -464,7 +416,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   #onRtcp(packet: RtcpPacket): void {
-    this.#rtcpFlow.count();
+    this.#states.rtcpReceived();
     if (packet.type !== RtcpPayloadSpecificFeedback.type) return;
     const feedback = (packet as RtcpPayloadSpecificFeedback).feedback;
     // werift routes PSFB by the feedback's sender SSRC, which for a sendrecv peer is one of its
@@ -477,40 +429,6 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     for (const binding of this.#bindings) {
       if (mediaSsrcs.includes(binding.senderSsrc)) binding.onPeerKeyframeRequest();
     }
-  }
-
-  #announceSelectedPair(): void {
-    for (const [index, iceTransport] of this.#peerConnection.iceTransports.entries()) {
-      const pair = iceTransport.getSelectedCandidatePair();
-      if (!pair) continue;
-      const selected: IceCandidatePair = {
-        streamId: String(index + 1),
-        componentId: 1,
-        localCandidate: withCandidatePrefix(pair.local.candidate),
-        remoteCandidate: withCandidatePrefix(pair.remote.candidate),
-      };
-      this.emit('newcandidatepairselected', selected);
-    }
-  }
-
-  #setIceComponentState(state: IceComponentState): void {
-    if (state === this.#iceComponentState) return;
-    this.#iceComponentState = state;
-    this.emit('icecomponentstatechange', { state, streamId: 1, componentId: 1 });
-  }
-
-  #setConnectionState(state: ConnectionState): void {
-    if (state === this.#connectionState) return;
-    const oldState = this.#connectionState;
-    this.#connectionState = state;
-    this.emit('connectionstatechange', { oldState, newState: state });
-  }
-
-  #setMediaState(state: MediaState): void {
-    if (state === this.#mediaState) return;
-    const oldState = this.#mediaState;
-    this.#mediaState = state;
-    this.emit('mediastatechange', { oldState, newState: state });
   }
 
   #assertOpen(): void {
@@ -559,10 +477,6 @@ function closedError(): WebRtcTransportError {
     'TRANSPORT_CLOSED',
     'This WebRTC endpoint was released: create a new one.',
   );
-}
-
-function withCandidatePrefix(candidate: string): string {
-  return candidate.startsWith('candidate:') ? candidate : `candidate:${candidate}`;
 }
 
 function reason(error: unknown): string {

@@ -1,4 +1,4 @@
-import type { MediaCodec } from '../graph/index.js';
+import { fmtpParameter, type MediaCodec } from '../graph/index.js';
 
 /**
  * The codecs this server negotiates, in its order of preference, and the RTCP feedback it
@@ -24,7 +24,7 @@ export const CODEC_RULES: readonly CodecRule[] = [
     clockRate: 90000,
     payloadType: 98,
     parameters: 'profile-id=0',
-    accepts: (fmtp) => (parameter(fmtp, 'profile-id') ?? '0') === '0',
+    accepts: (fmtp) => (fmtpParameter(fmtp, 'profile-id') ?? '0') === '0',
   },
   {
     kind: 'video',
@@ -34,8 +34,8 @@ export const CODEC_RULES: readonly CodecRule[] = [
     parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
     // Constrained baseline in non-interleaved mode: what every browser encodes and decodes.
     accepts: (fmtp) =>
-      parameter(fmtp, 'packetization-mode') === '1' &&
-      (parameter(fmtp, 'profile-level-id') ?? '').toLowerCase().startsWith('42e0'),
+      fmtpParameter(fmtp, 'packetization-mode') === '1' &&
+      (fmtpParameter(fmtp, 'profile-level-id') ?? '').toLowerCase().startsWith('42e0'),
   },
   {
     kind: 'audio',
@@ -101,13 +101,4 @@ export function toMediaCodec(codec: {
     ...(codec.channels !== undefined ? { channels: codec.channels } : {}),
     ...(codec.parameters ? { parameters: codec.parameters } : {}),
   };
-}
-
-function parameter(fmtp: string | undefined, name: string): string | undefined {
-  if (!fmtp) return undefined;
-  for (const pair of fmtp.split(';')) {
-    const [key, value] = pair.split('=');
-    if (key?.trim().toLowerCase() === name) return value?.trim();
-  }
-  return undefined;
 }
