@@ -70,6 +70,11 @@ describe('typed errors', () => {
         kurentoCode: 40106,
       },
     );
+
+    // Unawaited, as EventEmitter habits have it: no unhandled rejection (node:test fails on one).
+    void asWebRtc.on('IceGatheringDone', () => {});
+    await passThrough.getName();
+    await new Promise((resolve) => setImmediate(resolve));
     await pipeline.release();
   });
 

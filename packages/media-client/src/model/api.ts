@@ -44,7 +44,9 @@ export interface RemoteObject<Events> {
   readonly type: string;
   /**
    * Adds a listener. The first listener of an event subscribes on the server, so await the result
-   * before triggering what raises the event (e.g. before `gatherCandidates()`).
+   * before triggering what raises the event (e.g. before `gatherCandidates()`). A failed
+   * subscription rejects (with MEDIA_OBJECT_EVENT_NOT_SUPPORTED, say) and drops the listener;
+   * left unawaited, it fails silently rather than as an unhandled rejection.
    */
   on<E extends keyof Events & string>(event: E, handler: EventHandler<Events[E]>): Promise<void>;
   /** Like `on`, removing the listener after its first call. */

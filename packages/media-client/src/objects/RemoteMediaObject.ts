@@ -86,19 +86,25 @@ export class RemoteMediaObject {
     return new ObjectClass(this.context, this.type, { id: this.id, channel });
   }
 
-  async on(event: string, handler: AnyHandler): Promise<void> {
-    const id = await this.#created;
-    await this.context.subscriptions.add(id, event, handler, { once: false });
+  on(event: string, handler: AnyHandler): Promise<void> {
+    return observed(
+      this.#created.then((id) =>
+        this.context.subscriptions.add(id, event, handler, { once: false }),
+      ),
+    );
   }
 
-  async once(event: string, handler: AnyHandler): Promise<void> {
-    const id = await this.#created;
-    await this.context.subscriptions.add(id, event, handler, { once: true });
+  once(event: string, handler: AnyHandler): Promise<void> {
+    return observed(
+      this.#created.then((id) =>
+        this.context.subscriptions.add(id, event, handler, { once: true }),
+      ),
+    );
   }
 
-  async off(event: string, handler: AnyHandler): Promise<void> {
-    if (this.#id === undefined) return;
-    await this.context.subscriptions.remove(this.#id, event, handler);
+  off(event: string, handler: AnyHandler): Promise<void> {
+    if (this.#id === undefined) return Promise.resolve();
+    return observed(this.context.subscriptions.remove(this.#id, event, handler));
   }
 
   release(): Promise<void> {
@@ -156,6 +162,16 @@ export class RemoteMediaObject {
         );
     }
   }
+}
+
+/**
+ * `on()` reads like an EventEmitter call, so callers often do not await it: a failed
+ * subscription must not then crash the process as an unhandled rejection. Awaiting still
+ * delivers the error.
+ */
+function observed(promise: Promise<void>): Promise<void> {
+  promise.catch(() => {});
+  return promise;
 }
 
 function normalizeMethodSpec(spec: MethodSpec): {
