@@ -416,5 +416,8 @@ export const WebRtcEndpointType = defineType({
     'DataChannelOpened',
     'DataChannelClosed',
     'NewCandidatePairSelected',
+    // kurento-client 7 subscribes to it on every WebRtcEndpoint and emits 'error' (crashing apps
+    // without a listener) when refused; accepted here, not raised yet.
+    'DtlsConnectionStateChange',
   ],
 });
