@@ -14,6 +14,8 @@ export interface PeerOptions {
   readonly video?: boolean;
   readonly videoCodecs?: readonly string[];
   readonly dataChannel?: boolean;
+  /** Camera size to capture; default 320x240 keeps the encoder cheap. */
+  readonly videoSize?: readonly [number, number];
 }
 
 export interface InboundStats {
@@ -50,7 +52,7 @@ window.createPeer = async (id, options) => {
     peer.channel.onmessage = (event) => peer.messages.push(event.data);
   }
   const stream = options.send && (options.audio || options.video)
-    ? await navigator.mediaDevices.getUserMedia({ audio: options.audio, video: options.video && { width: 320, height: 240 } })
+    ? await navigator.mediaDevices.getUserMedia({ audio: options.audio, video: options.video && { width: options.videoSize[0], height: options.videoSize[1] } })
     : null;
   for (const kind of ['audio', 'video']) {
     if (!options[kind]) continue;
@@ -109,6 +111,13 @@ window.inboundStats = async (id) => {
   }
   return result;
 };
+window.availableOutgoingBitrate = async (id) => {
+  const report = await window.peers[id].pc.getStats();
+  for (const stats of report.values()) {
+    if (stats.type === 'candidate-pair' && stats.nominated) return stats.availableOutgoingBitrate ?? 0;
+  }
+  return 0;
+};
 window.closePeer = (id) => { window.peers[id]?.pc.close(); delete window.peers[id]; };
 `;
 
@@ -150,7 +159,14 @@ export class BrowserPeer {
   ) {}
 
   static async create(page: Page, id: string, options: PeerOptions): Promise<BrowserPeer> {
-    const defaults = { send: true, receive: true, audio: true, video: true, dataChannel: false };
+    const defaults = {
+      send: true,
+      receive: true,
+      audio: true,
+      video: true,
+      dataChannel: false,
+      videoSize: [320, 240],
+    };
     await page.evaluate(([peerId, peerOptions]) => window.createPeer(peerId, peerOptions), [
       id,
       { ...defaults, ...options },
@@ -207,6 +223,11 @@ export class BrowserPeer {
     return stats;
   }
 
+  /** The browser's estimate of the bandwidth towards the server, in bit/s. */
+  availableOutgoingBitrate(): Promise<number> {
+    return this.page.evaluate((peerId) => window.availableOutgoingBitrate(peerId), this.id);
+  }
+
   close(): Promise<void> {
     return this.page.evaluate((peerId) => window.closePeer(peerId), this.id);
   }
@@ -251,6 +272,7 @@ declare global {
     acceptAnswer(id: string, sdp: string): Promise<void>;
     addCandidates(id: string, candidates: IceCandidate[]): Promise<void>;
     inboundStats(id: string): Promise<InboundStats>;
+    availableOutgoingBitrate(id: string): Promise<number>;
     closePeer(id: string): void;
   }
 }

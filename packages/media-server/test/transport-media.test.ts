@@ -98,6 +98,23 @@ describe('WebRtcTransport with Chromium', () => {
     await b.peer.close();
   });
 
+  test('a browser sending 720p to the server is not held at its 300 kbps start bitrate', async () => {
+    const transport = newTransport({ recvonly: true });
+    const peer = await BrowserPeer.create(page, 'uplink', {
+      receive: false,
+      videoSize: [1280, 720],
+    });
+    await peer.connectByBrowserOffer(transport);
+    const deadline = Date.now() + 15_000;
+    let estimate = await peer.availableOutgoingBitrate();
+    while (estimate <= 600_000 && Date.now() < deadline) {
+      await sleep(500);
+      estimate = await peer.availableOutgoingBitrate();
+    }
+    assert.ok(estimate > 600_000, `the browser's estimate stayed at ${estimate} bit/s`);
+    await peer.close();
+  });
+
   test('a server-generated offer answered by the browser carries media both ways', async () => {
     const transport = newTransport();
     transport.node.connect(transport.node);

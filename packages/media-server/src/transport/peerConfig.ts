@@ -5,7 +5,6 @@ import {
   RTCRtpCodecParameters,
   useAbsSendTime,
   useSdesMid,
-  useTransportWideCC,
 } from 'werift';
 import { CODEC_RULES, RTCP_FEEDBACK } from './codecPolicy.js';
 import { WebRtcTransportError } from './errors.js';
@@ -15,9 +14,10 @@ import type { IceServer, WebRtcTransportOptions } from './types.js';
 export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerConfig> {
   const config: Partial<PeerConfig> = {
     codecs: { audio: codecsOf('audio'), video: codecsOf('video') },
+    // No transport-wide-cc extension: see RTCP_FEEDBACK for why the server does not use it.
     headerExtensions: {
       audio: [useSdesMid(), useAbsSendTime()],
-      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      video: [useSdesMid(), useAbsSendTime()],
     },
     iceServers: toWeriftIceServers(options.iceServers ?? []),
     iceUseIpv4: true,
@@ -85,10 +85,7 @@ function codecsOf(kind: 'audio' | 'video'): RTCRtpCodecParameters[] {
         payloadType: rule.payloadType,
         ...(rule.channels !== undefined ? { channels: rule.channels } : {}),
         ...(rule.parameters !== undefined ? { parameters: rule.parameters } : {}),
-        rtcpFeedback:
-          kind === 'video'
-            ? RTCP_FEEDBACK.map((feedback) => ({ ...feedback }))
-            : [{ type: 'transport-cc' }],
+        rtcpFeedback: kind === 'video' ? RTCP_FEEDBACK.map((feedback) => ({ ...feedback })) : [],
       }),
   );
 }
