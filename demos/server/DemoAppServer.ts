@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type MediaClient } from '@medley/media-client';
 import { createMediaServer, type MediaServer } from '@medley/media-server';
+import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import type { DemoConfig } from './config.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
+import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
 import { type StaticMount, serveStatic } from './StaticFiles.js';
 
 export interface DemoAppServer {
@@ -70,7 +72,18 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     response.end('Not found');
   };
 
-  const signaling = serveLoopbackSignaling(httpServer, client, log, config.sessionGraceMs);
+  // One socket.io server, one namespace per demo: `/` loopback, `/one2many`, `/group-call`.
+  // Medley sessions resume through its connection-state recovery, so middlewares must run on it.
+  const io = new SocketIoServer(httpServer, {
+    connectionStateRecovery: {
+      maxDisconnectionDuration: config.sessionGraceMs,
+      skipMiddlewares: false,
+    },
+  });
+  const signalingServers = [
+    serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
+    serveOneToManySignaling(io, client, log, config.sessionGraceMs),
+  ];
   const helloWorldSockets = new WebSocketServer({ noServer: true });
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/helloworld') return;
@@ -91,7 +104,8 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     mediaServerUrl,
     async close() {
       for (const webSocket of helloWorldSockets.clients) webSocket.terminate();
-      await signaling.close();
+      await Promise.all(signalingServers.map((signaling) => signaling.close()));
+      await io.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
       await embedded?.close();

@@ -1,4 +1,9 @@
-import type { IceCandidateFoundEvent, MediaPipeline, WebRtcEndpoint } from '@medley/media-client';
+import type {
+  ElementParams,
+  IceCandidateFoundEvent,
+  MediaPipeline,
+  WebRtcEndpoint,
+} from '@medley/media-client';
 import type { IceCandidateInit } from './IceCandidateInit.js';
 
 /**
@@ -12,18 +17,29 @@ export class BrowserEndpoint {
 
   private constructor(private readonly sendCandidate: (candidate: IceCandidateInit) => void) {}
 
-  /** Creates the endpoint in `pipeline` and starts forwarding its candidates. */
+  /**
+   * Creates the endpoint in `pipeline` and starts forwarding its candidates. `endpointParams`
+   * restricts its direction (`recvonly` for a browser that only sends, `sendonly` for one that
+   * only receives).
+   */
   static async create(
     pipeline: MediaPipeline,
     sendCandidate: (candidate: IceCandidateInit) => void,
     pendingCandidates: readonly IceCandidateInit[] = [],
+    endpointParams: ElementParams['WebRtcEndpoint'] = {},
   ): Promise<BrowserEndpoint> {
     const browserEndpoint = new BrowserEndpoint(sendCandidate);
     browserEndpoint.#pendingCandidates.push(...pendingCandidates);
-    const endpoint = await pipeline.create('WebRtcEndpoint');
-    await endpoint.on('IceCandidateFound', (event: IceCandidateFoundEvent) =>
-      browserEndpoint.sendCandidate(event.candidate),
-    );
+    const endpoint = await pipeline.create('WebRtcEndpoint', endpointParams);
+    try {
+      await endpoint.on('IceCandidateFound', (event: IceCandidateFoundEvent) =>
+        browserEndpoint.sendCandidate(event.candidate),
+      );
+    } catch (error) {
+      // Without its candidates the endpoint is useless; in a long-lived pipeline it would leak.
+      await endpoint.release().catch(() => undefined);
+      throw error;
+    }
     browserEndpoint.#endpoint = endpoint;
     return browserEndpoint;
   }

@@ -1,4 +1,3 @@
-import type { Server as HttpServer } from 'node:http';
 import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
@@ -6,6 +5,7 @@ import {
   SignalingServer,
   schema,
 } from '@medley/signaling/server';
+import type { Server as SocketIoServer } from 'socket.io';
 import type { LoopbackProtocol } from '../../protocol/LoopbackProtocol.js';
 import { LoopbackCall } from '../calls/LoopbackCall.js';
 import { describeError } from '../describeError.js';
@@ -26,10 +26,10 @@ const schemas: RequestSchemas<LoopbackProtocol> = {
  * The loopback demo over Medley signaling: `peer:offer` builds a pipeline whose WebRtcEndpoint
  * loops the browser back, candidates go both ways as `peer:candidate`, and the pipeline is released
  * on `loopback.stop`, on a new offer, or when the session ends (the page left and did not come
- * back within the grace period).
+ * back within the grace period). It serves the default namespace, `/`.
  */
 export function serveLoopbackSignaling(
-  httpServer: HttpServer,
+  io: SocketIoServer,
   client: MediaClient,
   log: Logger,
   sessionGracePeriod: number,
@@ -41,7 +41,7 @@ export function serveLoopbackSignaling(
   };
 
   const signaling = new SignalingServer<LoopbackProtocol, LoopbackSession>({
-    httpServer,
+    io,
     schemas,
     sessionGracePeriod,
     onSessionEnd: (session, { reason }) => {

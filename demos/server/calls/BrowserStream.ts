@@ -1,0 +1,95 @@
+import { isMediaServerError, type MediaPipeline, type WebRtcEndpoint } from '@medley/media-client';
+import { BrowserEndpoint } from './BrowserEndpoint.js';
+import { CallError } from './CallError.js';
+import type { IceCandidateInit } from './IceCandidateInit.js';
+
+/**
+ * Which way a browser's media goes: a publisher sends into the pipeline (its endpoint only
+ * receives); a subscriber receives what `source` sends (its endpoint only sends, fed by
+ * `source.connect(endpoint)`, so the media server forwards without transcoding).
+ */
+export type StreamRole = { kind: 'publisher' } | { kind: 'subscriber'; source: WebRtcEndpoint };
+
+/**
+ * One browser stream of a multi-party demo: one WebRtcEndpoint in a shared pipeline. Unlike a
+ * whole call, it is released on its own while the pipeline lives on, at any moment, including
+ * while it is still negotiating.
+ */
+export class BrowserStream {
+  readonly #pendingCandidates: IceCandidateInit[] = [];
+  #browser: BrowserEndpoint | undefined;
+  #negotiated = false;
+  #released = false;
+
+  constructor(
+    private readonly role: StreamRole,
+    private readonly sendCandidate: (candidate: IceCandidateInit) => void,
+  ) {}
+
+  /** True once the browser has the answer and until the stream is released. */
+  get negotiated(): boolean {
+    return this.#negotiated && !this.#released;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** The endpoint in the pipeline, for `connect()`. Only once negotiated. */
+  get endpoint(): WebRtcEndpoint {
+    if (!this.#browser || !this.negotiated) {
+      throw new CallError('INVALID_STATE', 'This stream is not negotiated (yet, or any more).');
+    }
+    return this.#browser.endpoint;
+  }
+
+  /** Creates the endpoint in `pipeline`, answers the browser's offer and starts ICE. */
+  async start(pipeline: MediaPipeline, sdpOffer: string): Promise<string> {
+    if (this.#browser || this.#released) {
+      throw new CallError('INVALID_STATE', 'A stream is negotiated once: open a new one.');
+    }
+    const browser = await BrowserEndpoint.create(
+      pipeline,
+      this.sendCandidate,
+      this.#pendingCandidates.splice(0),
+      this.role.kind === 'publisher' ? { recvonly: true } : { sendonly: true },
+    );
+    this.#browser = browser;
+    try {
+      this.#assertNotReleased();
+      if (this.role.kind === 'subscriber') await this.role.source.connect(browser.endpoint);
+      const sdpAnswer = await browser.negotiate(sdpOffer);
+      this.#assertNotReleased();
+      this.#negotiated = true;
+      return sdpAnswer;
+    } catch (error) {
+      await this.release();
+      throw error;
+    }
+  }
+
+  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (this.#released) return;
+    if (this.#browser) await this.#browser.addIceCandidate(candidate);
+    else this.#pendingCandidates.push(candidate);
+  }
+
+  /** Releases the endpoint. Safe to call more than once, and after the pipeline is gone. */
+  async release(): Promise<void> {
+    this.#released = true;
+    const browser = this.#browser;
+    this.#browser = undefined;
+    try {
+      await browser?.endpoint.release();
+    } catch (error) {
+      // Releasing the pipeline released its endpoints already.
+      if (!isMediaServerError(error, 'MEDIA_OBJECT_NOT_FOUND')) throw error;
+    }
+  }
+
+  #assertNotReleased(): void {
+    if (this.#released) {
+      throw new CallError('ENDED', 'The stream was stopped while it was being set up.');
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { MediaClient, MediaPipeline } from '@medley/media-client';
+import { BrowserStream } from './BrowserStream.js';
+import { CallError } from './CallError.js';
+import type { IceCandidateInit } from './IceCandidateInit.js';
+
+/**
+ * The media of one broadcast: a pipeline holding the presenter's stream and one stream per
+ * viewer, each fed by `presenter.connect(viewer)`. A viewer who joins late starts with a keyframe:
+ * the media server asks the presenter for one as soon as the viewer can receive.
+ */
+export class OneToManyBroadcast {
+  readonly #presenter: BrowserStream;
+  readonly #viewers = new Map<string, BrowserStream>();
+  #pipeline: MediaPipeline | undefined;
+  /** Settles when the presenter's negotiation does: viewers who come meanwhile wait for it. */
+  #presenterReady: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly client: MediaClient,
+    sendPresenterCandidate: (candidate: IceCandidateInit) => void,
+  ) {
+    this.#presenter = new BrowserStream({ kind: 'publisher' }, sendPresenterCandidate);
+  }
+
+  /** Builds the pipeline around the presenter's offer and returns the SDP answer. */
+  start(sdpOffer: string): Promise<string> {
+    const answer = this.#startPresenter(sdpOffer);
+    this.#presenterReady = answer.then(
+      () => undefined,
+      () => {
+        throw new CallError('NO_PRESENTER', 'The presenter could not start broadcasting.');
+      },
+    );
+    // Nobody may be waiting; the caller of start() sees the failure through `answer`.
+    this.#presenterReady.catch(() => undefined);
+    return answer;
+  }
+
+  /** Viewers whose stream is negotiated. */
+  get viewerCount(): number {
+    let count = 0;
+    for (const viewer of this.#viewers.values()) if (viewer.negotiated) count++;
+    return count;
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  addPresenterCandidate(candidate: IceCandidateInit): Promise<void> {
+    return this.#presenter.addIceCandidate(candidate);
+  }
+
+  /** Gives `viewerId` its own endpoint fed by the presenter; returns the SDP answer. */
+  async addViewer(
+    viewerId: string,
+    sdpOffer: string,
+    sendCandidate: (candidate: IceCandidateInit) => void,
+  ): Promise<string> {
+    if (!this.#presenterReady)
+      throw new CallError('NO_PRESENTER', 'The broadcast has not started.');
+    await this.#presenterReady;
+    const pipeline = this.#pipeline;
+    if (this.#stopped || !pipeline) throw this.#endedError();
+    if (this.#viewers.has(viewerId)) {
+      throw new CallError('INVALID_STATE', 'This page is already watching: press Stop first.');
+    }
+    const viewer = new BrowserStream(
+      { kind: 'subscriber', source: this.#presenter.endpoint },
+      sendCandidate,
+    );
+    this.#viewers.set(viewerId, viewer);
+    try {
+      return await viewer.start(pipeline, sdpOffer);
+    } catch (error) {
+      if (this.#viewers.get(viewerId) === viewer) this.#viewers.delete(viewerId);
+      await viewer.release();
+      // Stopping the broadcast releases the pipeline under a viewer still negotiating.
+      throw this.#stopped ? this.#endedError() : error;
+    }
+  }
+
+  async addViewerCandidate(viewerId: string, candidate: IceCandidateInit): Promise<void> {
+    await this.#viewers.get(viewerId)?.addIceCandidate(candidate);
+  }
+
+  /** Releases the viewer's endpoint; the broadcast goes on. Nothing happens for an unknown id. */
+  async removeViewer(viewerId: string): Promise<void> {
+    const viewer = this.#viewers.get(viewerId);
+    this.#viewers.delete(viewerId);
+    await viewer?.release();
+  }
+
+  /** Releases the pipeline, and with it every endpoint. Safe to call more than once. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#viewers.clear();
+    const pipeline = this.#pipeline;
+    this.#pipeline = undefined;
+    await pipeline?.release();
+  }
+
+  async #startPresenter(sdpOffer: string): Promise<string> {
+    const pipeline = await this.client.create('MediaPipeline');
+    this.#pipeline = pipeline;
+    try {
+      if (this.#stopped) throw this.#endedError();
+      const sdpAnswer = await this.#presenter.start(pipeline, sdpOffer);
+      if (this.#stopped) throw this.#endedError();
+      return sdpAnswer;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  #endedError(): CallError {
+    return new CallError('ENDED', 'The broadcast ended: the presenter stopped or left.');
+  }
+}

@@ -1,0 +1,195 @@
+import type { MediaClient } from '@medley/media-client';
+import { SignalingClient } from '@medley/signaling';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
+import { expectMediaObjects } from './support/mediaGraph.js';
+import { connectToDemoMediaServer } from './support/mediaServer.js';
+
+/** The smallest picture that still proves decoding, to spare the two CPU cores. */
+const pageUrl = '/one2many/?video=320x240@15';
+/** SESSION_GRACE_MS given to the app server by playwright.config.ts. */
+const sessionGraceMs = 3_000;
+const viewerPeerConnection = () => window.one2many.peer?.peerConnection;
+
+let media: MediaClient;
+test.beforeAll(async ({ request }) => {
+  media = await connectToDemoMediaServer(request);
+});
+test.afterAll(() => media.close());
+
+async function openPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(pageUrl);
+  return page;
+}
+
+async function present(page: Page): Promise<void> {
+  await page.click('#present');
+  await expect(page.locator('#state')).toHaveText('connected', { timeout: 15_000 });
+}
+
+async function view(page: Page): Promise<void> {
+  await page.click('#view');
+  await expectFramesDecoded(page, viewerPeerConnection);
+  await expectVideoPlaying(page, '#video');
+}
+
+test.describe
+  .serial('one presenter and three viewers', () => {
+    let context: BrowserContext;
+    let presenter: Page;
+    let viewers: Page[];
+
+    test.beforeAll(async ({ browser }) => {
+      await expectMediaObjects(media, {});
+      context = await browser.newContext();
+      presenter = await openPage(context);
+      viewers = [await openPage(context), await openPage(context), await openPage(context)];
+    });
+    test.afterAll(() => context.close());
+
+    test('every viewer decodes the presenter, and both sides see the viewer count live', async () => {
+      await present(presenter);
+      await expect(presenter.locator('#viewers')).toHaveText('0 viewers');
+      for (const viewer of viewers) await view(viewer);
+      await expect(presenter.locator('#viewers')).toHaveText('3 viewers');
+      for (const viewer of viewers)
+        await expect(viewer.locator('#viewers')).toHaveText('3 viewers');
+      await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 4 });
+    });
+
+    test('a viewer who stops releases its endpoint, and the count drops everywhere', async () => {
+      const [leaving, ...staying] = viewers as [Page, Page, Page];
+      await leaving.click('#stop');
+      await expect(leaving.locator('#state')).toHaveText('stopped');
+      await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 3 });
+      await expect(presenter.locator('#viewers')).toHaveText('2 viewers');
+      for (const viewer of staying)
+        await expect(viewer.locator('#viewers')).toHaveText('2 viewers');
+    });
+
+    test('a viewer who closes the page releases its endpoint once the grace period is over', async () => {
+      const closing = viewers[1] as Page;
+      await closing.close();
+      await expectMediaObjects(
+        media,
+        { pipelines: 1, webRtcEndpoints: 2 },
+        sessionGraceMs + 10_000,
+      );
+      await expect(presenter.locator('#viewers')).toHaveText('1 viewer');
+    });
+
+    test('the presenter stopping ends every viewer stream with a message, and frees the server', async () => {
+      const watching = viewers[2] as Page;
+      await presenter.click('#stop');
+      await expect(watching.locator('#message')).toHaveText('The presenter stopped the broadcast.');
+      await expect(watching.locator('#state')).toHaveText('ended');
+      expect(await watching.evaluate(() => window.one2many.peer)).toBeUndefined();
+      await expect(watching.locator('#view')).toBeEnabled();
+      await expectMediaObjects(media, {});
+    });
+  });
+
+test('a viewer who comes 10 s late sees a decoded frame within 1 s of connecting', async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  try {
+    const presenter = await openPage(context);
+    await present(presenter);
+    const viewer = await openPage(context);
+    await viewer.waitForTimeout(10_000);
+    await view(viewer);
+    const timeline = await viewer.evaluate(() => window.one2many.timeline);
+    const { offerAt, connectedAt, firstFrameAt } = timeline;
+    if (offerAt === undefined || connectedAt === undefined || firstFrameAt === undefined) {
+      throw new Error(`incomplete timeline: ${JSON.stringify(timeline)}`);
+    }
+    const connectedToFrame = firstFrameAt - connectedAt;
+    const measured = `offer → connected ${Math.round(connectedAt - offerAt)} ms, connected → first frame ${Math.round(connectedToFrame)} ms`;
+    test.info().annotations.push({ type: 'late viewer', description: measured });
+    console.log(`late viewer: ${measured}`);
+    expect(connectedToFrame).toBeLessThan(1_000);
+
+    // The presenter leaving without Stop ends the broadcast once its session expires.
+    await presenter.close();
+    await expect(viewer.locator('#message')).toHaveText(
+      'The presenter left, so the broadcast is over.',
+      { timeout: sessionGraceMs + 10_000 },
+    );
+    await expectMediaObjects(media, {});
+  } finally {
+    await context.close();
+  }
+});
+
+test('refuses a viewer with no presenter and a second presenter, in words', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    const first = await openPage(context);
+    await first.click('#view');
+    await expect(first.locator('#error')).toHaveText(
+      'No one is presenting yet. Press View again once a presenter has started.',
+    );
+    await expect(first.locator('#state')).toHaveText('rejected');
+    await expectMediaObjects(media, {});
+
+    await present(first);
+    const second = await openPage(context);
+    await second.click('#present');
+    await expect(second.locator('#error')).toHaveText(
+      'Someone else is presenting. Press View to watch, or present once they stop.',
+    );
+    await expect(second.locator('#state')).toHaveText('rejected');
+    await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 1 });
+
+    await first.click('#stop');
+    await expectMediaObjects(media, {});
+  } finally {
+    await context.close();
+  }
+});
+
+test('answers bad sequences and garbage with clear errors and leaves the server clean', async ({
+  baseURL,
+}) => {
+  const client = await SignalingClient.connect(`${baseURL}/one2many`);
+  try {
+    const rejection = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+    const offer = (peerId: string, sdp = 'v=0') =>
+      client.request('peer:offer', { peerId, epoch: 1, sdp });
+
+    expect(await client.request('one2many.stop', {})).toBeUndefined();
+    expect(await client.request('one2many.stop', {})).toBeUndefined();
+    expect(await rejection(offer('viewer'))).toBe(
+      'REJECTED: No one is presenting yet. Press View again once a presenter has started.',
+    );
+    expect(await rejection(offer('audience'))).toMatch(/^REJECTED: Unknown peerId "audience"/);
+    expect(await rejection(offer('presenter', 'not an SDP'))).toMatch(/^REJECTED: /);
+    expect(await rejection(client.request('peer:offer', { peerId: 'presenter' } as never))).toMatch(
+      /^INVALID_PAYLOAD: invalid payload for "peer:offer": epoch: expected an integer/,
+    );
+    expect(await rejection(client.request('one2many.dance' as never, {} as never))).toBe(
+      'UNKNOWN_REQUEST: the server does not handle "one2many.dance" requests',
+    );
+    expect(
+      await rejection(client.request('peer:answer', { peerId: 'viewer', epoch: 1, sdp: 'v=0' })),
+    ).toMatch(/^REJECTED: The one-to-many demo never sends offers/);
+    // Not even a request: the server ignores it and goes on answering.
+    client.socket.emit('medley:request', 42);
+    client.socket.emit('medley:request');
+    await client.request('peer:candidate', {
+      peerId: 'presenter',
+      epoch: 7,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    });
+    expect(await client.request('one2many.stop', {})).toBeUndefined();
+    await expectMediaObjects(media, {});
+  } finally {
+    client.close();
+  }
+});
