@@ -37,7 +37,9 @@ export function App() {
         </button>
         <span id="state" className="state">
           {call.state}
-          {call.connectionState ? ` · ${call.connectionState}` : ''}
+          {call.connectionState && call.connectionState !== call.state
+            ? ` · ICE/DTLS ${call.connectionState}`
+            : ''}
         </span>
       </div>
       <p id="error" className="error" role="alert">
