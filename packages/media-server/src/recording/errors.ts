@@ -1,0 +1,17 @@
+export type RecordingErrorCode =
+  /** The stream's codec does not fit the profile's container (e.g. VP8 into MP4). */
+  | 'CODEC_NOT_ALLOWED'
+  /** The file could not be created or written (permissions, disk full). */
+  | 'WRITE_FAILED';
+
+/** A problem of a running recording, reported as a Kurento Error event by the recorder. */
+export class RecordingError extends Error {
+  override readonly name = 'RecordingError';
+  constructor(
+    readonly code: RecordingErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
