@@ -34,61 +34,55 @@ async function view(page: Page): Promise<void> {
   await expectVideoPlaying(page, '#video');
 }
 
-test.describe
-  .serial('one presenter and three viewers', () => {
-    let context: BrowserContext;
-    let presenter: Page;
-    let viewers: Page[];
+test.describe('one presenter and three viewers', () => {
+  test.describe.configure({ mode: 'serial' });
+  let context: BrowserContext;
+  let presenter: Page;
+  let viewers: Page[];
 
-    test.beforeAll(async ({ browser }) => {
-      await expectMediaObjects(media, {});
-      context = await browser.newContext();
-      presenter = await openPage(context);
-      viewers = [await openPage(context), await openPage(context), await openPage(context)];
-    });
-    test.afterAll(() => context.close());
-
-    test('every viewer decodes the presenter, and both sides see the viewer count live', async () => {
-      await present(presenter);
-      await expect(presenter.locator('#viewers')).toHaveText('0 viewers');
-      for (const viewer of viewers) await view(viewer);
-      await expect(presenter.locator('#viewers')).toHaveText('3 viewers');
-      for (const viewer of viewers)
-        await expect(viewer.locator('#viewers')).toHaveText('3 viewers');
-      await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 4 });
-    });
-
-    test('a viewer who stops releases its endpoint, and the count drops everywhere', async () => {
-      const [leaving, ...staying] = viewers as [Page, Page, Page];
-      await leaving.click('#stop');
-      await expect(leaving.locator('#state')).toHaveText('stopped');
-      await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 3 });
-      await expect(presenter.locator('#viewers')).toHaveText('2 viewers');
-      for (const viewer of staying)
-        await expect(viewer.locator('#viewers')).toHaveText('2 viewers');
-    });
-
-    test('a viewer who closes the page releases its endpoint once the grace period is over', async () => {
-      const closing = viewers[1] as Page;
-      await closing.close();
-      await expectMediaObjects(
-        media,
-        { pipelines: 1, webRtcEndpoints: 2 },
-        sessionGraceMs + 10_000,
-      );
-      await expect(presenter.locator('#viewers')).toHaveText('1 viewer');
-    });
-
-    test('the presenter stopping ends every viewer stream with a message, and frees the server', async () => {
-      const watching = viewers[2] as Page;
-      await presenter.click('#stop');
-      await expect(watching.locator('#message')).toHaveText('The presenter stopped the broadcast.');
-      await expect(watching.locator('#state')).toHaveText('ended');
-      expect(await watching.evaluate(() => window.one2many.peer)).toBeUndefined();
-      await expect(watching.locator('#view')).toBeEnabled();
-      await expectMediaObjects(media, {});
-    });
+  test.beforeAll(async ({ browser }) => {
+    await expectMediaObjects(media, {});
+    context = await browser.newContext();
+    presenter = await openPage(context);
+    viewers = [await openPage(context), await openPage(context), await openPage(context)];
   });
+  test.afterAll(() => context.close());
+
+  test('every viewer decodes the presenter, and both sides see the viewer count live', async () => {
+    await present(presenter);
+    await expect(presenter.locator('#viewers')).toHaveText('0 viewers');
+    for (const viewer of viewers) await view(viewer);
+    await expect(presenter.locator('#viewers')).toHaveText('3 viewers');
+    for (const viewer of viewers) await expect(viewer.locator('#viewers')).toHaveText('3 viewers');
+    await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 4 });
+  });
+
+  test('a viewer who stops releases its endpoint, and the count drops everywhere', async () => {
+    const [leaving, ...staying] = viewers as [Page, Page, Page];
+    await leaving.click('#stop');
+    await expect(leaving.locator('#state')).toHaveText('stopped');
+    await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 3 });
+    await expect(presenter.locator('#viewers')).toHaveText('2 viewers');
+    for (const viewer of staying) await expect(viewer.locator('#viewers')).toHaveText('2 viewers');
+  });
+
+  test('a viewer who closes the page releases its endpoint once the grace period is over', async () => {
+    const closing = viewers[1] as Page;
+    await closing.close();
+    await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 2 }, sessionGraceMs + 10_000);
+    await expect(presenter.locator('#viewers')).toHaveText('1 viewer');
+  });
+
+  test('the presenter stopping ends every viewer stream with a message, and frees the server', async () => {
+    const watching = viewers[2] as Page;
+    await presenter.click('#stop');
+    await expect(watching.locator('#message')).toHaveText('The presenter stopped the broadcast.');
+    await expect(watching.locator('#state')).toHaveText('ended');
+    expect(await watching.evaluate(() => window.one2many.peer)).toBeUndefined();
+    await expect(watching.locator('#view')).toBeEnabled();
+    await expectMediaObjects(media, {});
+  });
+});
 
 test('a viewer who comes 10 s late sees a decoded frame within 1 s of connecting', async ({
   browser,

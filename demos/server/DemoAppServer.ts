@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { DemoConfig } from './config.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
+import { serveGroupCallSignaling } from './routes/groupCallSignaling.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
 import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
@@ -83,6 +84,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
   const signalingServers = [
     serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
     serveOneToManySignaling(io, client, log, config.sessionGraceMs),
+    serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
   ];
   const helloWorldSockets = new WebSocketServer({ noServer: true });
   httpServer.on('upgrade', (request, socket, head) => {

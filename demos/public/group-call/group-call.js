@@ -1,0 +1,212 @@
+// The group-call demo page: join a room, publish the camera once (a sendonly WebRtcPeer), and
+// receive every other participant through a recvonly WebRtcPeer each, over the app server's
+// `/group-call` signaling namespace. Loaded with plain script tags: `medley` (webrtc-peer) and
+// `medleySignaling` are globals of the UMD bundles.
+const { createSendonlyPeer, WebRtcPeer } = medley;
+const { SignalingClient, attachPeer } = medleySignaling;
+
+const elements = Object.fromEntries(
+  [
+    'joinForm',
+    'room',
+    'name',
+    'join',
+    'leave',
+    'state',
+    'error',
+    'grid',
+    'localVideo',
+    'localState',
+    'remoteTile',
+  ].map((id) => [id, document.getElementById(id)]),
+);
+
+const params = new URLSearchParams(location.search);
+elements.room.value = params.get('room') ?? 'lobby';
+elements.name.value = params.get('name') ?? `Guest ${Math.floor(100 + Math.random() * 900)}`;
+/**
+ * What the camera sends. `?video=320x240@15` asks for a smaller picture (the end-to-end tests
+ * use it to spare the CPU); the default is WebRtcPeer's.
+ */
+const mediaConstraints = readVideoConstraints(params.get('video'));
+
+/** The page's call, if any: { room, client, participantId, publisher, remotes }. */
+let call;
+/** Exposed for debugging and end-to-end tests. */
+window.groupCall = {
+  get room() {
+    return call?.room;
+  },
+  get participantId() {
+    return call?.participantId;
+  },
+  get publisher() {
+    return call?.publisher?.peer;
+  },
+  get client() {
+    return call?.client;
+  },
+  /** The other participants on screen, by id: { name, peer, timeline }. */
+  get remotes() {
+    return call?.remotes ?? new Map();
+  },
+};
+
+elements.joinForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  join();
+});
+elements.leave.addEventListener('click', () => leave('left'));
+
+async function join() {
+  const room = elements.room.value.trim();
+  const name = elements.name.value.trim();
+  // The room goes into the address, so that it can be shared.
+  params.set('room', room);
+  history.replaceState(null, '', `?${params}`);
+  showError('');
+  setBusy(true);
+  setState('joining');
+  const session = { room, remotes: new Map() };
+  call = session;
+  try {
+    session.client = await SignalingClient.connect(`${location.origin}/group-call`);
+    watchServer(session);
+    // The camera first: a denied camera fails before the room hears of this page.
+    const peer = await createSendonlyPeer({ localVideo: elements.localVideo, mediaConstraints });
+    session.publisher = { peer, link: attachPeer(session.client, peer, { peerId: 'publish' }) };
+    peer.on('connectionstatechange', (state) => showLocalState(state));
+    const joined = await session.client.request('group.join', { room, name });
+    session.participantId = joined.participantId;
+    await session.publisher.link.offer();
+    if (call !== session) return;
+    setState(`in room "${room}"`);
+    for (const participant of joined.participants) subscribe(session, participant);
+  } catch (error) {
+    if (call !== session) return; // left meanwhile: the failure is moot
+    leave(error?.code === 'REJECTED' ? 'rejected' : 'failed');
+    showError(explain(error));
+  }
+}
+
+/** Room events and the state of the signaling connection. */
+function watchServer(session) {
+  const { client } = session;
+  client.on('group.participantJoined', ({ participant }) => subscribe(session, participant));
+  client.on('group.participantLeft', ({ participantId }) => removeRemote(session, participantId));
+  client.connection.on('reconnecting', () => setState('reconnecting'));
+  client.connection.on('connected', ({ resumed }) => {
+    if (call !== session) return;
+    if (resumed) setState(`in room "${session.room}"`);
+    else lost('The server forgot this page while it was away');
+  });
+  client.connection.on('disconnected', ({ error }) => {
+    if (call === session) lost(error?.message ?? 'The connection to the server closed');
+  });
+}
+
+/** Shows a participant: a tile, and a recvonly peer fed by their camera. */
+function subscribe(session, { id, name }) {
+  if (call !== session || session.remotes.has(id) || id === session.participantId) return;
+  const tile = elements.remoteTile.content.firstElementChild.cloneNode(true);
+  tile.dataset.participant = id;
+  tile.querySelector('.name').textContent = name;
+  const tileState = tile.querySelector('.tileState');
+  const video = tile.querySelector('video');
+  elements.grid.append(tile);
+
+  const peer = new WebRtcPeer({ mode: 'recvonly', remoteVideo: video });
+  const link = attachPeer(session.client, peer, { peerId: `subscribe:${id}` });
+  const remote = { name, peer, link, tile, timeline: {} };
+  session.remotes.set(id, remote);
+  peer.on('connectionstatechange', (state) => {
+    tileState.textContent = state;
+    if (state === 'connected') remote.timeline.connectedAt ??= performance.now();
+  });
+  video.requestVideoFrameCallback?.(() => {
+    remote.timeline.firstFrameAt ??= performance.now();
+  });
+  remote.timeline.offerAt = performance.now();
+  link.offer().catch((error) => {
+    if (session.remotes.get(id) === remote) tileState.textContent = explain(error);
+  });
+}
+
+function removeRemote(session, participantId) {
+  const remote = session.remotes.get(participantId);
+  if (!remote) return;
+  session.remotes.delete(participantId);
+  remote.link.detach();
+  remote.peer.dispose();
+  remote.tile.remove();
+}
+
+function lost(reason) {
+  leave('disconnected', { tellServer: false });
+  showError(`${reason}. Press Join to enter the room again.`);
+}
+
+/**
+ * Leaves the room and releases everything the page holds. `tellServer: false` when the server
+ * has forgotten the page already.
+ */
+function leave(state, { tellServer = true } = {}) {
+  const session = call;
+  call = undefined;
+  setBusy(false);
+  setState(state);
+  showLocalState('');
+  if (!session) return;
+  for (const participantId of [...session.remotes.keys()]) removeRemote(session, participantId);
+  session.publisher?.link.detach();
+  session.publisher?.peer.dispose();
+  const { client } = session;
+  if (!client) return;
+  const leaving = tellServer
+    ? client.request('group.leave', {}).catch(() => undefined)
+    : Promise.resolve();
+  leaving.finally(() => client.close());
+}
+
+function setBusy(busy) {
+  elements.join.disabled = busy;
+  elements.room.disabled = busy;
+  elements.name.disabled = busy;
+  elements.leave.disabled = !busy;
+}
+
+/** Words a person can act on, for the failures people actually meet. */
+function explain(error) {
+  switch (error?.code) {
+    case 'MEDIA_PERMISSION_DENIED':
+      return 'Camera or microphone access was denied. Allow it in the browser (the icon in the address bar) and press Join again.';
+    case 'DEVICE_NOT_FOUND':
+      return 'No camera or microphone was found. Plug one in and press Join again.';
+    case 'CONNECT_FAILED':
+    case 'DISCONNECTED':
+    case 'TIMEOUT':
+      return `The demo server cannot be reached (${error.message}). Check that it is running and reload the page.`;
+    default:
+      return error?.message ?? String(error);
+  }
+}
+
+/** `320x240@15` → media constraints; anything else → undefined (the peer's default). */
+function readVideoConstraints(text) {
+  const match = /^(\d+)x(\d+)@(\d+)$/.exec(text ?? '');
+  if (!match) return undefined;
+  const [, width, height, frameRate] = match.map(Number);
+  return { audio: true, video: { width, height, frameRate } };
+}
+
+function setState(state) {
+  elements.state.textContent = state;
+}
+
+function showLocalState(state) {
+  elements.localState.textContent = state;
+}
+
+function showError(message) {
+  elements.error.textContent = message;
+}
