@@ -1,7 +1,7 @@
 import type { MediaClient } from '@medley/media-client';
 import { SignalingClient } from '@medley/signaling';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
+import { expectFramesDecoded, expectVideoPlaying, framesDecoded } from './support/media.js';
 import { expectMediaObjects } from './support/mediaGraph.js';
 import { connectToDemoMediaServer } from './support/mediaServer.js';
 
@@ -54,6 +54,11 @@ test.describe('one presenter and three viewers', () => {
     for (const viewer of viewers) await view(viewer);
     await expect(presenter.locator('#viewers')).toHaveText('3 viewers');
     for (const viewer of viewers) await expect(viewer.locator('#viewers')).toHaveText('3 viewers');
+    // All three at once, not one after the other.
+    for (const viewer of viewers) {
+      const frames = await framesDecoded(viewer, viewerPeerConnection);
+      await expectFramesDecoded(viewer, viewerPeerConnection, frames + 10);
+    }
     await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 4 });
   });
 
@@ -117,7 +122,9 @@ test('a viewer who comes 10 s late sees a decoded frame within 1 s of connecting
   }
 });
 
-test('refuses a viewer with no presenter and a second presenter, in words', async ({ browser }) => {
+test('refuses a viewer with no presenter and a second presenter in words; stopping twice is harmless', async ({
+  browser,
+}) => {
   const context = await browser.newContext();
   try {
     const first = await openPage(context);
@@ -137,8 +144,18 @@ test('refuses a viewer with no presenter and a second presenter, in words', asyn
     await expect(second.locator('#state')).toHaveText('rejected');
     await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 1 });
 
-    await first.click('#stop');
+    await view(second);
+    // The presenter's session stops twice in a row; the second finds nothing left to stop.
+    await first.evaluate(async () => {
+      const client = window.one2many.client;
+      await client?.request('one2many.stop', {});
+      await client?.request('one2many.stop', {});
+    });
+    await expect(second.locator('#message')).toHaveText('The presenter stopped the broadcast.');
     await expectMediaObjects(media, {});
+    await first.click('#stop');
+    await expect(first.locator('#state')).toHaveText('stopped');
+    await expect(first.locator('#error')).toHaveText('');
   } finally {
     await context.close();
   }
