@@ -45,7 +45,8 @@ export class BrowserStream {
 
   /** Creates the endpoint in `pipeline`, answers the browser's offer and starts ICE. */
   async start(pipeline: MediaPipeline, sdpOffer: string): Promise<string> {
-    if (this.#browser || this.#released) {
+    this.#assertNotReleased();
+    if (this.#browser) {
       throw new CallError('INVALID_STATE', 'A stream is negotiated once: open a new one.');
     }
     const browser = await BrowserEndpoint.create(

@@ -56,7 +56,11 @@ export class GroupCallRoom {
   }
 
   /** Answers the participant's offer with an endpoint that receives their camera. */
-  async publish(participantId: string, sdpOffer: string, sendCandidate: SendCandidate) {
+  async publish(
+    participantId: string,
+    sdpOffer: string,
+    sendCandidate: SendCandidate,
+  ): Promise<string> {
     const participant = this.#participant(participantId);
     if (participant.publisher) {
       throw new CallError(
@@ -80,7 +84,7 @@ export class GroupCallRoom {
     publisherId: string,
     sdpOffer: string,
     sendCandidate: SendCandidate,
-  ) {
+  ): Promise<string> {
     const subscriber = this.#participant(subscriberId);
     if (publisherId === subscriberId) {
       throw new CallError('INVALID_ARGUMENT', 'Your own camera is in your preview already.');

@@ -102,7 +102,11 @@ export function serveOneToManySignaling(
     else if (session.data.role === 'viewer') stopViewing(session);
   }
 
-  async function present(session: OneToManySession, epoch: number, sdpOffer: string) {
+  async function present(
+    session: OneToManySession,
+    epoch: number,
+    sdpOffer: string,
+  ): Promise<string> {
     assertNoRole(session);
     if (broadcast) {
       throw new CallError(
@@ -128,7 +132,7 @@ export function serveOneToManySignaling(
     }
   }
 
-  async function view(session: OneToManySession, epoch: number, sdpOffer: string) {
+  async function view(session: OneToManySession, epoch: number, sdpOffer: string): Promise<string> {
     assertNoRole(session);
     const watched = broadcast;
     if (!watched) {
