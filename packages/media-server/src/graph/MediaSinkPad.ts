@@ -13,6 +13,12 @@ import { RtpStreamRewriter } from './RtpStreamRewriter.js';
 const KEYFRAME_RETRY_INTERVAL_MS = 1000;
 
 /**
+ * A receiver bitrate estimate older than this is forgotten: browsers repeat their REMB about
+ * every second, so silence this long means the receiver is gone or stopped estimating.
+ */
+export const RECEIVER_BITRATE_LIFETIME_MS = 5000;
+
+/**
  * The sink side of a node for one media type: what the element consumes. It has at most one
  * source at a time. Between that source and the element it turns whatever the source sends into
  * one continuous stream the element's receiver accepts: own SSRC, continuous sequence numbers
@@ -40,6 +46,8 @@ export class MediaSinkPad {
   #reportedCodecs = new WeakSet<MediaCodec>();
   #awaitingKeyframe = false;
   #lastKeyframeAskAtMs = 0;
+  #receiverBitrate: number | undefined;
+  #receiverBitrateAtMs = 0;
   readonly #flow: MediaFlowMeter;
   readonly #output: MediaPacket;
 
@@ -95,6 +103,25 @@ export class MediaSinkPad {
     this.#source?.requestKeyframe();
   }
 
+  /**
+   * Reports the bitrate, in bit/s, that the element's receiver takes for this media (e.g. the
+   * REMB estimate of the browser it sends to), or undefined when it has none. Sources learn the
+   * lowest estimate among their sinks ({@link MediaSourcePad.receiverBitrate}), so a publisher
+   * can be told what its subscribers receive. Report it regularly: an estimate older than
+   * {@link RECEIVER_BITRATE_LIFETIME_MS} is forgotten.
+   */
+  reportReceiverBitrate(bitsPerSecond: number | undefined): void {
+    this.#receiverBitrate = bitsPerSecond;
+    this.#receiverBitrateAtMs = performance.now();
+    this.#source?.receiverBitrateChanged();
+  }
+
+  /** The last bitrate reported by the element's receiver, unless it is too old. */
+  receiverBitrate(nowMs = performance.now()): number | undefined {
+    if (nowMs - this.#receiverBitrateAtMs > RECEIVER_BITRATE_LIFETIME_MS) return undefined;
+    return this.#receiverBitrate;
+  }
+
   /** Called by the linked source pad for each packet (hot path). */
   deliverRtp(packet: MediaPacket): void {
     this.#flow.count();
@@ -123,6 +150,15 @@ export class MediaSinkPad {
   /** Graph bookkeeping, called by {@link MediaNode.connect}: a new source starts. */
   attach(source: MediaSourcePad): void {
     this.#source = source;
+    this.restartStream();
+  }
+
+  /**
+   * What arrives from now on belongs to another stream (a new source, or a hub that switched
+   * what its port forwards): continue the numbering from here and, for video, forward nothing
+   * until a keyframe, which is asked for at once.
+   */
+  restartStream(): void {
     this.rewriter.switchSource();
     if (this.mediaType === 'VIDEO') {
       this.#awaitingKeyframe = true;

@@ -25,6 +25,12 @@ export class MediaSourcePad {
    * lost.
    */
   onKeyframeRequest: (() => void) | undefined;
+  /**
+   * Set by the element that produces the media: called with the lowest bitrate its sinks'
+   * receivers take ({@link receiverBitrate}) whenever one of them reports or a sink comes or
+   * goes. A browser publisher turns it into REMB; a forwarding element reports it upstream.
+   */
+  onReceiverBitrate: ((bitsPerSecond: number | undefined) => void) | undefined;
 
   #sinks: readonly MediaSinkPad[] = [];
   readonly #flow: MediaFlowMeter;
@@ -76,14 +82,40 @@ export class MediaSourcePad {
     this.#delayedKeyframeRequest.unref();
   }
 
+  /**
+   * The media this pad sends now comes from another stream (a hub switched what its port
+   * forwards): every linked sink starts over as on a new link.
+   */
+  restartStream(): void {
+    for (const sink of this.#sinks) sink.restartStream();
+  }
+
+  /** The lowest recent bitrate estimate among the receivers of the linked sinks, if any. */
+  receiverBitrate(nowMs = performance.now()): number | undefined {
+    let lowest: number | undefined;
+    for (const sink of this.#sinks) {
+      const bitrate = sink.receiverBitrate(nowMs);
+      if (bitrate !== undefined && (lowest === undefined || bitrate < lowest)) lowest = bitrate;
+    }
+    return lowest;
+  }
+
+  /** Called by a linked sink pad that got a new estimate from its receiver. */
+  receiverBitrateChanged(): void {
+    const forward = this.onReceiverBitrate;
+    if (forward) runGuarded('receiver bitrate', () => forward(this.receiverBitrate()));
+  }
+
   /** Graph bookkeeping, called by {@link MediaNode.connect}. Copy-on-write keeps pushes safe. */
   addSink(sink: MediaSinkPad): void {
     this.#sinks = [...this.#sinks, sink];
+    if (sink.receiverBitrate() !== undefined) this.receiverBitrateChanged();
   }
 
   /** Graph bookkeeping, called by {@link MediaNode.disconnect}. */
   removeSink(sink: MediaSinkPad): void {
     this.#sinks = this.#sinks.filter((linked) => linked !== sink);
+    if (sink.receiverBitrate() !== undefined) this.receiverBitrateChanged();
   }
 
   /** Stops timers; called when the node is released. */
@@ -92,6 +124,7 @@ export class MediaSourcePad {
     this.#delayedKeyframeRequest = undefined;
     this.#flow.stop();
     this.onKeyframeRequest = undefined;
+    this.onReceiverBitrate = undefined;
   }
 
   #forwardKeyframeRequest(): void {

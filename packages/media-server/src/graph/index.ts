@@ -1,4 +1,5 @@
 export { MediaGraphError, type MediaGraphErrorCode } from './errors.js';
+export { HubPortNode } from './HubPortNode.js';
 export {
   isH264KeyframeStart,
   isKeyframeStart,
@@ -22,7 +23,7 @@ export {
   type MediaNodeOptions,
 } from './MediaNode.js';
 export type { DataMessage, MediaPacket } from './MediaPacket.js';
-export { MediaSinkPad } from './MediaSinkPad.js';
+export { MediaSinkPad, RECEIVER_BITRATE_LIFETIME_MS } from './MediaSinkPad.js';
 export { KEYFRAME_REQUEST_INTERVAL_MS, MediaSourcePad } from './MediaSourcePad.js';
 export {
   isMediaType,
