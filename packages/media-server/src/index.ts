@@ -9,10 +9,17 @@ export {
   MediaPipelineType,
   PassThrough,
   PassThroughType,
+  PlayerEndpoint,
+  PlayerEndpointType,
+  RecorderEndpoint,
+  RecorderEndpointType,
   SdpEndpoint,
   SdpEndpointType,
   SessionEndpointType,
   type StatsReport,
+  UriEndpoint,
+  UriEndpointType,
+  type VideoInfo,
   WebRtcEndpoint,
   WebRtcEndpointType,
 } from './elements/index.js';
@@ -54,12 +61,13 @@ export {
   type TypeSpec,
   typeMembers,
 } from './objects/ObjectType.js';
-export type { IceSettings, ServerContext } from './objects/ServerContext.js';
+export type { IceSettings, MediaSettings, ServerContext } from './objects/ServerContext.js';
 export { KURENTO_API_VERSION } from './objects/ServerManager.js';
 export * as valueTypes from './objects/valueTypes.js';
 export { createMediaServer, type MediaServer } from './server/MediaServer.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MEDIA_ROOT,
   DEFAULT_PATH,
   DEFAULT_PORT,
   DEFAULT_SESSION_GRACE_PERIOD_MS,

@@ -6,8 +6,11 @@ import { EndpointType } from './Endpoint.js';
 import { MediaElementType } from './MediaElement.js';
 import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
+import { PlayerEndpointType } from './PlayerEndpoint.js';
+import { RecorderEndpointType } from './RecorderEndpoint.js';
 import { SdpEndpointType } from './SdpEndpoint.js';
 import { SessionEndpointType } from './SessionEndpoint.js';
+import { UriEndpointType } from './UriEndpoint.js';
 import { WebRtcEndpointType } from './WebRtcEndpoint.js';
 
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
@@ -15,8 +18,16 @@ export { EndpointType } from './Endpoint.js';
 export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
 export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
 export { PassThrough, PassThroughType } from './PassThrough.js';
+export { PlayerEndpoint, PlayerEndpointType, type VideoInfo } from './PlayerEndpoint.js';
+export {
+  MediaProfileSpecType,
+  RecorderEndpoint,
+  type RecorderEndpointOptions,
+  RecorderEndpointType,
+} from './RecorderEndpoint.js';
 export { SdpEndpoint, SdpEndpointType } from './SdpEndpoint.js';
 export { SessionEndpointType } from './SessionEndpoint.js';
+export { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
 export { IceCandidate, WebRtcEndpoint, WebRtcEndpointType } from './WebRtcEndpoint.js';
 
 /** Every type the server knows, abstract ones included (for describe's hierarchy and getKmd). */
@@ -31,4 +42,7 @@ export const builtinTypes: readonly ObjectType[] = [
   BaseRtpEndpointType,
   PassThroughType,
   WebRtcEndpointType,
+  UriEndpointType,
+  RecorderEndpointType,
+  PlayerEndpointType,
 ];

@@ -19,9 +19,18 @@ export interface IceSettings {
   readonly turnUrl: string | undefined;
 }
 
+/** Where RecorderEndpoint and PlayerEndpoint files live. */
+export interface MediaSettings {
+  /** Absolute path of the directory every recorder and player URI must resolve into. */
+  readonly root: string;
+  /** Whether a PlayerEndpoint may fetch http(s) URIs. */
+  readonly allowHttpPlayback: boolean;
+}
+
 /** What media objects need from the server that hosts them. */
 export interface ServerContext {
   readonly registry: ObjectRegistry;
   readonly logger: Logger;
   readonly ice: IceSettings;
+  readonly media: MediaSettings;
 }

@@ -102,6 +102,11 @@ export class Recording {
     return this.#state;
   }
 
+  /** Whether the recording gave up (codec the profile cannot hold, or the file failed). */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
   /** Bytes handed to the file so far (0 before the header is written). */
   get bytesWritten(): number {
     return this.#writer?.file.size ?? 0;

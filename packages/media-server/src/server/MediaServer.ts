@@ -62,7 +62,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   const settings = resolveOptions(options);
   const logger = options.logger ?? createJsonLogger(settings.logLevel);
   const registry = new ObjectRegistry([...builtinTypes, ...(options.elementTypes ?? [])]);
-  const context: ServerContext = { registry, logger, ice: settings.ice };
+  const context: ServerContext = { registry, logger, ice: settings.ice, media: settings.media };
   const sessions = new SessionManager(registry, {
     gracePeriodMs: settings.sessionGracePeriodMs,
     logger,

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import { isLogLevel, logLevels } from '../logger.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MEDIA_ROOT,
   DEFAULT_PATH,
   DEFAULT_PORT,
   DEFAULT_SESSION_GRACE_PERIOD_MS,
@@ -67,6 +68,16 @@ const FLAGS = {
     env: 'MEDLEY_TURN_URL',
     value: '<user:password@host:port>',
     help: 'TURN relay, as Kurento writes it (optional ?transport=udp|tcp|tls)',
+  },
+  'media-root': {
+    env: 'MEDLEY_MEDIA_ROOT',
+    value: '<directory>',
+    help: `where recorder and player URIs resolve; nothing outside is read or written (default ${DEFAULT_MEDIA_ROOT})`,
+  },
+  'allow-http-playback': {
+    env: 'MEDLEY_ALLOW_HTTP_PLAYBACK',
+    value: '<true|false>',
+    help: 'let PlayerEndpoint fetch http(s) URIs (default false)',
   },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
@@ -167,6 +178,12 @@ export function parseCommandLine(
     ...optional('stunServer', read('stun-server')),
     ...optional('turnUrl', read('turn-url')),
   };
+  const allowHttpPlayback = read('allow-http-playback');
+  if (allowHttpPlayback !== undefined && !['true', 'false'].includes(allowHttpPlayback)) {
+    throw new ConfigurationError(
+      `--allow-http-playback must be true or false, got '${allowHttpPlayback}'`,
+    );
+  }
   let sessionGracePeriodMs: number | undefined;
   if (gracePeriod !== undefined) {
     const seconds = Number(gracePeriod);
@@ -189,6 +206,10 @@ export function parseCommandLine(
         : {}),
       ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
       ...(logLevel !== undefined ? { logLevel } : {}),
+      ...optional('mediaRoot', read('media-root')),
+      ...(allowHttpPlayback !== undefined
+        ? { allowHttpPlayback: allowHttpPlayback === 'true' }
+        : {}),
       ice,
     },
   };

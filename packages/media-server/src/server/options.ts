@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import type { Logger, LogLevel } from '../logger.js';
 import type { ObjectType } from '../objects/ObjectType.js';
-import type { IceSettings } from '../objects/ServerContext.js';
+import type { IceSettings, MediaSettings } from '../objects/ServerContext.js';
 
 export interface IceOptions {
   /** UDP ports for ICE, inclusive (e.g. a firewall's range). Default: any port the OS gives. */
@@ -50,6 +51,18 @@ export interface MediaServerOptions {
    */
   readonly sessionGracePeriodMs?: number;
   readonly ice?: IceOptions;
+  /**
+   * The directory RecorderEndpoint and PlayerEndpoint URIs resolve into: relative URIs and
+   * `file://` paths must land inside it (no `..`, no symbolic link out), so a client can never
+   * read or overwrite other files of the machine. Created when the first recording needs it.
+   * Default `./recordings` (from the working directory).
+   */
+  readonly mediaRoot?: string;
+  /**
+   * Let PlayerEndpoint fetch `http://` and `https://` URIs. Off by default: a client could
+   * otherwise make the server request any address its network reaches.
+   */
+  readonly allowHttpPlayback?: boolean;
   /** Default `info`. Ignored when `logger` is given. */
   readonly logLevel?: LogLevel;
   /** Where logs go; default JSON lines on stderr. */
@@ -66,6 +79,7 @@ export interface ResolvedOptions {
   readonly maxMessageBytes: number;
   readonly sessionGracePeriodMs: number;
   readonly ice: IceSettings;
+  readonly media: MediaSettings;
   readonly logLevel: LogLevel;
 }
 
@@ -73,6 +87,7 @@ export const DEFAULT_PORT = 8888;
 export const DEFAULT_PATH = '/kurento';
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_SESSION_GRACE_PERIOD_MS = 60_000;
+export const DEFAULT_MEDIA_ROOT = './recordings';
 
 function checkPort(port: number, what: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -143,6 +158,10 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     maxMessageBytes,
     sessionGracePeriodMs,
     ice: resolveIce(options.ice),
+    media: {
+      root: resolve(options.mediaRoot || DEFAULT_MEDIA_ROOT),
+      allowHttpPlayback: options.allowHttpPlayback ?? false,
+    },
     logLevel: options.logLevel ?? 'info',
   };
 }

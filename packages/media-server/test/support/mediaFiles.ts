@@ -71,11 +71,20 @@ export async function probe(path: string): Promise<ProbedFile> {
   };
 }
 
-/** What `ffmpeg -v error -i file -f null -` prints: empty when every frame decodes cleanly. */
+/**
+ * What `ffmpeg -v error -i file -f null -` prints while decoding every frame: empty when the file
+ * decodes cleanly. `-enc_time_base -1` keeps the demuxer's time base for the null output: with
+ * the default (1/guessed frame rate), ffmpeg's null muxer reports "non monotonically increasing
+ * dts" whenever two frames of variable-frame-rate video (every browser's camera, jittering
+ * under load) round to the same tick. That is about ffmpeg's output clock, not the file: it
+ * shows as much for Chrome's own MediaRecorder WebM recorded on the same machine.
+ */
 export async function decodeErrors(path: string): Promise<string> {
-  const { stdout, stderr } = await run('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-'], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, stderr } = await run(
+    'ffmpeg',
+    ['-v', 'error', '-i', path, '-enc_time_base', '-1', '-f', 'null', '-'],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
   return `${stdout}${stderr}`.trim();
 }
 
@@ -117,4 +126,59 @@ export async function makeTestMedia(path: string, options: TestMediaOptions): Pr
   if (options.audio) args.push('-c:a', 'libopus', '-b:a', '48k');
   args.push(path);
   await run('ffmpeg', args);
+}
+
+/** Per-frame values ffmpeg's `metadata=print` writes: `pts_time:...` then `key=value`. */
+async function frameMetadata(
+  path: string,
+  args: readonly string[],
+): Promise<{ time: number; value: number }[]> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', path, ...args, '-f', 'null', '-'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const values: { time: number; value: number }[] = [];
+  let time = Number.NaN;
+  for (const line of stdout.split('\n')) {
+    const pts = /pts_time:(-?[\d.]+)/.exec(line);
+    if (pts) time = Number(pts[1]);
+    const value = /=(-?[\d.]+|-inf)$/.exec(line.trim());
+    if (value && Number.isFinite(time)) {
+      values.push({ time, value: value[1] === '-inf' ? -200 : Number(value[1]) });
+    }
+  }
+  return values;
+}
+
+/** Times (s) at which the video turns bright after being dark (the `flash` source's flashes). */
+export async function flashTimes(path: string): Promise<number[]> {
+  const frames = await frameMetadata(path, [
+    '-an',
+    '-vf',
+    'signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG:file=-',
+  ]);
+  return onsets(frames, (value) => value > 128);
+}
+
+/** Times (s) at which the audio turns loud after being silent (the `flash` source's beeps). */
+export async function beepTimes(path: string): Promise<number[]> {
+  const frames = await frameMetadata(path, [
+    '-vn',
+    '-af',
+    'asetnsamples=n=240,astats=metadata=1:reset=1,ametadata=mode=print:key=lavfi.astats.Overall.RMS_level:file=-',
+  ]);
+  return onsets(frames, (value) => value > -30);
+}
+
+function onsets(
+  frames: readonly { time: number; value: number }[],
+  isOn: (value: number) => boolean,
+): number[] {
+  const times: number[] = [];
+  let wasOn = true; // an event already under way when the file starts is not an onset
+  for (const frame of frames) {
+    const on = isOn(frame.value);
+    if (on && !wasOn) times.push(frame.time);
+    wasOn = on;
+  }
+  return times;
 }

@@ -1,0 +1,220 @@
+import { InvalidParamError, KurentoError } from '../errors.js';
+import { signalEndOfStream } from '../graph/endOfStream.js';
+import { MediaNode, RTP_MEDIA_TYPES } from '../graph/index.js';
+import { complexValue } from '../objects/complexTypes.js';
+import type { ObjectInit } from '../objects/MediaObject.js';
+import { defineType, typeMembers } from '../objects/ObjectType.js';
+import * as t from '../objects/valueTypes.js';
+import { type ByteSource, FileByteSource } from '../playback/ByteSource.js';
+import { MediaFileError } from '../playback/errors.js';
+import { HttpByteSource } from '../playback/HttpByteSource.js';
+import { openDemuxer } from '../playback/openDemuxer.js';
+import { Playback } from '../playback/Playback.js';
+import type { MediaPipeline } from './MediaPipeline.js';
+import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
+import { resolveUri, type UriLocation } from './UriEndpointLocation.js';
+
+export interface VideoInfo {
+  readonly isSeekable: boolean;
+  /** Milliseconds. */
+  readonly seekableInit: number;
+  readonly seekableEnd: number;
+  readonly duration: number;
+}
+
+/**
+ * Kurento's PlayerEndpoint: plays a WebM or MKV file (VP8, VP9 or H.264 video, Opus audio) from
+ * the media root, or an http(s) URI when the server allows it, into the pipeline in real time.
+ * The media is sent as it is stored (Kurento's `useEncodedMedia`): a sink that did not
+ * negotiate the file's codec reports an Error. A receiver that asks for a key frame gets the
+ * video sent again from the last one (a file cannot make a new key frame).
+ *
+ * The file is opened by the first `play()` (or getVideoInfo/setPosition); a missing or
+ * unreadable file raises Error with code 40600 and the path.
+ */
+export class PlayerEndpoint extends UriEndpoint {
+  readonly location: UriLocation;
+  #playback: Playback | undefined;
+  #opening: Promise<Playback> | undefined;
+
+  constructor(init: ObjectInit, pipeline: MediaPipeline, uri: string) {
+    const location = resolveUri(uri, init.context.media, 'PlayerEndpoint');
+    super(init, pipeline, new MediaNode({ name: 'PlayerEndpoint' }), uri);
+    this.location = location;
+    this.node.source('VIDEO').onKeyframeRequest = () => this.#playback?.requestKeyframe();
+  }
+
+  /** Where the media is read from, for messages: the file path or the URL. */
+  get resource(): string {
+    return this.location.kind === 'file' ? this.location.path : this.location.url.href;
+  }
+
+  /** Starts playing (from the start after a stop or the end), or resumes after a pause. */
+  async play(): Promise<void> {
+    const playback = await this.#open().catch((error: unknown) => {
+      this.#reportOpenFailure(error);
+      return undefined;
+    });
+    if (!playback || this.released) return;
+    playback.play();
+    this.setState('START');
+  }
+
+  pause(): void {
+    if (this.#playback?.state !== 'playing') return;
+    this.#playback.pause();
+    this.setState('PAUSE');
+  }
+
+  stop(): void {
+    this.#playback?.stop();
+    this.setState('STOP');
+  }
+
+  get positionMs(): number {
+    return Math.round(this.#playback?.positionMs ?? 0);
+  }
+
+  async setPosition(positionMs: number): Promise<void> {
+    const playback = await this.#openOrThrow();
+    if (positionMs < 0 || positionMs > playback.demuxer.durationMs) {
+      throw new InvalidParamError(
+        `position must be 0-${Math.floor(playback.demuxer.durationMs)} ms (the length of ${this.resource}), got ${positionMs}`,
+      );
+    }
+    playback.seek(positionMs);
+  }
+
+  async getVideoInfo(): Promise<VideoInfo> {
+    const playback = await this.#openOrThrow();
+    const duration = Math.round(playback.demuxer.durationMs);
+    return { isSeekable: true, seekableInit: 0, seekableEnd: duration, duration };
+  }
+
+  protected override async onRelease(): Promise<void> {
+    const playback = await this.#opening?.catch(() => undefined);
+    await playback?.close();
+    await super.onRelease();
+  }
+
+  #open(): Promise<Playback> {
+    this.#opening ??= this.#openPlayback();
+    this.#opening.catch(() => {
+      this.#opening = undefined; // the next play() tries again (the file may appear)
+    });
+    return this.#opening;
+  }
+
+  async #openPlayback(): Promise<Playback> {
+    let source: ByteSource;
+    try {
+      source =
+        this.location.kind === 'file'
+          ? await FileByteSource.open(this.location.path)
+          : await HttpByteSource.open(this.location.url);
+    } catch (error) {
+      throw toMediaFileError(error, this.resource);
+    }
+    const demuxer = await openDemuxer(source);
+    const playback = new Playback(demuxer, {
+      onPacket: (kind, packet) =>
+        this.node.source(kind === 'video' ? 'VIDEO' : 'AUDIO').pushRtp(packet),
+      onEndOfStream: () => this.#onEndOfStream(),
+      onError: (error) => this.#reportPlaybackError(error),
+    });
+    if (this.released) {
+      await playback.close();
+      throw new MediaFileError('UNREADABLE', 'the player was released');
+    }
+    this.#playback = playback;
+    return playback;
+  }
+
+  async #openOrThrow(): Promise<Playback> {
+    try {
+      return await this.#open();
+    } catch (error) {
+      throw this.#kurentoError(error);
+    }
+  }
+
+  #onEndOfStream(): void {
+    for (const mediaType of RTP_MEDIA_TYPES) signalEndOfStream(this.node.source(mediaType));
+    this.emitEvent('EndOfStream');
+    this.setState('STOP');
+  }
+
+  #reportOpenFailure(error: unknown): void {
+    const kurento = this.#kurentoError(error);
+    this.emitEvent('Error', {
+      description: kurento.message,
+      errorCode: kurento.code,
+      type: kurento.type,
+    });
+  }
+
+  #reportPlaybackError(error: MediaFileError): void {
+    this.setState('STOP');
+    this.#reportOpenFailure(error);
+  }
+
+  #kurentoError(error: unknown): KurentoError {
+    if (error instanceof KurentoError) return error;
+    const fileError =
+      error instanceof MediaFileError ? error : toMediaFileError(error, this.resource);
+    if (fileError.code === 'NOT_FOUND' || fileError.code === 'UNREADABLE') {
+      return new KurentoError(
+        'URI_PATH_FILE_NOT_FOUND',
+        `PlayerEndpoint cannot read ${this.resource}: ${fileError.message}`,
+        { cause: error },
+      );
+    }
+    return new KurentoError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `PlayerEndpoint cannot play ${this.resource}: ${fileError.message}`,
+      { cause: error },
+    );
+  }
+}
+
+function toMediaFileError(error: unknown, source: string): MediaFileError {
+  if (error instanceof MediaFileError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+    return new MediaFileError('NOT_FOUND', `no such file (${source})`, { cause: error });
+  }
+  return new MediaFileError('UNREADABLE', `${code ?? String(error)}`, { cause: error });
+}
+
+const { method, property } = typeMembers<PlayerEndpoint>();
+
+export const PlayerEndpointType = defineType({
+  name: 'PlayerEndpoint',
+  module: 'elements',
+  extends: UriEndpointType,
+  constructorParams: {
+    mediaPipeline: t.mediaObject<MediaPipeline>('MediaPipeline'),
+    uri: t.string,
+    /** Always true in effect: media is played as stored (no decoding). */
+    useEncodedMedia: t.optional(t.boolean, false),
+    /** RTSP buffer length in Kurento; accepted, unused (no RTSP). */
+    networkCache: t.optional(t.int, 2000),
+  },
+  create: ({ mediaPipeline, uri }, init) => new PlayerEndpoint(init, mediaPipeline, uri),
+  methods: {
+    play: method({}, (player) => player.play()),
+  },
+  properties: {
+    position: property(t.int64, {
+      get: (player) => player.positionMs,
+      set: (player, position) => player.setPosition(position),
+    }),
+    videoInfo: property(t.opaque('VideoInfo'), {
+      get: async (player) => complexValue('VideoInfo', { ...(await player.getVideoInfo()) }),
+    }),
+    elementGstreamerDot: property(t.string, {
+      get: (player) => `digraph "${player.id}" {}`,
+    }),
+  },
+  events: ['EndOfStream'],
+});

@@ -1,0 +1,150 @@
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { mkdir, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { InvalidParamError } from '../errors.js';
+import type { MediaSettings } from '../objects/ServerContext.js';
+
+/** Where a UriEndpoint's media is: a file inside the media root, or an HTTP resource. */
+export type UriLocation =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'http'; readonly url: URL };
+
+/** What the URI is for: recorders write files, players read files (and HTTP when allowed). */
+export type UriPurpose = 'RecorderEndpoint' | 'PlayerEndpoint';
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+
+/**
+ * Resolves a Kurento URI against the media root. Relative paths and `file://` URIs must land
+ * inside the root: `..` that climbs out, a symbolic link that leads out (checked on the real
+ * path of the deepest existing directory), and any other scheme are refused with a 40107 error
+ * naming the path and the root. `http(s)://` is allowed for players when the server enables it.
+ */
+export function resolveUri(uri: string, media: MediaSettings, purpose: UriPurpose): UriLocation {
+  const trimmed = uri.trim();
+  if (trimmed === '') throw new InvalidParamError(`${purpose} needs a uri, got an empty string`);
+  const scheme = SCHEME.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme === 'http' || scheme === 'https') return httpLocation(trimmed, media, purpose);
+  if (scheme !== undefined && scheme !== 'file') {
+    throw new InvalidParamError(
+      `${purpose} uri '${uri}' has the unsupported scheme '${scheme}:': use a path relative to the media root ${media.root} (e.g. 'calls/today.webm') or a file:// URI inside it`,
+    );
+  }
+  const requested = scheme === 'file' ? fileUriPath(trimmed, uri, purpose) : trimmed;
+  const path = isAbsolute(requested) ? resolve(requested) : resolve(media.root, requested);
+  if (!isInside(media.root, path)) throw outsideRoot(uri, path, media.root, purpose);
+  checkRealPath(uri, path, media.root, purpose);
+  return { kind: 'file', path };
+}
+
+/**
+ * Creates the directories a recording goes into, then checks again that the real directory is
+ * inside the media root (a link could have appeared since the URI was checked).
+ */
+export async function prepareRecordingDirectory(
+  uri: string,
+  path: string,
+  media: MediaSettings,
+): Promise<void> {
+  const directory = dirname(path);
+  await mkdir(directory, { recursive: true });
+  const realRoot = await realpath(media.root);
+  const realDirectory = await realpath(directory);
+  if (!isInside(realRoot, realDirectory, true)) {
+    throw outsideRoot(uri, realDirectory, media.root, 'RecorderEndpoint');
+  }
+}
+
+function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): UriLocation {
+  if (purpose === 'RecorderEndpoint') {
+    throw new InvalidParamError(
+      `RecorderEndpoint uri '${uri}': recordings are written to files only; use a path relative to the media root ${media.root}`,
+    );
+  }
+  if (!media.allowHttpPlayback) {
+    throw new InvalidParamError(
+      `PlayerEndpoint uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or play a file inside the media root ${media.root}`,
+    );
+  }
+  try {
+    return { kind: 'http', url: new URL(uri) };
+  } catch {
+    throw new InvalidParamError(`PlayerEndpoint uri '${uri}' is not a valid URL`);
+  }
+}
+
+function fileUriPath(text: string, uri: string, purpose: UriPurpose): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidParamError(`${purpose} uri '${uri}' is not a valid file URI`);
+  }
+  if (url.hostname !== '' && url.hostname !== 'localhost') {
+    throw new InvalidParamError(
+      `${purpose} uri '${uri}' names the host '${url.hostname}': a file URI takes three slashes (file:///absolute/path), or give a path relative to the media root`,
+    );
+  }
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    throw new InvalidParamError(`${purpose} uri '${uri}' has a malformed %-escape`);
+  }
+}
+
+/** Whether `path` is strictly inside `root` (or is the root itself, when allowed). */
+function isInside(root: string, path: string, allowRoot = false): boolean {
+  const fromRoot = relative(root, path);
+  if (fromRoot === '') return allowRoot;
+  return fromRoot !== '..' && !fromRoot.startsWith(`..${sep}`) && !isAbsolute(fromRoot);
+}
+
+/**
+ * Refuses a path whose existing part leads out of the root through a symbolic link: the
+ * deepest existing directory must really be inside the real root, and the file itself, when it
+ * is a link, must point inside too.
+ */
+function checkRealPath(uri: string, path: string, root: string, purpose: UriPurpose): void {
+  if (!existsSync(root)) return; // nothing inside can be a link yet
+  const realRoot = realpathSync(root);
+  let existing = dirname(path);
+  while (!existsSync(existing) && existing !== dirname(existing)) existing = dirname(existing);
+  const realDirectory = realpathSync(existing);
+  if (!isInside(realRoot, realDirectory, true)) {
+    throw outsideRoot(uri, realDirectory, root, purpose);
+  }
+  const link = lstatIfExists(path);
+  if (link?.isSymbolicLink()) {
+    const target = realpathIfExists(path);
+    if (purpose === 'RecorderEndpoint' || !target || !isInside(realRoot, target)) {
+      throw outsideRoot(uri, target ?? path, root, purpose);
+    }
+  }
+}
+
+function lstatIfExists(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function realpathIfExists(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function outsideRoot(
+  uri: string,
+  path: string,
+  root: string,
+  purpose: UriPurpose,
+): InvalidParamError {
+  return new InvalidParamError(
+    `${purpose} uri '${uri}' resolves to ${path}, outside the media root ${root}: nothing is read or written there. Use a path relative to the media root (e.g. 'calls/today.webm'), or start the server with --media-root set to the directory that should hold it.`,
+  );
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { MediaServer } from '../src/index.js';
+import {
+  beepTimes,
+  decodeErrors,
+  flashTimes,
+  type ProbedStream,
+  probe,
+} from './support/mediaFiles.js';
+import { MediaBrowser, negotiate, type SendOptions } from './support/mediaPage.js';
+import { RpcClient } from './support/RpcClient.js';
+import { startServer } from './support/server.js';
+
+/**
+ * RecorderEndpoint end to end: Chromium sends its media to a WebRtcEndpoint connected to a
+ * RecorderEndpoint, through the Kurento Protocol; the file is then checked with ffprobe and
+ * decoded with ffmpeg.
+ */
+
+let mediaRoot: string;
+let server: MediaServer;
+let browser: MediaBrowser;
+let client: RpcClient;
+
+before(async () => {
+  mediaRoot = await mkdtemp(join(tmpdir(), 'medley-recorder-'));
+  server = await startServer({ mediaRoot });
+  browser = await MediaBrowser.launch();
+  client = await RpcClient.open(server.url);
+});
+
+after(async () => {
+  await client?.close();
+  await browser?.close();
+  await server?.close();
+  await rm(mediaRoot, { recursive: true, force: true });
+});
+
+interface Session {
+  readonly page: Page;
+  readonly pipeline: string;
+  readonly recorder: string;
+  readonly from: number;
+  close(): Promise<void>;
+}
+
+/** A page sending media to a WebRtcEndpoint connected to a recorder, connected and flowing. */
+async function startSession(
+  uri: string,
+  mediaProfile: string,
+  send: SendOptions,
+): Promise<Session> {
+  const from = client.received.length;
+  const page = await browser.newPage();
+  const pipeline = await client.create('MediaPipeline');
+  const webRtc = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+  const recorder = await client.create('RecorderEndpoint', {
+    mediaPipeline: pipeline,
+    uri,
+    mediaProfile,
+  });
+  for (const type of ['Recording', 'Stopped', 'Error', 'UriEndpointStateChanged']) {
+    await client.call('subscribe', { object: recorder, type });
+  }
+  await client.invoke(webRtc, 'connect', { sink: recorder });
+  const offer = await page.evaluate((options) => window.mediaPage.startSending(options), send);
+  const stopTrickle = await negotiate(client, page, webRtc, offer);
+  return {
+    page,
+    pipeline,
+    recorder,
+    from,
+    async close() {
+      stopTrickle();
+      await page.evaluate(() => window.mediaPage.endSession());
+      await page.close();
+      await client.call('release', { object: pipeline });
+    },
+  };
+}
+
+/** Records for `seconds` of wall time, then stopAndWait; returns the wall time measured. */
+async function recordFor(session: Session, seconds: number): Promise<number> {
+  await client.invoke(session.recorder, 'record');
+  await client.waitForEvent('Recording', session.recorder, session.from);
+  const startedAt = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await client.invoke(session.recorder, 'stopAndWait');
+  const wallSeconds = (performance.now() - startedAt) / 1000;
+  await client.waitForEvent('Stopped', session.recorder, session.from);
+  return wallSeconds;
+}
+
+function stream(streams: readonly ProbedStream[], kind: 'audio' | 'video'): ProbedStream {
+  const found = streams.find((candidate) => candidate.codecType === kind);
+  assert.ok(found, `the file has a ${kind} stream`);
+  return found;
+}
+
+function assertNear(actual: number | undefined, expected: number, tolerance: number, what: string) {
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) <= tolerance,
+    `${what}: ${actual} is not within ${tolerance} of ${expected}`,
+  );
+}
+
+describe('RecorderEndpoint with Chromium', () => {
+  it('records VP8 + Opus to WebM: 5 s long, both tracks from 0, in sync, decoding cleanly', async () => {
+    const session = await startSession('calls/vp8.webm', 'WEBM', {
+      audio: true,
+      video: true,
+      source: 'flash',
+    });
+    const wallSeconds = await recordFor(session, 5);
+    await session.close();
+    const path = join(mediaRoot, 'calls/vp8.webm');
+    const file = await probe(path);
+    const video = stream(file.streams, 'video');
+    const audio = stream(file.streams, 'audio');
+    assert.equal(video.codecName, 'vp8');
+    assert.equal(audio.codecName, 'opus');
+    assertNear(file.durationSeconds, 5, 0.3, 'duration');
+    assertNear(
+      file.durationSeconds,
+      wallSeconds,
+      wallSeconds * 0.02 + 0.05,
+      'duration vs wall time',
+    );
+    assertNear(audio.firstPacketSeconds, 0, 0.1, 'first audio packet');
+    assertNear(video.firstPacketSeconds, 0, 0.5, 'first video packet');
+    assert.equal(await decodeErrors(path), '');
+
+    const flashes = await flashTimes(path);
+    const beeps = await beepTimes(path);
+    const offsets = flashes.flatMap((flash) => {
+      const beep = beeps.find((time) => Math.abs(time - flash) < 0.5);
+      return beep === undefined ? [] : [beep - flash];
+    });
+    console.log(`A/V offsets (audio - video, s): ${offsets.map((o) => o.toFixed(3)).join(' ')}`);
+    assert.ok(offsets.length >= 3, `found ${offsets.length} flash/beep pairs`);
+    for (const offset of offsets) assert.ok(Math.abs(offset) < 0.1, `A/V offset ${offset} s`);
+  });
+
+  it('records H.264 + Opus to MP4 when the page prefers H.264', async () => {
+    const session = await startSession('h264.mp4', 'MP4', {
+      audio: true,
+      video: true,
+      preferredVideoCodec: 'H264',
+    });
+    await recordFor(session, 5);
+    await session.close();
+    const path = join(mediaRoot, 'h264.mp4');
+    const file = await probe(path);
+    assert.equal(stream(file.streams, 'video').codecName, 'h264');
+    assert.equal(stream(file.streams, 'audio').codecName, 'opus');
+    assertNear(file.durationSeconds, 5, 0.3, 'duration');
+    assertNear(stream(file.streams, 'audio').firstPacketSeconds, 0, 0.1, 'first audio packet');
+    assertNear(stream(file.streams, 'video').firstPacketSeconds, 0, 0.5, 'first video packet');
+    assert.equal(await decodeErrors(path), '');
+  });
+
+  it('writes a valid video file when the source sends no audio', async () => {
+    const session = await startSession('no-audio.webm', 'WEBM', { audio: false, video: true });
+    await recordFor(session, 3);
+    await session.close();
+    const path = join(mediaRoot, 'no-audio.webm');
+    const file = await probe(path);
+    assert.deepEqual(
+      file.streams.map((probed) => probed.codecName),
+      ['vp8'],
+    );
+    assertNear(file.durationSeconds, 3, 0.3, 'duration');
+    assert.equal(await decodeErrors(path), '');
+  });
+
+  it('refuses VP8 into MP4 with an Error event, and writes nothing', async () => {
+    const session = await startSession('refused.mp4', 'MP4', { audio: true, video: true });
+    await client.invoke(session.recorder, 'record');
+    const error = await client.waitForEvent('Error', session.recorder, session.from);
+    assert.equal(error.params.value.data.type, 'CODEC_NOT_ALLOWED');
+    assert.match(
+      String(error.params.value.data.description),
+      /MP4 profile cannot hold video in video\/VP8/,
+    );
+    await client.waitForEvent('Stopped', session.recorder, session.from);
+    await session.close();
+    assert.equal(existsSync(join(mediaRoot, 'refused.mp4')), false);
+  });
+});
