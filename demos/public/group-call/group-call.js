@@ -5,21 +5,19 @@
 const { createSendonlyPeer, WebRtcPeer } = medley;
 const { SignalingClient, attachPeer } = medleySignaling;
 
-const elements = Object.fromEntries(
-  [
-    'joinForm',
-    'room',
-    'name',
-    'join',
-    'leave',
-    'state',
-    'error',
-    'grid',
-    'localVideo',
-    'localState',
-    'remoteTile',
-  ].map((id) => [id, document.getElementById(id)]),
-);
+const elements = demoPage.elementsById([
+  'joinForm',
+  'room',
+  'name',
+  'join',
+  'leave',
+  'state',
+  'error',
+  'grid',
+  'localVideo',
+  'localState',
+  'remoteTile',
+]);
 
 const params = new URLSearchParams(location.search);
 elements.room.value = params.get('room') ?? 'lobby';
@@ -28,7 +26,7 @@ elements.name.value = params.get('name') ?? `Guest ${Math.floor(100 + Math.rando
  * What the camera sends. `?video=320x240@15` asks for a smaller picture (the end-to-end tests
  * use it to spare the CPU); the default is WebRtcPeer's.
  */
-const mediaConstraints = readVideoConstraints(params.get('video'));
+const mediaConstraints = demoPage.mediaConstraintsFromQuery();
 
 /** The page's call, if any: { room, client, participantId, publisher, remotes }. */
 let call;
@@ -85,7 +83,7 @@ async function join() {
   } catch (error) {
     if (call !== session) return; // left meanwhile: the failure is moot
     leave(error?.code === 'REJECTED' ? 'rejected' : 'failed');
-    showError(explain(error));
+    showError(demoPage.explain(error, 'Join'));
   }
 }
 
@@ -128,7 +126,7 @@ function subscribe(session, { id, name }) {
   });
   remote.timeline.offerAt = performance.now();
   link.offer().catch((error) => {
-    if (session.remotes.get(id) === remote) tileState.textContent = explain(error);
+    if (session.remotes.get(id) === remote) tileState.textContent = demoPage.explain(error, 'Join');
   });
 }
 
@@ -173,30 +171,6 @@ function setBusy(busy) {
   elements.room.disabled = busy;
   elements.name.disabled = busy;
   elements.leave.disabled = !busy;
-}
-
-/** Words a person can act on, for the failures people actually meet. */
-function explain(error) {
-  switch (error?.code) {
-    case 'MEDIA_PERMISSION_DENIED':
-      return 'Camera or microphone access was denied. Allow it in the browser (the icon in the address bar) and press Join again.';
-    case 'DEVICE_NOT_FOUND':
-      return 'No camera or microphone was found. Plug one in and press Join again.';
-    case 'CONNECT_FAILED':
-    case 'DISCONNECTED':
-    case 'TIMEOUT':
-      return `The demo server cannot be reached (${error.message}). Check that it is running and reload the page.`;
-    default:
-      return error?.message ?? String(error);
-  }
-}
-
-/** `320x240@15` → media constraints; anything else → undefined (the peer's default). */
-function readVideoConstraints(text) {
-  const match = /^(\d+)x(\d+)@(\d+)$/.exec(text ?? '');
-  if (!match) return undefined;
-  const [, width, height, frameRate] = match.map(Number);
-  return { audio: true, video: { width, height, frameRate } };
 }
 
 function setState(state) {

@@ -3,24 +3,22 @@
 const { WebRtcPeer } = medley;
 const { SignalingClient, attachPeer } = medleySignaling;
 
-const elements = Object.fromEntries(
-  [
-    'localVideo',
-    'remoteVideo',
-    'start',
-    'stop',
-    'state',
-    'error',
-    'stats',
-    'bitrateIn',
-    'bitrateOut',
-    'fps',
-    'resolution',
-    'rtt',
-    'packetsLost',
-    'framesDecoded',
-  ].map((id) => [id, document.getElementById(id)]),
-);
+const elements = demoPage.elementsById([
+  'localVideo',
+  'remoteVideo',
+  'start',
+  'stop',
+  'state',
+  'error',
+  'stats',
+  'bitrateIn',
+  'bitrateOut',
+  'fps',
+  'resolution',
+  'rtt',
+  'packetsLost',
+  'framesDecoded',
+]);
 
 /** The current call, also exposed as `window.loopback` for debugging and end-to-end tests. */
 let call;
@@ -48,7 +46,7 @@ async function start() {
       if (!call) return;
       setState(call.peer.peerConnection?.connectionState ?? 'connected');
       // A new session means the server released our call: negotiate it again.
-      if (!resumed) call.link.offer().catch((error) => showError(explain(error)));
+      if (!resumed) call.link.offer().catch((error) => showError(demoPage.explain(error, 'Start')));
     });
     const peer = new WebRtcPeer({
       mode: 'sendrecv',
@@ -58,11 +56,11 @@ async function start() {
     const link = attachPeer(client, peer, { peerId: 'loopback' });
     call = { client, peer, link, statsTimer: setInterval(showStats, 1000) };
     peer.on('connectionstatechange', (state) => setState(state));
-    peer.on('error', (error) => showError(explain(error)));
-    link.on('error', (error) => showError(explain(error)));
+    peer.on('error', (error) => showError(demoPage.explain(error, 'Start')));
+    link.on('error', (error) => showError(demoPage.explain(error, 'Start')));
     await link.offer();
   } catch (error) {
-    showError(explain(error));
+    showError(demoPage.explain(error, 'Start'));
     stop();
     setState('failed');
   }
@@ -101,22 +99,6 @@ async function showStats() {
     stats.roundTripTime === undefined ? '–' : `${Math.round(stats.roundTripTime * 1000)} ms`;
   elements.packetsLost.textContent = String(video?.packetsLost ?? '–');
   elements.framesDecoded.textContent = String(video?.framesDecoded ?? '–');
-}
-
-/** Words a person can act on, for the failures people actually meet. */
-function explain(error) {
-  switch (error?.code) {
-    case 'MEDIA_PERMISSION_DENIED':
-      return 'Camera or microphone access was denied. Allow it in the browser (the icon in the address bar) and press Start again.';
-    case 'DEVICE_NOT_FOUND':
-      return 'No camera or microphone was found. Plug one in and press Start again.';
-    case 'CONNECT_FAILED':
-    case 'DISCONNECTED':
-    case 'TIMEOUT':
-      return `The demo server cannot be reached (${error.message}). Check that it is running and reload the page.`;
-    default:
-      return error?.message ?? String(error);
-  }
 }
 
 function kbps(bitsPerSecond) {

@@ -4,17 +4,23 @@
 const { WebRtcPeer } = medley;
 const { SignalingClient, attachPeer } = medleySignaling;
 
-const elements = Object.fromEntries(
-  ['present', 'view', 'stop', 'state', 'viewers', 'message', 'error', 'video', 'caption'].map(
-    (id) => [id, document.getElementById(id)],
-  ),
-);
+const elements = demoPage.elementsById([
+  'present',
+  'view',
+  'stop',
+  'state',
+  'viewers',
+  'message',
+  'error',
+  'video',
+  'caption',
+]);
 
 /**
  * What the camera sends. `?video=320x240@15` asks for a smaller picture (the end-to-end tests
  * use it to spare the CPU); the default is WebRtcPeer's.
  */
-const mediaConstraints = readVideoConstraints(new URLSearchParams(location.search).get('video'));
+const mediaConstraints = demoPage.mediaConstraintsFromQuery();
 
 /** The page's current role, if any: { role, client, peer, link }. */
 let current;
@@ -64,7 +70,7 @@ async function start(role) {
     if (current !== session) return; // stopped meanwhile: the failure is moot
     const rejected = error?.code === 'REJECTED';
     stop(rejected ? 'rejected' : 'failed', { tellServer: !rejected });
-    showError(explain(error));
+    showError(demoPage.explain(error, 'Present'));
   }
 }
 
@@ -90,8 +96,8 @@ function watch(session, timeline) {
     setState(state);
     if (state === 'connected') timeline.connectedAt ??= performance.now();
   });
-  peer.on('error', (error) => showError(explain(error)));
-  link.on('error', (error) => showError(explain(error)));
+  peer.on('error', (error) => showError(demoPage.explain(error, 'Present')));
+  link.on('error', (error) => showError(demoPage.explain(error, 'Present')));
   if (role === 'viewer')
     onFirstFrame(elements.video, () => {
       timeline.firstFrameAt ??= performance.now();
@@ -141,30 +147,6 @@ function setBusy(busy) {
   elements.present.disabled = busy;
   elements.view.disabled = busy;
   elements.stop.disabled = !busy;
-}
-
-/** Words a person can act on, for the failures people actually meet. */
-function explain(error) {
-  switch (error?.code) {
-    case 'MEDIA_PERMISSION_DENIED':
-      return 'Camera or microphone access was denied. Allow it in the browser (the icon in the address bar) and press Present again.';
-    case 'DEVICE_NOT_FOUND':
-      return 'No camera or microphone was found. Plug one in and press Present again.';
-    case 'CONNECT_FAILED':
-    case 'DISCONNECTED':
-    case 'TIMEOUT':
-      return `The demo server cannot be reached (${error.message}). Check that it is running and reload the page.`;
-    default:
-      return error?.message ?? String(error);
-  }
-}
-
-/** `320x240@15` → video constraints; anything else → undefined (the peer's default). */
-function readVideoConstraints(text) {
-  const match = /^(\d+)x(\d+)@(\d+)$/.exec(text ?? '');
-  if (!match) return undefined;
-  const [, width, height, frameRate] = match.map(Number);
-  return { audio: true, video: { width, height, frameRate } };
 }
 
 function setState(state) {
