@@ -105,6 +105,8 @@ export interface TestMediaOptions {
   readonly seconds: number;
   /** Frames between key frames (at 30 fps). */
   readonly keyframeInterval?: number;
+  /** H.264 profile: browsers negotiate constrained baseline. Default baseline. */
+  readonly h264Profile?: 'baseline' | 'high';
 }
 
 /** Writes a test pattern with a tone, encoded as a browser would (no B-frames, no lookahead). */
@@ -120,7 +122,8 @@ export async function makeTestMedia(path: string, options: TestMediaOptions): Pr
     args.push('-lag-in-frames', '0');
   }
   if (options.video === 'h264') {
-    args.push('-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-profile:v', 'baseline', '-bf', '0');
+    const profile = options.h264Profile ?? 'baseline';
+    args.push('-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-profile:v', profile, '-bf', '0');
     args.push('-g', gop);
   }
   if (options.audio) args.push('-c:a', 'libopus', '-b:a', '48k');

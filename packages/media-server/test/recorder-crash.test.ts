@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decodedSeconds, decodeErrors, probe } from './support/mediaFiles.js';
+import { MediaBrowser, negotiate } from './support/mediaPage.js';
+import { RpcClient } from './support/RpcClient.js';
+
+/**
+ * A recording survives the server being killed: the media server runs as its CLI in a child
+ * process, records from Chromium into MKV and MP4 at once, and gets SIGKILL mid-recording.
+ * What was written decodes, up to the last cluster or fragment.
+ */
+
+const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const RECORD_SECONDS = 4;
+
+let mediaRoot: string;
+let child: ChildProcess;
+let browser: MediaBrowser;
+
+before(async () => {
+  mediaRoot = await mkdtemp(join(tmpdir(), 'medley-crash-'));
+  browser = await MediaBrowser.launch();
+});
+
+after(async () => {
+  child?.kill('SIGKILL');
+  await browser?.close();
+  await rm(mediaRoot, { recursive: true, force: true });
+});
+
+function startCli(): Promise<string> {
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`the CLI exited before listening: ${buffered}`)));
+  });
+}
+
+describe('recording through a crash', () => {
+  it('leaves MKV and MP4 files that decode up to the last seconds after SIGKILL', async () => {
+    const client = await RpcClient.open(await startCli());
+    const page = await browser.newPage();
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const recorders: Record<string, string> = {};
+    for (const [uri, mediaProfile] of [
+      ['crash.mkv', 'MKV'],
+      ['crash.mp4', 'MP4'],
+    ] as const) {
+      const recorder = await client.create('RecorderEndpoint', {
+        mediaPipeline: pipeline,
+        uri,
+        mediaProfile,
+      });
+      await client.call('subscribe', { object: recorder, type: 'Recording' });
+      await client.invoke(webRtc, 'connect', { sink: recorder });
+      recorders[uri] = recorder;
+    }
+    const offer = await page.evaluate((options) => window.mediaPage.startSending(options), {
+      audio: true,
+      video: true,
+      preferredVideoCodec: 'H264',
+    });
+    const stopTrickle = await negotiate(client, page, webRtc, offer);
+    for (const recorder of Object.values(recorders)) await client.invoke(recorder, 'record');
+    for (const recorder of Object.values(recorders))
+      await client.waitForEvent('Recording', recorder);
+    await new Promise((resolve) => setTimeout(resolve, RECORD_SECONDS * 1000));
+
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    stopTrickle();
+    await client.close().catch(() => undefined);
+    await page.close();
+
+    for (const uri of Object.keys(recorders)) {
+      const path = join(mediaRoot, uri);
+      const file = await probe(path);
+      assert.deepEqual(
+        file.streams.map((stream) => stream.codecName).sort(),
+        ['h264', 'opus'],
+        `${uri} streams`,
+      );
+      assert.equal(await decodeErrors(path), '', `${uri} decodes cleanly`);
+      const seconds = await decodedSeconds(path);
+      console.log(`${uri}: ${seconds.toFixed(2)} s decoded of ~${RECORD_SECONDS} s recorded`);
+      assert.ok(seconds >= RECORD_SECONDS - 2, `${uri}: ${seconds} s decoded`);
+    }
+  });
+});
