@@ -26,6 +26,14 @@ export interface InboundStats {
   /** PLIs the browser's video sender received (keyframe requests from the server). */
   readonly pliReceived: number;
   readonly connectionState: string;
+  /** Video packets the browser counts as lost (expected minus received, retransmissions help). */
+  readonly videoPacketsLost: number;
+  /** Video freezes the browser saw (W3C freezeCount) and their total length in seconds. */
+  readonly freezeCount: number;
+  readonly totalFreezesDuration: number;
+  /** NACKs and PLIs the browser's video receiver sent to the server. */
+  readonly nacksSent: number;
+  readonly plisSent: number;
 }
 
 // Runs in the page. Plain JavaScript: it is injected as a script tag.
@@ -97,7 +105,8 @@ window.inboundStats = async (id) => {
   const { pc } = window.peers[id];
   const report = await pc.getStats();
   const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
-    pliReceived: 0, connectionState: pc.connectionState };
+    pliReceived: 0, connectionState: pc.connectionState, videoPacketsLost: 0, freezeCount: 0,
+    totalFreezesDuration: 0, nacksSent: 0, plisSent: 0 };
   for (const stats of report.values()) {
     if (stats.type === 'outbound-rtp' && stats.kind === 'video') result.pliReceived += stats.pliCount ?? 0;
     if (stats.type !== 'inbound-rtp') continue;
@@ -105,6 +114,11 @@ window.inboundStats = async (id) => {
       result.framesDecoded += stats.framesDecoded ?? 0;
       result.videoPacketsReceived += stats.packetsReceived ?? 0;
       result.videoCodec = report.get(stats.codecId)?.mimeType;
+      result.videoPacketsLost += stats.packetsLost ?? 0;
+      result.freezeCount += stats.freezeCount ?? 0;
+      result.totalFreezesDuration += stats.totalFreezesDuration ?? 0;
+      result.nacksSent += stats.nackCount ?? 0;
+      result.plisSent += stats.pliCount ?? 0;
     } else {
       result.audioPacketsReceived += stats.packetsReceived ?? 0;
     }
@@ -165,7 +179,7 @@ export class BrowserPeer {
       audio: true,
       video: true,
       dataChannel: false,
-      videoSize: [320, 240],
+      videoSize: [320, 240] as const,
     };
     await page.evaluate(([peerId, peerOptions]) => window.createPeer(peerId, peerOptions), [
       id,

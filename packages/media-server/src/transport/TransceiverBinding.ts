@@ -2,6 +2,7 @@ import {
   type MediaStreamTrack,
   type RTCRtpCodecParameters,
   type RTCRtpTransceiver,
+  type RtcpPacket,
   RtpHeader,
   RtpPacket,
 } from 'werift';
@@ -14,18 +15,56 @@ import type {
 } from '../graph/index.js';
 import { guarded } from '../graph/listenerFailure.js';
 import { toMediaCodec } from './codecPolicy.js';
+import { RembScheduler } from './RembScheduler.js';
+import { RtpPacketHistory } from './RtpPacketHistory.js';
+import { createRemb, genericNackOf } from './rtcpFeedback.js';
 
 const PAYLOAD_TYPES = 128;
 
 /**
+ * A packet is resent at most once per this interval, however often it is NACKed: a receiver
+ * repeats its NACK until the packet arrives, and the first copy may still be on its way.
+ */
+const MIN_RETRANSMIT_INTERVAL_MS = 10;
+
+/** What the binding did about feedback from its peer, for stats. */
+export interface FeedbackCounters {
+  /** Generic NACKs received for the stream this binding sends. */
+  nackCount: number;
+  retransmittedPacketsSent: number;
+  retransmittedBytesSent: number;
+  /** The last REMB estimate the peer sent for our stream (bit/s). */
+  rembReceived: number | undefined;
+  /** The last REMB we sent the peer for its stream (bit/s). */
+  rembSent: number | undefined;
+}
+
+export interface TransceiverBindingOptions {
+  /** Resend NACKed packets from a history of sent ones (see WebRtcTransportOptions). */
+  readonly answerNacks: boolean;
+}
+
+/**
  * Joins one werift transceiver (the audio or the video of a peer connection) to the node's pads
  * of that media type: RTP from the peer goes into the source pad, RTP from the sink pad goes to
- * the peer, and keyframe requests travel both ways.
+ * the peer, and keyframe requests travel both ways. For video it also answers the peer's NACKs
+ * from a history of what it sent, reports the peer's REMB estimate to the graph, and tells the
+ * peer, by REMB, the lowest estimate of the receivers its media reaches.
  */
 export class TransceiverBinding {
   readonly transceiver: RTCRtpTransceiver;
+  readonly counters: FeedbackCounters = {
+    nackCount: 0,
+    retransmittedPacketsSent: 0,
+    retransmittedBytesSent: 0,
+    rembReceived: undefined,
+    rembSent: undefined,
+  };
+  readonly #options: TransceiverBindingOptions;
   readonly #source: MediaSourcePad;
   readonly #sink: MediaSinkPad;
+  #history: RtpPacketHistory | undefined;
+  readonly #remb = new RembScheduler((bitrate) => this.#sendRemb(bitrate));
   #codecsByPayloadType: (MediaCodec | undefined)[] = [];
   #sendCodecs = new Map<MediaCodec, RTCRtpCodecParameters>();
   #remoteSsrc: number | undefined;
@@ -42,16 +81,23 @@ export class TransceiverBinding {
     codec: { mimeType: '', payloadType: 0, clockRate: 0 },
   };
 
-  constructor(node: MediaNode, transceiver: RTCRtpTransceiver) {
+  constructor(node: MediaNode, transceiver: RTCRtpTransceiver, options: TransceiverBindingOptions) {
     this.transceiver = transceiver;
+    this.#options = options;
     const mediaType = transceiver.kind === 'audio' ? 'AUDIO' : 'VIDEO';
     this.#source = node.source(mediaType);
     this.#sink = node.sink(mediaType);
+    ignoreWeriftNackAnswers(transceiver);
   }
 
   /** The SSRC werift sends with (for matching RTCP feedback from the peer). */
   get senderSsrc(): number {
     return this.transceiver.sender.ssrc;
+  }
+
+  /** The SSRC the peer sends with, once its first packet arrived. */
+  get receiverSsrc(): number | undefined {
+    return this.#remoteSsrc;
   }
 
   /**
@@ -74,6 +120,16 @@ export class TransceiverBinding {
     this.#source.onKeyframeRequest = this.#receiving
       ? () => this.#sendPictureLossIndication()
       : undefined;
+    const video = this.transceiver.kind === 'video';
+    const nackNegotiated = this.transceiver.codecs.some((codec) =>
+      codec.rtcpFeedback.some((feedback) => feedback.type === 'nack' && !feedback.parameter),
+    );
+    this.#history =
+      sending && video && nackNegotiated && this.#options.answerNacks
+        ? new RtpPacketHistory()
+        : undefined;
+    this.#source.onReceiverBitrate =
+      this.#receiving && video ? (estimate) => this.#remb.update(estimate) : undefined;
   }
 
   /** Receives the peer's media on `track` (werift announces it while applying the SDP). */
@@ -96,10 +152,43 @@ export class TransceiverBinding {
     this.#sink.requestKeyframe();
   }
 
+  /** The peer misses packets of our stream (Generic NACK): resend those still in the history. */
+  onPeerNack(sequenceNumbers: readonly number[]): void {
+    this.counters.nackCount++;
+    const history = this.#history;
+    const dtlsTransport = this.transceiver.sender.dtlsTransport;
+    if (!history || dtlsTransport?.state !== 'connected') return;
+    const now = performance.now();
+    for (const sequenceNumber of sequenceNumbers) {
+      const sent = history.get(sequenceNumber);
+      if (!sent || now - sent.retransmittedAtMs < MIN_RETRANSMIT_INTERVAL_MS) continue;
+      sent.retransmittedAtMs = now;
+      const header = new RtpHeader({
+        payloadType: sent.payloadType,
+        sequenceNumber: sent.sequenceNumber,
+        timestamp: sent.timestamp,
+        ssrc: this.transceiver.sender.ssrc,
+        marker: sent.marker,
+      });
+      this.counters.retransmittedPacketsSent++;
+      this.counters.retransmittedBytesSent += sent.payload.length;
+      dtlsTransport.sendRtp(sent.payload, header).catch(ignoreSendFailure);
+    }
+  }
+
+  /** The peer's estimate of the bitrate it can receive (REMB): the graph passes it upstream. */
+  onPeerBitrateEstimate(bitsPerSecond: number): void {
+    if (this.transceiver.kind !== 'video') return;
+    this.counters.rembReceived = bitsPerSecond;
+    this.#sink.reportReceiverBitrate(bitsPerSecond);
+  }
+
   dispose(): void {
     for (const unsubscribe of this.#unsubscribers.splice(0)) unsubscribe();
     this.#sink.onRtp = undefined;
     this.#source.onKeyframeRequest = undefined;
+    this.#source.onReceiverBitrate = undefined;
+    this.#history = undefined;
   }
 
   #receive(rtp: RtpPacket): void {
@@ -132,13 +221,42 @@ export class TransceiverBinding {
       ssrc: sender.ssrc,
       marker: packet.marker,
     });
+    // Not awaited: a slow or dead peer must never hold up the other sinks of the source.
     sender.sendRtp(new RtpPacket(header, packet.payload)).catch(ignoreSendFailure);
+    this.#history?.store({
+      sequenceNumber: packet.sequenceNumber,
+      timestamp: packet.timestamp,
+      payloadType: codec.payloadType,
+      marker: packet.marker,
+      payload: packet.payload,
+    });
   }
 
   #sendPictureLossIndication(): void {
     if (this.#remoteSsrc === undefined) return;
     this.transceiver.receiver.sendRtcpPLI(this.#remoteSsrc).catch(ignoreSendFailure);
   }
+
+  #sendRemb(bitsPerSecond: number): void {
+    const receiver = this.transceiver.receiver;
+    if (this.#remoteSsrc === undefined || receiver.dtlsTransport?.state !== 'connected') return;
+    this.counters.rembSent = bitsPerSecond;
+    const remb = createRemb(receiver.rtcpSsrc, bitsPerSecond, [this.#remoteSsrc]);
+    receiver.dtlsTransport.sendRtcp([remb]).catch(ignoreSendFailure);
+  }
+}
+
+/**
+ * werift's sender answers Generic NACKs itself, from a cache of its last 128 packets (half a
+ * second of 720p video, less in a keyframe burst). The binding answers them from its own, longer
+ * history instead, and only when told to: werift's answers are switched off here.
+ */
+function ignoreWeriftNackAnswers(transceiver: RTCRtpTransceiver): void {
+  const sender = transceiver.sender;
+  const handleRtcpPacket = sender.handleRtcpPacket.bind(sender);
+  sender.handleRtcpPacket = (packet: RtcpPacket) => {
+    if (!genericNackOf(packet)) handleRtcpPacket(packet);
+  };
 }
 
 /** A packet that cannot be sent (transport closing) is lost like any packet on the network. */

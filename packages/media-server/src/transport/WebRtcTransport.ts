@@ -20,6 +20,7 @@ import {
   validateAnnouncedAddresses,
 } from './peerConfig.js';
 import { prepareRemoteDescription } from './remoteDescription.js';
+import { genericNackOf, nackedSequenceNumbers, rembOf } from './rtcpFeedback.js';
 import { TransceiverBinding } from './TransceiverBinding.js';
 import type {
   ConnectionState,
@@ -296,13 +297,26 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     this.node.source('VIDEO').requestKeyframe();
   }
 
-  /** W3C statistics of the peer connection (inbound-rtp, outbound-rtp, candidate-pair, ...). */
+  /**
+   * W3C statistics of the peer connection (inbound-rtp, outbound-rtp, candidate-pair, ...). The
+   * RTP entries of video also carry what the server did about feedback: `nackCount` and
+   * `retransmitted*` on outbound-rtp, and Kurento's `remb` (the REMB received for an outbound
+   * stream, sent for an inbound one, in bit/s).
+   */
   async getStats(): Promise<Map<string, TransportStatsEntry>> {
     if (this.#closed) return new Map();
     const report = await this.#whileOpen(this.#peerConnection.getStats());
     const stats = new Map<string, TransportStatsEntry>();
-    for (const [id, entry] of report)
-      stats.set(id, { ...(entry as object), id, type: entry.type, timestamp: entry.timestamp });
+    for (const [id, entry] of report) {
+      const feedback = this.#feedbackStats(entry as { type: string; ssrc?: number });
+      stats.set(id, {
+        ...(entry as object),
+        ...feedback,
+        id,
+        type: entry.type,
+        timestamp: entry.timestamp,
+      });
+    }
     return stats;
   }
 
@@ -360,7 +374,29 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   #bind(transceiver: RTCRtpTransceiver): void {
-    this.#bindings.push(new TransceiverBinding(this.node, transceiver));
+    const answerNacks = this.options.answerNacks ?? true;
+    this.#bindings.push(new TransceiverBinding(this.node, transceiver, { answerNacks }));
+  }
+
+  #feedbackStats(entry: { type: string; ssrc?: number }): Record<string, number> {
+    if (entry.type === 'outbound-rtp') {
+      const binding = this.#bindings.find((candidate) => candidate.senderSsrc === entry.ssrc);
+      if (binding?.transceiver.kind !== 'video') return {};
+      const { nackCount, retransmittedPacketsSent, retransmittedBytesSent, rembReceived } =
+        binding.counters;
+      return {
+        nackCount,
+        retransmittedPacketsSent,
+        retransmittedBytesSent,
+        ...(rembReceived === undefined ? {} : { remb: rembReceived }),
+      };
+    }
+    if (entry.type === 'inbound-rtp') {
+      const binding = this.#bindings.find((candidate) => candidate.receiverSsrc === entry.ssrc);
+      const rembSent = binding?.counters.rembSent;
+      return rembSent === undefined ? {} : { remb: rembSent };
+    }
+    return {};
   }
 
   #ownDirection(): 'sendrecv' | 'sendonly' | 'recvonly' {
@@ -406,7 +442,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     }
   }
 
-  /** RTCP feeds MediaState and carries the peer's keyframe requests (PLI, FIR). */
+  /** RTCP feeds MediaState and carries the peer's feedback: PLI, FIR, NACK and REMB. */
   #watchRtcp(): void {
     for (const dtlsTransport of this.#peerConnection.dtlsTransports) {
       if (this.#watchedDtlsTransports.has(dtlsTransport)) continue;
@@ -417,6 +453,20 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   #onRtcp(packet: RtcpPacket): void {
     this.#states.rtcpReceived();
+    const nack = genericNackOf(packet);
+    if (nack) {
+      const lost = nackedSequenceNumbers(nack);
+      this.#bindingSending(nack.mediaSourceSsrc)?.onPeerNack(lost);
+      return;
+    }
+    const remb = rembOf(packet);
+    if (remb) {
+      // Browsers list every SSRC they receive from us; the estimate is for the whole connection.
+      const ours = this.#bindings.some((binding) => remb.ssrcs.includes(binding.senderSsrc));
+      if (!ours) return;
+      for (const binding of this.#bindings) binding.onPeerBitrateEstimate(remb.bitsPerSecond);
+      return;
+    }
     if (packet.type !== RtcpPayloadSpecificFeedback.type) return;
     const feedback = (packet as RtcpPayloadSpecificFeedback).feedback;
     // werift routes PSFB by the feedback's sender SSRC, which for a sendrecv peer is one of its
@@ -429,6 +479,10 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     for (const binding of this.#bindings) {
       if (mediaSsrcs.includes(binding.senderSsrc)) binding.onPeerKeyframeRequest();
     }
+  }
+
+  #bindingSending(ssrc: number): TransceiverBinding | undefined {
+    return this.#bindings.find((binding) => binding.senderSsrc === ssrc);
   }
 
   #assertOpen(): void {

@@ -45,6 +45,12 @@ export interface WebRtcTransportOptions {
   readonly additionalHostAddresses?: readonly string[];
   /** Gather on IPv6 interfaces too. Default false (Kurento's default networks are IPv4). */
   readonly useIpv6?: boolean;
+  /**
+   * Resend the video packets the peer reports lost (RTCP Generic NACK) from a history of the
+   * last 1024 sent per stream. Default true: without it every lost packet costs the receiver a
+   * frozen picture until the next keyframe. Turned off only to measure what it brings.
+   */
+  readonly answerNacks?: boolean;
   /** For logs and error messages. */
   readonly name?: string;
 }
