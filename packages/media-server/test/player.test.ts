@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MediaServer } from '../src/index.js';
-import { makeTestMedia } from './support/mediaFiles.js';
+import { decodeErrors, makeTestMedia, probe } from './support/mediaFiles.js';
 import { MediaBrowser, negotiate } from './support/mediaPage.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
@@ -137,6 +137,37 @@ describe('PlayerEndpoint', () => {
     assert.equal(error.params.value.data.type, 'CODEC_NOT_NEGOTIATED');
     assert.match(String(error.params.value.data.description), /H264/);
     await viewer.close();
+    await client.call('release', { object: pipeline });
+  });
+
+  it('records what it plays; a recorder with stopOnEndOfStream stops at its end', async () => {
+    const from = client.received.length;
+    const { pipeline, player } = await createPlayer('clip.webm');
+    const recorder = await client.create('RecorderEndpoint', {
+      mediaPipeline: pipeline,
+      uri: 'replayed.webm',
+      stopOnEndOfStream: true,
+    });
+    await client.call('subscribe', { object: recorder, type: 'Stopped' });
+    await client.invoke(player, 'connect', { sink: recorder });
+    await client.invoke(recorder, 'record');
+    await client.invoke(player, 'play');
+    await client.waitFor(
+      (message) =>
+        'method' in message &&
+        message.params.value.type === 'Stopped' &&
+        message.params.value.object === recorder,
+      from,
+      15_000,
+    );
+    const path = join(mediaRoot, 'replayed.webm');
+    const file = await probe(path);
+    assert.deepEqual(file.streams.map((stream) => stream.codecName).sort(), ['opus', 'vp8']);
+    assert.ok(
+      file.durationSeconds !== undefined && Math.abs(file.durationSeconds - 4) < 0.3,
+      `duration ${file.durationSeconds}`,
+    );
+    assert.equal(await decodeErrors(path), '');
     await client.call('release', { object: pipeline });
   });
 

@@ -41,6 +41,8 @@ after(async () => {
 interface ReplayOptions {
   /** Drops a packet when this returns true (simulated loss). */
   readonly drop?: (kind: 'audio' | 'video', index: number) => boolean;
+  /** Media time (ms) at which the recording is paused, and at which it resumes. */
+  readonly pause?: readonly [number, number];
 }
 
 /** Sends a file through RTP into a recording, on a clock that follows the media time. */
@@ -70,6 +72,11 @@ async function record(
     const sender = senders.get(frame.kind);
     if (!sender) continue;
     clockMs = 50_000 + frame.timeMs;
+    if (options.pause && frame.timeMs >= options.pause[0] && recording.state === 'recording') {
+      if (frame.timeMs < options.pause[1]) recording.pause();
+    } else if (options.pause && frame.timeMs >= options.pause[1]) {
+      recording.resume();
+    }
     const timestamp = sender.timestampAt(frame.timeMs);
     const pictureId = sender.nextPictureId();
     sender.send(frame.data, frame.keyframe, timestamp, pictureId, (packet: MediaPacket) => {
@@ -142,6 +149,19 @@ describe('recording files from RTP', () => {
     assertNear(webmFile.durationSeconds, 3, 0.1, 'VP9 duration');
     assert.equal(await decodeErrors(mkv), '');
     assert.equal(await decodeErrors(webm), '');
+  });
+
+  it('leaves the paused time out of the file', async () => {
+    const output = join(directory, 'paused.webm');
+    const { errors, keyframeRequests } = await record(sources.vp8 as string, output, 'WEBM', {
+      pause: [1000, 2000],
+    });
+    assert.deepEqual(errors, []);
+    assert.ok(keyframeRequests >= 2, 'a key frame is asked for on resume');
+    const file = await probe(output);
+    // 3 s of media, 1 s paused; video resumes at the next key frame (the clip has one a second).
+    assertNear(file.durationSeconds, 2, 0.15, 'duration');
+    assert.equal(await decodeErrors(output), '');
   });
 
   it('refuses VP8 into MP4 before writing anything', async () => {

@@ -85,14 +85,19 @@ async function startSession(
   };
 }
 
-/** Records for `seconds` of wall time, then stopAndWait; returns the wall time measured. */
+/**
+ * Records for `seconds` of wall time, from the record request to the stop request, then waits
+ * for the file to be complete; returns the wall time measured.
+ */
 async function recordFor(session: Session, seconds: number): Promise<number> {
+  const requestedAt = performance.now();
   await client.invoke(session.recorder, 'record');
   await client.waitForEvent('Recording', session.recorder, session.from);
-  const startedAt = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await new Promise((resolve) =>
+    setTimeout(resolve, seconds * 1000 - (performance.now() - requestedAt)),
+  );
+  const wallSeconds = (performance.now() - requestedAt) / 1000;
   await client.invoke(session.recorder, 'stopAndWait');
-  const wallSeconds = (performance.now() - startedAt) / 1000;
   await client.waitForEvent('Stopped', session.recorder, session.from);
   return wallSeconds;
 }

@@ -32,6 +32,7 @@ export class TrackInput {
   readonly #assembler: RtpFrameAssembler;
   readonly #events: TrackInputEvents;
   #awaitingKeyframe: boolean;
+  #lastTimeMs: number | undefined;
 
   constructor(kind: TrackKind, codec: RecordedCodec, clockRate: number, events: TrackInputEvents) {
     this.kind = kind;
@@ -65,6 +66,7 @@ export class TrackInput {
   restart(): void {
     this.#assembler.reset();
     this.clock.reanchor();
+    this.#lastTimeMs = undefined;
     if (this.kind === 'video') this.#awaitingKeyframe = true;
   }
 
@@ -73,6 +75,10 @@ export class TrackInput {
   }
 
   #onFrame(timestamp: number, payloads: readonly Buffer[]): void {
+    // A frame from the past (a sender repeating frames, e.g. a player answering a key frame
+    // request by sending its last group of pictures again) cannot be appended to the file.
+    const timeMs = this.clock.timeOf(timestamp);
+    if (this.#lastTimeMs !== undefined && timeMs <= this.#lastTimeMs) return;
     const frame = this.depacketizer.depacketize(payloads);
     if (!frame) {
       this.#onLoss();
@@ -85,7 +91,8 @@ export class TrackInput {
       }
       this.#awaitingKeyframe = false;
     }
-    this.#events.onFrame(frame, this.clock.timeOf(timestamp));
+    this.#lastTimeMs = timeMs;
+    this.#events.onFrame(frame, timeMs);
   }
 
   #onLoss(): void {
