@@ -9,6 +9,11 @@ declare global {
       readonly client: SignalingClient | undefined;
     };
     webRtcPeer: { peerConnection: RTCPeerConnection } | null | undefined;
+    recorder: {
+      readonly peer: WebRtcPeer | undefined;
+      readonly client: SignalingClient | undefined;
+      lastRecording: { name: string; recordedSeconds?: number } | undefined;
+    };
     kurentoUtils: { WebRtcPeer: { WebRtcPeerSendrecv: unknown } } | undefined;
   }
 }

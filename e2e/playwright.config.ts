@@ -2,6 +2,7 @@
 // inside the loopback-only namespace of scripts/isolated.sh (the `test:e2e` script wraps this run).
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
+import { e2eMediaRoot } from './support/paths.js';
 
 const port = Number(process.env.E2E_PORT ?? 18080);
 export const baseURL = `http://127.0.0.1:${port}`;
@@ -35,6 +36,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       // Short grace so the orphan-cleanup test does not wait for the production default.
       SESSION_GRACE_MS: '3000',
+      MEDIA_ROOT: e2eMediaRoot,
     },
   },
 });

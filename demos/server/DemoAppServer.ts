@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type MediaClient } from '@medley/media-client';
 import { createMediaServer, type MediaServer } from '@medley/media-server';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
+import { RecordingLibrary } from './calls/RecordingLibrary.js';
 import type { DemoConfig } from './config.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
@@ -13,6 +14,7 @@ import { serveGroupCallSignaling } from './routes/groupCallSignaling.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
 import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
+import { serveRecorderSignaling } from './routes/recorderSignaling.js';
 import { type StaticMount, serveStatic } from './StaticFiles.js';
 
 export interface DemoAppServer {
@@ -28,6 +30,9 @@ const demosFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const packagesFolder = join(demosFolder, '..', 'packages');
 
 /** Browser bundles the pages load with plain script tags, under /lib/. */
+const defaultMediaRoot = join(demosFolder, '..', 'recordings');
+const recordingsUrlPrefix = '/recordings/';
+
 const staticMounts: StaticMount[] = [
   { urlPrefix: '/lib/', folder: join(packagesFolder, 'webrtc-peer', 'dist') },
   { urlPrefix: '/lib/', folder: join(packagesFolder, 'signaling', 'dist') },
@@ -41,9 +46,11 @@ const staticMounts: StaticMount[] = [
  * It talks to the media server only through @medley/media-client.
  */
 export async function startDemoAppServer(config: DemoConfig, log: Logger): Promise<DemoAppServer> {
+  const mediaRoot = resolve(config.mediaRoot ?? defaultMediaRoot);
+  const mounts = [...staticMounts, { urlPrefix: recordingsUrlPrefix, folder: mediaRoot }];
   let embedded: MediaServer | undefined;
   if (!config.mediaServerUrl) {
-    embedded = await createMediaServer({ port: 0, logLevel: config.logLevel });
+    embedded = await createMediaServer({ port: 0, logLevel: config.logLevel, mediaRoot });
     log.info('embedded media server started', { url: embedded.url });
   }
   const mediaServerUrl = config.mediaServerUrl ?? (embedded as MediaServer).url;
@@ -68,12 +75,13 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       response.end(JSON.stringify({ ok: true, mediaServerUrl }));
       return;
     }
-    if (await serveStatic(staticMounts, request, response)) return;
+    if (await serveStatic(mounts, request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('Not found');
   };
 
-  // One socket.io server, one namespace per demo: `/` loopback, `/one2many`, `/group-call`.
+  // One socket.io server, one namespace per demo: `/` loopback, `/one2many`, `/group-call`,
+  // `/recorder`.
   // Medley sessions resume through its connection-state recovery, so middlewares must run on it.
   const io = new SocketIoServer(httpServer, {
     connectionStateRecovery: {
@@ -85,6 +93,13 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
     serveOneToManySignaling(io, client, log, config.sessionGraceMs),
     serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
+    serveRecorderSignaling(
+      io,
+      client,
+      new RecordingLibrary(mediaRoot, recordingsUrlPrefix),
+      log,
+      config.sessionGraceMs,
+    ),
   ];
   const helloWorldSockets = new WebSocketServer({ noServer: true });
   httpServer.on('upgrade', (request, socket, head) => {

@@ -16,6 +16,12 @@ export interface DemoConfig {
    * 30 s): a reload or a network blip within it resumes; after it the call's pipeline is released.
    */
   sessionGraceMs: number;
+  /**
+   * Where recordings go (MEDIA_ROOT, default ./recordings at the repository root): the embedded
+   * media server's media root, listed and served for download by the recorder demo. With
+   * MEDIA_SERVER_URL, point it at the same folder as that server's media root, if shared.
+   */
+  mediaRoot: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -38,6 +44,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     port,
     host: env.HOST ?? '127.0.0.1',
     mediaServerUrl: env.MEDIA_SERVER_URL || undefined,
+    mediaRoot: env.MEDIA_ROOT || undefined,
     sessionGraceMs,
     logLevel,
   };

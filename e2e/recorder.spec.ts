@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMediaServerError, type MediaClient } from '@medley/media-client';
+import { expect, type Page, test } from '@playwright/test';
+import { decodeErrors, probe, streamOf } from './support/ffprobe.js';
+import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
+import { connectToDemoMediaServer, expectPipelineCount } from './support/mediaServer.js';
+import { e2eMediaRoot } from './support/paths.js';
+
+const peerConnection = () => window.recorder.peer?.peerConnection;
+const recordSeconds = 5;
+
+let media: MediaClient;
+test.beforeAll(async ({ request }) => {
+  media = await connectToDemoMediaServer(request);
+});
+test.afterAll(() => media.close());
+
+/**
+ * Records `recordSeconds` (as the page counts them) from the fake camera. Returns the file's
+ * path and the wall time the app server measured between asking to record and to stop.
+ */
+async function recordFromCamera(
+  page: Page,
+  profile: 'WEBM' | 'MP4',
+): Promise<{ file: string; wallSeconds: number }> {
+  await page.goto('/recorder/?video=320x240@15');
+  await page.selectOption('#profile', profile);
+  await page.click('#record');
+  await expect(page.locator('#state')).toHaveText('recording', { timeout: 20_000 });
+  await expectPipelineCount(media, 1);
+  await page.waitForTimeout(recordSeconds * 1000);
+  await page.click('#stop');
+  await expect(page.locator('#state')).toHaveText('recorded');
+  await expectPipelineCount(media, 0);
+  const recording = await page.evaluate(() => window.recorder.lastRecording);
+  expect(recording?.name).toBeTruthy();
+  return {
+    file: join(e2eMediaRoot, recording?.name as string),
+    wallSeconds: recording?.recordedSeconds ?? Number.NaN,
+  };
+}
+
+async function expectWellFormedRecording(
+  { file, wallSeconds }: { file: string; wallSeconds: number },
+  codecs: { video: string; audio: string },
+): Promise<void> {
+  const result = await probe(file);
+  const video = streamOf(result, 'video');
+  const audio = streamOf(result, 'audio');
+  expect(video?.codec_name).toBe(codecs.video);
+  expect(audio?.codec_name).toBe(codecs.audio);
+  const duration = Number(result.format.duration);
+  // The file lasts as long as the recorder recorded (within 2%, plus 50 ms for the app server's
+  // clock being one request away from the recorder's), and that is the page's 5 s plus the
+  // signaling hops of "recording" and "stop" (tens of ms, more on a loaded 2-core machine).
+  expect(
+    Math.abs(duration - wallSeconds),
+    `file ${duration} s, wall ${wallSeconds} s`,
+  ).toBeLessThan(wallSeconds * 0.02 + 0.05);
+  expect(duration).toBeGreaterThan(recordSeconds - 0.3);
+  expect(duration).toBeLessThan(recordSeconds + 0.5);
+  // Audio is written from the first packet; video from the first keyframe, which the recorder
+  // asks the browser for when recording starts: a round trip plus the encoder's reaction,
+  // measured 0.1-0.55 s here with other browsers busy on the same two cores.
+  expect(Number(audio?.start_time)).toBeLessThan(0.05);
+  expect(Number(video?.start_time)).toBeLessThan(1);
+  expect(await decodeErrors(file)).toBe('');
+}
+
+async function playBack(page: Page, file: string): Promise<void> {
+  const name = file.slice(e2eMediaRoot.length + 1);
+  await page.click(`button[data-play="${name}"]`);
+  await expectFramesDecoded(page, peerConnection);
+  await expectVideoPlaying(page, '#video');
+  await expect(page.locator('#state')).toHaveText('ended', { timeout: 15_000 });
+  await page.click('#stop');
+  await expectPipelineCount(media, 0);
+}
+
+test('records 5 s of WebM (VP8 + Opus) that ffmpeg decodes, and plays it back', async ({
+  page,
+}) => {
+  const recording = await recordFromCamera(page, 'WEBM');
+  await expectWellFormedRecording(recording, { video: 'vp8', audio: 'opus' });
+  const name = recording.file.slice(e2eMediaRoot.length + 1);
+  await expect(page.locator(`a[download="${name}"]`)).toBeVisible();
+  await playBack(page, recording.file);
+});
+
+// fixme: the MP4 writer places H.264 video ~0.3 s late (the wait for the first keyframe is
+// counted twice), so the file outlasts the wall time by ~5%. WebM is exact.
+test.fixme('records 5 s of MP4 (H.264 + Opus) that ffmpeg decodes, and plays it back', async ({
+  page,
+}) => {
+  const recording = await recordFromCamera(page, 'MP4');
+  await expectWellFormedRecording(recording, { video: 'h264', audio: 'opus' });
+  await playBack(page, recording.file);
+});
+
+test('the media server refuses a recording URI outside its media root and writes nothing', async () => {
+  const pipeline = await media.create('MediaPipeline');
+  try {
+    for (const uri of ['file:///tmp/medley-escape.webm', '../medley-escape.webm']) {
+      const refusal = await pipeline.create('RecorderEndpoint', { uri }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isMediaServerError(refusal, 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR')).toBe(true);
+      expect(String(refusal)).toContain('media root');
+    }
+    expect(existsSync('/tmp/medley-escape.webm')).toBe(false);
+    expect(existsSync(join(e2eMediaRoot, '..', 'medley-escape.webm'))).toBe(false);
+  } finally {
+    await pipeline.release();
+  }
+});
