@@ -30,6 +30,11 @@ before(async () => {
       seconds: 3,
       keyframeInterval: 1000,
     }),
+    makeTestMedia(join(mediaRoot, 'clip.mp4'), {
+      video: 'h264',
+      audio: true,
+      seconds: 3,
+    }),
     makeTestMedia(join(mediaRoot, 'high.mkv'), {
       video: 'h264',
       h264Profile: 'high',
@@ -107,6 +112,20 @@ describe('PlayerEndpoint', () => {
     assert.ok(stats.framesDecoded >= 80, `${stats.framesDecoded} frames decoded of 120`);
     assert.ok(stats.audioPacketsReceived >= 150, `${stats.audioPacketsReceived} audio packets`);
     assert.equal(await client.invoke(player, 'getState'), 'STOP');
+    await viewer.close();
+    await client.call('release', { object: pipeline });
+  });
+
+  it('plays an MP4 file (H.264 + Opus) into Chromium', async () => {
+    const from = client.received.length;
+    const { pipeline, player } = await createPlayer('clip.mp4');
+    const viewer = await watch(pipeline, player, false);
+    await endOfStream(player, from);
+    const stats = await viewer.page.evaluate(() => window.mediaPage.receiveStats());
+    console.log(`MP4 player → Chromium: ${JSON.stringify(stats)}`);
+    assert.equal(stats.videoCodec, 'video/H264');
+    assert.ok(stats.framesDecoded >= 60, `${stats.framesDecoded} frames decoded of 90`);
+    assert.ok(stats.audioPacketsReceived >= 100, `${stats.audioPacketsReceived} audio packets`);
     await viewer.close();
     await client.call('release', { object: pipeline });
   });

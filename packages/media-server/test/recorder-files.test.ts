@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MediaPacket } from '../src/graph/index.js';
 import { FileByteSource } from '../src/playback/ByteSource.js';
+import type { Demuxer } from '../src/playback/DemuxedMedia.js';
+import { Mp4Demuxer } from '../src/playback/mp4/Mp4Demuxer.js';
 import { RtpTrackSender } from '../src/playback/RtpTrackSender.js';
 import { WebmDemuxer } from '../src/playback/webm/WebmDemuxer.js';
 import type { RecordingError } from '../src/recording/errors.js';
@@ -91,6 +93,13 @@ async function record(
   return { errors, keyframeRequests };
 }
 
+async function countFrames(demuxer: Demuxer): Promise<Record<'audio' | 'video', number>> {
+  const counts = { audio: 0, video: 0 };
+  for await (const frame of demuxer.frames(0)) counts[frame.kind]++;
+  await demuxer.close();
+  return counts;
+}
+
 function assertNear(actual: number | undefined, expected: number, tolerance: number, what: string) {
   assert.ok(
     actual !== undefined && Math.abs(actual - expected) <= tolerance,
@@ -116,10 +125,15 @@ describe('recording files from RTP', () => {
     assert.equal(await decodeErrors(output), '');
   });
 
-  it('writes H.264 + Opus into fragmented MP4 with its duration', async () => {
+  it('writes H.264 + Opus into fragmented MP4 with its duration, and reads it back', async () => {
     const output = join(directory, 'out-h264.mp4');
     const { errors } = await record(sources.h264 as string, output, 'MP4');
     assert.deepEqual(errors, []);
+    const written = await countFrames(await Mp4Demuxer.open(await FileByteSource.open(output)));
+    const sent = await countFrames(
+      await WebmDemuxer.open(await FileByteSource.open(sources.h264 as string)),
+    );
+    assert.deepEqual(written, sent, 'every frame of the source is in the file');
     const file = await probe(output);
     assert.match(file.formatName, /mp4/);
     const video = file.streams.find((stream) => stream.codecType === 'video');

@@ -127,6 +127,7 @@ export async function makeTestMedia(path: string, options: TestMediaOptions): Pr
     args.push('-g', gop);
   }
   if (options.audio) args.push('-c:a', 'libopus', '-b:a', '48k');
+  if (path.endsWith('.mp4')) args.push('-strict', '-2'); // Opus in MP4 is "experimental" in ffmpeg 5
   args.push(path);
   await run('ffmpeg', args);
 }
