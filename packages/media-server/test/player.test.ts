@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,34 @@ describe('PlayerEndpoint', () => {
     });
     assert.equal(failure.code, 40600);
     await client.call('release', { object: pipeline });
+  });
+
+  it('reports hostile or broken files as errors and keeps serving', async () => {
+    const ebml = Buffer.from('1a45dfa3', 'hex');
+    const files: Record<string, Buffer> = {
+      'noise.webm': randomBytes(4096),
+      // An EBML header claiming a huge size, then a Segment of unknown size full of noise.
+      'huge.webm': Buffer.concat([ebml, Buffer.from('01ffffffffffffff', 'hex'), randomBytes(512)]),
+      // An MP4 whose moov claims more bytes than the file has.
+      'short.mp4': Buffer.concat([
+        Buffer.from('00000018667479706973366f0000020069736f6d69736f36', 'hex'),
+        Buffer.from('7fffffff6d6f6f76', 'hex'),
+        randomBytes(64),
+      ]),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      await writeFile(join(mediaRoot, name), bytes);
+      const from = client.received.length;
+      const { pipeline, player } = await createPlayer(name);
+      await client.invoke(player, 'play');
+      const error = await client.waitForEvent('Error', player, from);
+      assert.ok(
+        String(error.params.value.data.description).includes(join(mediaRoot, name)),
+        `${name}: ${error.params.value.data.description}`,
+      );
+      await client.call('release', { object: pipeline });
+    }
+    assert.equal((await client.call('ping')).value, 'pong');
   });
 
   it('seeks with setPosition, pauses, and starts over after stop', async () => {

@@ -87,7 +87,7 @@ export class RecorderEndpoint extends UriEndpoint {
 
   /** Finishes the file in the background; Stopped is raised when it is complete. */
   stop(): void {
-    void this.stopAndWait();
+    this.stopAndWait().catch((error: unknown) => this.logger.warn('stop failed', { error }));
   }
 
   /** Finishes the file and returns once it is complete (after Stopped). */
@@ -143,14 +143,16 @@ export class RecorderEndpoint extends UriEndpoint {
     this.emitEvent('Error', {
       description: error.message,
       errorCode:
-        error.code === 'CODEC_NOT_ALLOWED'
-          ? ErrorCodes.UNSUPPORTED_MEDIA_TYPE
-          : ErrorCodes.UNEXPECTED_ERROR,
+        error.code === 'WRITE_FAILED'
+          ? ErrorCodes.UNEXPECTED_ERROR
+          : ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
       type: error.code,
     });
     if (fatal && this.#recording === recording) {
       this.setState('STOP');
-      void this.#finish(recording);
+      this.#finish(recording).catch((failure: unknown) =>
+        this.logger.warn('closing a failed recording failed', { error: failure }),
+      );
     }
   }
 

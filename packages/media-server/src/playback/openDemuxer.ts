@@ -15,6 +15,10 @@ export async function openDemuxer(source: ByteSource): Promise<Demuxer> {
     throw new MediaFileError('NOT_SUPPORTED', 'the file is neither WebM/Matroska nor MP4');
   } catch (error) {
     await source.close().catch(() => undefined);
-    throw error;
+    if (error instanceof MediaFileError) throw error;
+    // A parser reading past the end of a malformed structure.
+    throw new MediaFileError('NOT_SUPPORTED', `the file is malformed (${String(error)})`, {
+      cause: error,
+    });
   }
 }

@@ -124,7 +124,11 @@ export class Recording {
       mediaType === 'VIDEO' ? 'video' : mediaType === 'AUDIO' ? 'audio' : undefined;
     if (!kind || !this.profile.kinds.includes(kind)) return;
     const input = this.#inputs.get(kind) ?? this.#createInput(kind, packet);
-    if (!input || codecName(packet.codec) !== input.codec) return;
+    if (!input) return;
+    if (codecName(packet.codec) !== input.codec) {
+      this.#reportCodecChange(kind, input.codec, packet.codec.mimeType);
+      return;
+    }
     input.push(packet, this.#clockMs());
   }
 
@@ -199,6 +203,17 @@ export class Recording {
       (beforeAnything ? ' Nothing was recorded.' : ` The ${kind} is left out of ${this.path}.`);
     if (beforeAnything) this.#fail();
     this.#options.onError(new RecordingError('CODEC_NOT_ALLOWED', message));
+  }
+
+  #reportCodecChange(kind: TrackKind, recorded: RecordedCodec, mimeType: string): void {
+    if (this.#rejectedCodecs.has(mimeType)) return;
+    this.#rejectedCodecs.add(mimeType);
+    this.#options.onError(
+      new RecordingError(
+        'CODEC_CHANGED',
+        `The ${kind} now arrives in ${mimeType} but ${this.path} records it as ${recorded} (a file track keeps one codec): it is left out until ${recorded} comes back. Make every source of this recorder send ${recorded}, or start a new recording.`,
+      ),
+    );
   }
 
   #onFrame(kind: TrackKind, frame: DepacketizedFrame, timeMs: number): void {

@@ -1,6 +1,8 @@
 export type RecordingErrorCode =
   /** The stream's codec does not fit the profile's container (e.g. VP8 into MP4). */
   | 'CODEC_NOT_ALLOWED'
+  /** A new source sends another codec than the one the file's track was created with. */
+  | 'CODEC_CHANGED'
   /** The file could not be created or written (permissions, disk full). */
   | 'WRITE_FAILED';
 

@@ -40,22 +40,21 @@ function newPeer() {
   session = { pc, candidates, stream: null, timers: [], audioContext: null };
   return pc;
 }
+// Flash and beep are switched together, in the same timer callback: a late timer (a busy
+// machine) delays both alike, so what the file shows is the skew of the pipeline alone.
 function flashingStream(audio, video) {
   const tracks = [];
   const start = performance.now() + 200;
+  let context2d = null;
+  let videoTrack = null;
+  let gain = null;
   if (video) {
     const canvas = document.createElement('canvas');
     canvas.width = 320;
     canvas.height = 240;
-    const context = canvas.getContext('2d');
-    const draw = () => {
-      const phase = (performance.now() - start + 100000) % 1000;
-      context.fillStyle = phase < 100 ? '#ffffff' : '#000000';
-      context.fillRect(0, 0, 320, 240);
-    };
-    draw();
-    session.timers.push(setInterval(draw, 5));
-    tracks.push(canvas.captureStream(30).getVideoTracks()[0]);
+    context2d = canvas.getContext('2d');
+    videoTrack = canvas.captureStream(0).getVideoTracks()[0];
+    tracks.push(videoTrack);
   }
   if (audio) {
     const context = new AudioContext({ sampleRate: 48000 });
@@ -63,27 +62,30 @@ function flashingStream(audio, video) {
     context.resume();
     const oscillator = context.createOscillator();
     oscillator.frequency.value = 1000;
-    const gain = context.createGain();
+    gain = context.createGain();
     gain.gain.value = 0;
     const destination = context.createMediaStreamDestination();
     oscillator.connect(gain).connect(destination);
     oscillator.start();
-    let next = 0;
-    const schedule = () => {
-      const now = performance.now();
-      const audioNow = context.currentTime;
-      while (start + next * 1000 < now + 1500) {
-        const at = start + next * 1000;
-        next++;
-        if (at < now + 20) continue;
-        gain.gain.setValueAtTime(1, audioNow + (at - now) / 1000);
-        gain.gain.setValueAtTime(0, audioNow + (at + 100 - now) / 1000);
-      }
-    };
-    schedule();
-    session.timers.push(setInterval(schedule, 250));
     tracks.push(destination.stream.getAudioTracks()[0]);
   }
+  let on = null;
+  let lastFrameAt = 0;
+  const tick = () => {
+    const now = performance.now();
+    const flashing = (now - start + 100000) % 1000 < 100;
+    const changed = flashing !== on;
+    on = flashing;
+    if (changed && gain) gain.gain.setValueAtTime(flashing ? 1 : 0, gain.context.currentTime);
+    if (context2d && (changed || now - lastFrameAt >= 33)) {
+      context2d.fillStyle = flashing ? '#ffffff' : '#000000';
+      context2d.fillRect(0, 0, 320, 240);
+      videoTrack.requestFrame();
+      lastFrameAt = now;
+    }
+  };
+  tick();
+  session.timers.push(setInterval(tick, 5));
   return new MediaStream(tracks);
 }
 window.mediaPage.startSending = async ({ audio, video, source, preferredVideoCodec }) => {

@@ -15,6 +15,9 @@ const CODECS: Readonly<Record<string, RecordedCodec>> = {
 const MAX_INDEX_BOX_BYTES = 64 * 1024 * 1024;
 /** trun/tfhd sample flags: sample_is_non_sync_sample. */
 const NON_SYNC_SAMPLE = 0x10000;
+/** Larger samples, or more of them per track, mean a broken or hostile file. */
+const MAX_SAMPLE_BYTES = 32 * 1024 * 1024;
+const MAX_SAMPLES_PER_TRACK = 10_000_000;
 /** Samples are read from the file in batches of about this many bytes. */
 const READ_BATCH_BYTES = 512 * 1024;
 
@@ -78,6 +81,9 @@ export class Mp4Demuxer implements Demuxer {
       addFragment(await readBoxBody(source, moof), moof.offset, tracks, source.size);
     }
     for (const track of tracks) {
+      if (track.samples.some((sample) => sample.size > MAX_SAMPLE_BYTES)) {
+        throw new MediaFileError('NOT_SUPPORTED', `a sample larger than ${MAX_SAMPLE_BYTES} bytes`);
+      }
       track.samples.splice(
         0,
         track.samples.length,
@@ -270,7 +276,7 @@ function sampleSizes(stbl: Buffer): number[] {
   if (stsz && stsz.length >= 12) {
     const fixed = stsz.readUInt32BE(4);
     const count = stsz.readUInt32BE(8);
-    if (fixed !== 0) return new Array<number>(count).fill(fixed);
+    if (fixed !== 0) return new Array<number>(Math.min(count, MAX_SAMPLES_PER_TRACK)).fill(fixed);
     const sizes: number[] = [];
     for (let index = 0; index < count && 12 + index * 4 + 4 <= stsz.length; index++) {
       sizes.push(stsz.readUInt32BE(12 + index * 4));
@@ -427,7 +433,11 @@ function addFragment(
         firstFlags = run.readUInt32BE(field);
         field += 4;
       }
-      for (let index = 0; index < count && dataOffset < fileSize; index++) {
+      for (
+        let index = 0;
+        index < count && dataOffset < fileSize && track.samples.length < MAX_SAMPLES_PER_TRACK;
+        index++
+      ) {
         const duration = runFlags & 0x100 ? run.readUInt32BE(field) : defaultDuration;
         if (runFlags & 0x100) field += 4;
         const size = runFlags & 0x200 ? run.readUInt32BE(field) : defaultSize;

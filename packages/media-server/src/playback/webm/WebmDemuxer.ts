@@ -27,6 +27,8 @@ const LACING_MASK = 0x06;
 const MAX_HEADER_BYTES = 12;
 /** Elements read whole (Info, Tracks) larger than this mean a broken or hostile file. */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/** A cluster is read whole; larger ones mean a broken or hostile file. */
+const MAX_CLUSTER_BYTES = 64 * 1024 * 1024;
 /** How many clusters a seek looks back through for a video key frame. */
 const SEEK_LOOKBACK_CLUSTERS = 120;
 
@@ -187,6 +189,12 @@ export class WebmDemuxer implements Demuxer {
   async #readCluster(index: number): Promise<DemuxedFrame[]> {
     const cluster = this.#clusters[index];
     if (!cluster) return [];
+    if (cluster.end - cluster.dataOffset > MAX_CLUSTER_BYTES) {
+      throw new MediaFileError(
+        'NOT_SUPPORTED',
+        `a cluster of ${cluster.end - cluster.dataOffset} bytes is too large`,
+      );
+    }
     const body = await this.#source.read(cluster.dataOffset, cluster.end - cluster.dataOffset);
     const frames: DemuxedFrame[] = [];
     let clusterTimecode = cluster.timeMs / this.#timecodeScaleMs;
