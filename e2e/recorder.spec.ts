@@ -90,7 +90,7 @@ test('records 5 s of WebM (VP8 + Opus) that ffmpeg decodes, and plays it back', 
 
 // fixme: the MP4 writer places H.264 video ~0.3 s late (the wait for the first keyframe is
 // counted twice), so the file outlasts the wall time by ~5%. WebM is exact.
-test.fixme('records 5 s of MP4 (H.264 + Opus) that ffmpeg decodes, and plays it back', async ({
+test('records 5 s of MP4 (H.264 + Opus) that ffmpeg decodes, and plays it back', async ({
   page,
 }) => {
   const recording = await recordFromCamera(page, 'MP4');

@@ -34,6 +34,11 @@ interface Mp4Track {
   pending: Sample | undefined;
   /** End of the last sample written, in track ticks. */
   endTicks: number;
+  /**
+   * Time of the first sample (video starts at its first keyframe, after audio). The track's own
+   * duration (tkhd, mdhd) spans from here: players add it to the first fragment's tfdt time.
+   */
+  firstTicks: number | undefined;
   lastDuration: number;
   /** Where durations sit in the header, for the final patch. */
   tkhdDurationOffset: number;
@@ -77,6 +82,7 @@ export class FragmentedMp4Muxer implements Muxer {
         ready: [],
         pending: undefined,
         endTicks: 0,
+        firstTicks: undefined,
         lastDuration: 0,
         tkhdDurationOffset: 0,
         mdhdDurationOffset: 0,
@@ -127,6 +133,7 @@ export class FragmentedMp4Muxer implements Muxer {
       track.ready.push(track.pending);
     }
     track.pending = { ticks, data: frame.data, sync: frame.keyframe, duration: 0 };
+    track.firstTicks ??= ticks;
     const atKeyframe = frame.kind === 'video' && frame.keyframe;
     if (!atKeyframe && frame.timeMs - this.#fragmentStartMs < FRAGMENT_MAX_MS) return undefined;
     const fragment = this.#writeFragment();
@@ -150,14 +157,13 @@ export class FragmentedMp4Muxer implements Muxer {
       { offset: this.#mehdDurationOffset, bytes: u64Bytes(durationMs) },
     ];
     for (const track of this.#tracks.values()) {
+      const spanTicks = track.endTicks - (track.firstTicks ?? 0);
       patches.push(
         {
           offset: track.tkhdDurationOffset,
-          bytes: u32Bytes(
-            Math.round((track.endTicks * MOVIE_TIMESCALE) / track.description.clockRate),
-          ),
+          bytes: u32Bytes(Math.round((spanTicks * MOVIE_TIMESCALE) / track.description.clockRate)),
         },
-        { offset: track.mdhdDurationOffset, bytes: u64Bytes(track.endTicks) },
+        { offset: track.mdhdDurationOffset, bytes: u64Bytes(spanTicks) },
       );
     }
     return { append: Buffer.concat([fragment, index]), patches };
