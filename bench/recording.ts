@@ -44,7 +44,8 @@ const BASELINE_STREAMS = 4;
 const CAPACITY_LEVELS = [8, 16, 24, 32, 40, 48, 56, 64, 72, 80];
 /** Below this share of the nominal packet rate, the publishers (not the server) are the limit. */
 const MIN_SEND_RATE = 0.9;
-const BUDGET_MS = 170_000;
+/** The capacity ramp stops adding levels after this long, so the whole run stays under 3 min. */
+const BUDGET_MS = 125_000;
 const startedAt = performance.now();
 const cliPath = new URL('../packages/media-server/src/cli.ts', import.meta.url).pathname;
 
@@ -376,6 +377,7 @@ async function endToEnd(): Promise<void> {
     console.log('3. capacity: recordings added until packets are lost or a core saturates');
     const fleet = await Fleet.create(client, 'RecorderEndpoint', 'capacity');
     let sustained = 0;
+    let lostAt: number | undefined;
     for (const streams of CAPACITY_LEVELS) {
       const setupMs = (streams - fleet.size) * 300;
       if (performance.now() - startedAt > BUDGET_MS - (WARM_UP_MS + WINDOW_MS + setupMs)) {
@@ -396,6 +398,7 @@ async function endToEnd(): Promise<void> {
         result.packetsLost / Math.max(1, result.packetsReceived + result.packetsLost);
       if (lossRate > 0.001) {
         console.log(`  → packets lost at ${streams} recordings`);
+        lostAt = streams;
         break;
       }
       sustained = streams;
@@ -407,6 +410,14 @@ async function endToEnd(): Promise<void> {
     const written = await fleet.close(mediaRoot);
     if (written) {
       console.log(`  ${written.count} files complete, ${(written.bytes / 1e6).toFixed(1)} MB`);
+    }
+    if (lostAt !== undefined && performance.now() - startedAt < BUDGET_MS + 15_000) {
+      // The same load without recording tells whether the recorder is what loses packets.
+      const control = await Fleet.create(client, 'PassThrough', 'control');
+      await control.grow(lostAt);
+      const forwarded = await control.measure(pid);
+      await control.close(mediaRoot);
+      console.log(describeLevel(`${lostAt} forwarded, no recording`, forwarded));
     }
     console.log(
       `\nsustained without loss: ${sustained} simultaneous recordings (this 2-core machine, publishers included)`,
