@@ -2,7 +2,15 @@ export {
   BaseRtpEndpoint,
   BaseRtpEndpointType,
   builtinTypes,
+  Dispatcher,
+  DispatcherOneToMany,
+  DispatcherOneToManyType,
+  DispatcherType,
   EndpointType,
+  Hub,
+  HubPort,
+  HubPortType,
+  HubType,
   MediaElement,
   MediaElementType,
   MediaPipeline,
@@ -32,6 +40,7 @@ export {
 } from './errors.js';
 export {
   type ElementConnection,
+  HubPortNode,
   type MediaFlowChange,
   MediaNode,
   type MediaNodeOptions,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
 import type { IceCandidate, WebRtcTransport } from '../src/transport/index.js';
+import type { RpcClient } from './support/RpcClient.js';
 
 /** Options of a browser peer. `codecs` restricts the video codecs it negotiates (mime types). */
 export interface PeerOptions {
@@ -212,6 +213,19 @@ export class BrowserPeer {
     ] as const);
     await transport.processAnswer(answer);
     await this.#exchangeCandidates(transport, localCandidates);
+  }
+
+  /**
+   * Browser offers, a WebRtcEndpoint answers through the Kurento Protocol. No trickle: the offer
+   * is made after gathering and werift's answer lists its candidates, so both SDPs carry them.
+   */
+  async connectToEndpoint(client: RpcClient, endpoint: string): Promise<void> {
+    const offer = await this.page.evaluate((peerId) => window.createOffer(peerId), this.id);
+    const answer = (await client.invoke(endpoint, 'processOffer', { offer })) as string;
+    await this.page.evaluate(([peerId, sdp]) => window.acceptAnswer(peerId, sdp), [
+      this.id,
+      answer,
+    ] as const);
   }
 
   stats(): Promise<InboundStats> {

@@ -55,10 +55,16 @@ interface LossRun {
   readonly freezeCount: number;
   readonly freezeSeconds: number;
   readonly nacksSent: number;
+  readonly plisSent: number;
   readonly retransmitted: number;
+  /** PLIs the publisher's browser received from the server while the loss lasted. */
+  readonly publisherPlis: number;
 }
 
-function difference(before: InboundStats, after: InboundStats): Omit<LossRun, 'retransmitted'> {
+function difference(
+  before: InboundStats,
+  after: InboundStats,
+): Omit<LossRun, 'retransmitted' | 'publisherPlis'> {
   return {
     framesDecoded: after.framesDecoded - before.framesDecoded,
     packetsReceived: after.videoPacketsReceived - before.videoPacketsReceived,
@@ -66,6 +72,7 @@ function difference(before: InboundStats, after: InboundStats): Omit<LossRun, 'r
     freezeCount: after.freezeCount - before.freezeCount,
     freezeSeconds: after.totalFreezesDuration - before.totalFreezesDuration,
     nacksSent: after.nacksSent - before.nacksSent,
+    plisSent: after.plisSent - before.plisSent,
   };
 }
 
@@ -120,12 +127,14 @@ describe('video through the server over a lossy network', { skip: skipReason() }
       publisherTransport.node.connect(subscriberTransport.node);
       await subscriber.waitForStats((stats) => stats.framesDecoded > 30);
       const before = await subscriber.stats();
+      const publisherBefore = await publisher.stats();
       await startLoss();
       await sleep(MEASURE_MS);
       await stopLoss();
       const result = {
         ...difference(before, await subscriber.stats()),
         retransmitted: await retransmittedBy(subscriberTransport),
+        publisherPlis: (await publisher.stats()).pliReceived - publisherBefore.pliReceived,
       };
       await publisher.close();
       await subscriber.close();
@@ -167,6 +176,11 @@ describe('video through the server over a lossy network', { skip: skipReason() }
     // A loaded machine can stall a frame on its own: a freeze or two is not the network.
     assert.ok(withNacks.freezeCount <= 2, `${withNacks.freezeCount} freezes with the responder`);
     assert.ok(withNacks.framesDecoded > without.framesDecoded);
+    // Unrecovered losses make the subscriber ask for keyframes: the server passes them on to
+    // the publisher, merged to at most one per 500 ms.
+    assert.ok(without.plisSent > 0, 'the subscriber asked for keyframes');
+    assert.ok(without.publisherPlis > 0, 'the publisher was asked for keyframes');
+    assert.ok(without.publisherPlis <= MEASURE_MS / 500 + 1, `${without.publisherPlis} PLIs`);
   });
 });
 

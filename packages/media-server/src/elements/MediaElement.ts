@@ -33,8 +33,9 @@ export abstract class MediaElement extends MediaObject {
   minEncoderBitrate = 0;
   maxEncoderBitrate = 0;
 
-  protected constructor(init: ObjectInit, pipeline: MediaPipeline, node: MediaNode) {
-    super(init, pipeline);
+  /** `parent` is the element's pipeline, or the hub of a HubPort (as in Kurento). */
+  protected constructor(init: ObjectInit, parent: MediaPipeline | MediaObject, node: MediaNode) {
+    super(init, parent);
     this.node = node;
     elementsByNode.set(node, this);
     node.on('elementconnected', (link) => this.emitLinkEvent('ElementConnected', link));

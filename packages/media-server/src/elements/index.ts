@@ -2,7 +2,11 @@ import { MediaObjectType } from '../objects/MediaObject.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import { ServerManagerType } from '../objects/ServerManager.js';
 import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+import { DispatcherType } from './Dispatcher.js';
+import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
 import { EndpointType } from './Endpoint.js';
+import { HubType } from './Hub.js';
+import { HubPortType } from './HubPort.js';
 import { MediaElementType } from './MediaElement.js';
 import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
@@ -14,7 +18,11 @@ import { UriEndpointType } from './UriEndpoint.js';
 import { WebRtcEndpointType } from './WebRtcEndpoint.js';
 
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+export { Dispatcher, DispatcherType } from './Dispatcher.js';
+export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
 export { EndpointType } from './Endpoint.js';
+export { Hub, HubType } from './Hub.js';
+export { HubPort, HubPortType } from './HubPort.js';
 export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
 export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
 export { PassThrough, PassThroughType } from './PassThrough.js';
@@ -45,4 +53,8 @@ export const builtinTypes: readonly ObjectType[] = [
   UriEndpointType,
   RecorderEndpointType,
   PlayerEndpointType,
+  HubType,
+  HubPortType,
+  DispatcherOneToManyType,
+  DispatcherType,
 ];

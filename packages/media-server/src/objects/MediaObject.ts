@@ -48,7 +48,9 @@ export abstract class MediaObject {
     this.context = init.context;
     this.parent = parent;
     const ownId = `${randomUUID()}_kurento.${init.type.name}`;
-    this.id = fixedId ?? (parent ? `${parent.id}/${ownId}` : ownId);
+    // KMS prefixes every id with its pipeline's, whatever the parent (a HubPort's is its hub).
+    const prefix = parent && (parent.mediaPipeline ?? parent).id;
+    this.id = fixedId ?? (prefix ? `${prefix}/${ownId}` : ownId);
     this.name = this.id;
     this.logger = init.context.logger.child({ object: this.id });
   }

@@ -1,4 +1,4 @@
-import type { RTCPeerConnection } from 'werift';
+import type { RTCDtlsTransport, RTCPeerConnection } from 'werift';
 import { guarded } from '../graph/listenerFailure.js';
 import { MediaFlowMeter } from '../graph/MediaFlowMeter.js';
 import type {
@@ -82,6 +82,18 @@ export class ConnectionStates {
 
   get media(): MediaState {
     return this.#media;
+  }
+
+  /**
+   * werift leaves its connection state at `connected` when the peer ends DTLS (a browser closing
+   * its RTCPeerConnection sends close_notify), so each DTLS transport is followed too.
+   */
+  watchDtlsTransport(dtlsTransport: RTCDtlsTransport): void {
+    dtlsTransport.onStateChange.subscribe(
+      guarded('DTLS state listener', (state) => {
+        if (state === 'closed' || state === 'failed') this.#setConnection('DISCONNECTED');
+      }),
+    );
   }
 
   /** Counts an RTCP packet from the peer (MediaState). */

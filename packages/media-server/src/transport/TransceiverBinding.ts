@@ -212,6 +212,8 @@ export class TransceiverBinding {
     const codec = this.#sendCodecs.get(packet.codec);
     if (!codec) return;
     const sender = this.transceiver.sender;
+    // A peer that is gone (DTLS closed) or not there yet costs nothing: werift would drop it too.
+    if (sender.dtlsTransport?.state !== 'connected') return;
     // werift stamps every packet with `sender.codec`; point it at the codec of this packet.
     if (sender.codec !== codec) sender.codec = codec;
     const header = new RtpHeader({

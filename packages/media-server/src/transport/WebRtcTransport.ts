@@ -442,11 +442,15 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     }
   }
 
-  /** RTCP feeds MediaState and carries the peer's feedback: PLI, FIR, NACK and REMB. */
+  /**
+   * RTCP feeds MediaState and carries the peer's feedback: PLI, FIR, NACK and REMB. The DTLS
+   * state feeds ConnectionState.
+   */
   #watchRtcp(): void {
     for (const dtlsTransport of this.#peerConnection.dtlsTransports) {
       if (this.#watchedDtlsTransports.has(dtlsTransport)) continue;
       this.#watchedDtlsTransports.add(dtlsTransport);
+      this.#states.watchDtlsTransport(dtlsTransport);
       dtlsTransport.onRtcp.subscribe(guarded('RTCP handling', (packet) => this.#onRtcp(packet)));
     }
   }

@@ -1,0 +1,37 @@
+import { HubPortNode } from '../graph/index.js';
+import type { ObjectInit } from '../objects/MediaObject.js';
+import { defineType } from '../objects/ObjectType.js';
+import * as t from '../objects/valueTypes.js';
+import type { Hub } from './Hub.js';
+import { MediaElement, MediaElementType } from './MediaElement.js';
+
+/**
+ * Kurento's HubPort: a MediaElement through which elements join a hub. `element.connect(port)`
+ * feeds the hub; `port.connect(element)` takes what the hub routes to this port. Its parent is
+ * its hub, which releases it with itself.
+ */
+export class HubPort extends MediaElement {
+  declare readonly node: HubPortNode;
+  readonly hub: Hub;
+
+  constructor(init: ObjectInit, hub: Hub) {
+    super(init, hub, new HubPortNode());
+    this.hub = hub;
+    hub.addPort(this);
+  }
+
+  protected override onRelease(): void | Promise<void> {
+    // Releasing the node first drops every route through it, then the hub forgets the port.
+    const released = super.onRelease();
+    this.hub.removePort(this);
+    return released;
+  }
+}
+
+export const HubPortType = defineType({
+  name: 'HubPort',
+  module: 'core',
+  extends: MediaElementType,
+  constructorParams: { hub: t.mediaObject<Hub>('Hub') },
+  create: ({ hub }, init) => new HubPort(init, hub),
+});
