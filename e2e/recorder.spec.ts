@@ -52,14 +52,15 @@ async function expectWellFormedRecording(
   expect(audio?.codec_name).toBe(codecs.audio);
   const duration = Number(result.format.duration);
   // The file lasts as long as the recorder recorded (within 2%, plus 50 ms for the app server's
-  // clock being one request away from the recorder's), and that is the page's 5 s plus the
-  // signaling hops of "recording" and "stop" (tens of ms, more on a loaded 2-core machine).
+  // clock being one request away from the recorder's). That is the page's 5 s plus the signaling
+  // hops of "recording" and "stop": tens of ms, up to ~0.9 s measured on a 2-core machine busy
+  // with other browsers, hence the looser upper bound of this page-side check.
   expect(
     Math.abs(duration - wallSeconds),
     `file ${duration} s, wall ${wallSeconds} s`,
   ).toBeLessThan(wallSeconds * 0.02 + 0.05);
   expect(duration).toBeGreaterThan(recordSeconds - 0.3);
-  expect(duration).toBeLessThan(recordSeconds + 0.5);
+  expect(duration).toBeLessThan(recordSeconds + 1);
   // Audio is written from the first packet; video from the first keyframe, which the recorder
   // asks the browser for when recording starts: a round trip plus the encoder's reaction,
   // measured 0.1-0.55 s here with other browsers busy on the same two cores.

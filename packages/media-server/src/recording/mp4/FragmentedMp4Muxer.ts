@@ -34,11 +34,8 @@ interface Mp4Track {
   pending: Sample | undefined;
   /** End of the last sample written, in track ticks. */
   endTicks: number;
-  /**
-   * Time of the first sample (video starts at its first keyframe, after audio). The track's own
-   * duration (tkhd, mdhd) spans from here: players add it to the first fragment's tfdt time.
-   */
-  firstTicks: number | undefined;
+  /** False until the first sample, which is written at time 0. */
+  started: boolean;
   lastDuration: number;
   /** Where durations sit in the header, for the final patch. */
   tkhdDurationOffset: number;
@@ -82,7 +79,7 @@ export class FragmentedMp4Muxer implements Muxer {
         ready: [],
         pending: undefined,
         endTicks: 0,
-        firstTicks: undefined,
+        started: false,
         lastDuration: 0,
         tkhdDurationOffset: 0,
         mdhdDurationOffset: 0,
@@ -126,14 +123,19 @@ export class FragmentedMp4Muxer implements Muxer {
   write(frame: TimedFrame): Buffer | undefined {
     const track = this.#tracks.get(frame.kind);
     if (!track) return undefined;
-    const ticks = Math.max(frame.ticks, track.pending ? track.pending.ticks + 1 : track.endTicks);
+    // A track's first sample starts the file: video begins at its first keyframe, a little after
+    // audio, and that frame is shown from 0 until the next. (With a later first sample, players
+    // such as ffmpeg count the offset twice and report the file longer than it is.)
+    const ticks = track.started
+      ? Math.max(frame.ticks, track.pending ? track.pending.ticks + 1 : track.endTicks)
+      : 0;
     if (track.pending) {
       track.pending.duration = ticks - track.pending.ticks;
       track.lastDuration = track.pending.duration;
       track.ready.push(track.pending);
     }
+    track.started = true;
     track.pending = { ticks, data: frame.data, sync: frame.keyframe, duration: 0 };
-    track.firstTicks ??= ticks;
     const atKeyframe = frame.kind === 'video' && frame.keyframe;
     if (!atKeyframe && frame.timeMs - this.#fragmentStartMs < FRAGMENT_MAX_MS) return undefined;
     const fragment = this.#writeFragment();
@@ -157,13 +159,14 @@ export class FragmentedMp4Muxer implements Muxer {
       { offset: this.#mehdDurationOffset, bytes: u64Bytes(durationMs) },
     ];
     for (const track of this.#tracks.values()) {
-      const spanTicks = track.endTicks - (track.firstTicks ?? 0);
       patches.push(
         {
           offset: track.tkhdDurationOffset,
-          bytes: u32Bytes(Math.round((spanTicks * MOVIE_TIMESCALE) / track.description.clockRate)),
+          bytes: u32Bytes(
+            Math.round((track.endTicks * MOVIE_TIMESCALE) / track.description.clockRate),
+          ),
         },
-        { offset: track.mdhdDurationOffset, bytes: u64Bytes(spanTicks) },
+        { offset: track.mdhdDurationOffset, bytes: u64Bytes(track.endTicks) },
       );
     }
     return { append: Buffer.concat([fragment, index]), patches };
