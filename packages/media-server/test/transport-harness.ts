@@ -17,6 +17,8 @@ export interface PeerOptions {
   readonly dataChannel?: boolean;
   /** Camera size to capture; default 320x240 keeps the encoder cheap. */
   readonly videoSize?: readonly [number, number];
+  /** Send video as these simulcast encodings (lowest first, each with a `rid`). */
+  readonly simulcast?: readonly RTCRtpEncodingParameters[];
 }
 
 export interface InboundStats {
@@ -35,6 +37,8 @@ export interface InboundStats {
   /** NACKs and PLIs the browser's video receiver sent to the server. */
   readonly nacksSent: number;
   readonly plisSent: number;
+  /** Width of the last decoded video frame. */
+  readonly frameWidth: number;
 }
 
 // Runs in the page. Plain JavaScript: it is injected as a script tag.
@@ -68,7 +72,9 @@ window.createPeer = async (id, options) => {
     const track = stream?.getTracks().find((candidate) => candidate.kind === kind);
     // addTrack, unlike addTransceiver, lets a later remote offer reuse the transceiver.
     let transceiver;
-    if (track) {
+    if (track && kind === 'video' && options.simulcast) {
+      transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings: options.simulcast });
+    } else if (track) {
       const sender = pc.addTrack(track, stream);
       transceiver = pc.getTransceivers().find((candidate) => candidate.sender === sender);
     } else {
@@ -107,7 +113,7 @@ window.inboundStats = async (id) => {
   const report = await pc.getStats();
   const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
     pliReceived: 0, connectionState: pc.connectionState, videoPacketsLost: 0, freezeCount: 0,
-    totalFreezesDuration: 0, nacksSent: 0, plisSent: 0 };
+    totalFreezesDuration: 0, nacksSent: 0, plisSent: 0, frameWidth: 0 };
   for (const stats of report.values()) {
     if (stats.type === 'outbound-rtp' && stats.kind === 'video') result.pliReceived += stats.pliCount ?? 0;
     if (stats.type !== 'inbound-rtp') continue;
@@ -120,6 +126,7 @@ window.inboundStats = async (id) => {
       result.totalFreezesDuration += stats.totalFreezesDuration ?? 0;
       result.nacksSent += stats.nackCount ?? 0;
       result.plisSent += stats.pliCount ?? 0;
+      result.frameWidth = stats.frameWidth ?? result.frameWidth;
     } else {
       result.audioPacketsReceived += stats.packetsReceived ?? 0;
     }
@@ -133,7 +140,14 @@ window.availableOutgoingBitrate = async (id) => {
   }
   return 0;
 };
-window.closePeer = (id) => { window.peers[id]?.pc.close(); delete window.peers[id]; };
+window.closePeer = (id) => {
+  const peer = window.peers[id];
+  if (!peer) return;
+  // Stopped tracks free the fake camera, so a later peer can capture at another size.
+  for (const sender of peer.pc.getSenders()) sender.track?.stop();
+  peer.pc.close();
+  delete window.peers[id];
+};
 `;
 
 /** One Chromium and a local page origin (getUserMedia needs a secure context: 127.0.0.1 is one). */
@@ -189,11 +203,17 @@ export class BrowserPeer {
     return new BrowserPeer(page, id);
   }
 
-  /** Browser offers, transport answers, candidates are exchanged both ways (trickle). */
-  async connectByBrowserOffer(transport: WebRtcTransport): Promise<void> {
+  /**
+   * Browser offers, transport answers, candidates are exchanged both ways (trickle).
+   * `editOffer` changes the offer on its way to the server (e.g. to drop a feedback type).
+   */
+  async connectByBrowserOffer(
+    transport: WebRtcTransport,
+    editOffer: (sdp: string) => string = (sdp) => sdp,
+  ): Promise<void> {
     const localCandidates = collectCandidates(transport);
     const offer = await this.page.evaluate((peerId) => window.createOffer(peerId), this.id);
-    const answer = await transport.processOffer(offer);
+    const answer = await transport.processOffer(editOffer(offer));
     await transport.gatherCandidates();
     await this.page.evaluate(([peerId, sdp]) => window.acceptAnswer(peerId, sdp), [
       this.id,

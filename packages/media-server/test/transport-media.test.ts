@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import type { MediaGraphError } from '../src/graph/index.js';
 import { WebRtcTransport, type WebRtcTransportOptions } from '../src/transport/index.js';
+import { eventually } from './support/server.js';
 import { BrowserHarness, BrowserPeer, LOOPBACK } from './transport-harness.js';
 
 // One Chromium for the file; every test uses its own peers on a shared page.
@@ -191,6 +192,45 @@ describe('WebRtcTransport with Chromium', () => {
     assert.equal((await b.peer.stats()).framesDecoded, 0);
     await a.peer.close();
     await b.peer.close();
+  });
+
+  test('subscribers of a simulcast publisher each decode the layer their bandwidth estimate fits', async () => {
+    const publisherTransport = newTransport({ recvonly: true });
+    // Small layers: both fit in the 300 kbit/s a browser starts its estimate at.
+    const publisherPeer = await BrowserPeer.create(page, 'simulcast-publisher', {
+      receive: false,
+      audio: false,
+      videoSize: [640, 480],
+      simulcast: [
+        { rid: 'q', scaleResolutionDownBy: 2, maxBitrate: 60_000 },
+        { rid: 'f', maxBitrate: 200_000 },
+      ],
+    });
+    await publisherPeer.connectByBrowserOffer(publisherTransport);
+    const constrained = await subscriber('simulcast-constrained');
+    const unconstrained = await subscriber('simulcast-unconstrained');
+    // As if its browser's REMB said so; a real one confirms it a few seconds later.
+    constrained.transport.node.sink('VIDEO').reportReceiverBitrate(100_000);
+    publisherTransport.node.connect(constrained.transport.node);
+    publisherTransport.node.connect(unconstrained.transport.node);
+    const low = await constrained.peer.waitForStats(
+      (stats) => stats.framesDecoded > 20 && stats.frameWidth > 0,
+    );
+    await eventually(
+      () => unconstrained.transport.node.sink('VIDEO').layer === 1 || undefined,
+      'the unconstrained subscriber moves to the upper layer',
+      10_000,
+    );
+    const high = await unconstrained.peer.waitForStats(
+      (stats) => stats.framesDecoded > 20 && stats.frameWidth > low.frameWidth,
+    );
+    assert.equal(constrained.transport.node.sink('VIDEO').layer, 0);
+    // Whatever size the browser's CPU adaptation chose, the upper layer has twice the width.
+    assert.equal(high.frameWidth, low.frameWidth * 2);
+    assert.equal(high.videoPacketsLost, 0, 'the layer switch kept the sequence unbroken');
+    await publisherPeer.close();
+    await constrained.peer.close();
+    await unconstrained.peer.close();
   });
 
   test('data channel messages loop back when the transport is connected to itself', async () => {

@@ -17,6 +17,12 @@ export interface MediaPacket {
   marker: boolean;
   payload: Buffer;
   codec: MediaCodec;
+  /**
+   * The simulcast layer the packet belongs to, 0 being the lowest, when its producer sends the
+   * same media as several layers (each with its own SSRC). Undefined for a single stream. A sink
+   * forwards one layer at a time (see {@link MediaSinkPad}).
+   */
+  layer?: number | undefined;
 }
 
 /** A data-channel message travelling along a DATA link. */

@@ -8,9 +8,13 @@ import type { DataMessage, MediaPacket } from './MediaPacket.js';
 import type { MediaSourcePad } from './MediaSourcePad.js';
 import type { MediaType } from './MediaType.js';
 import { RtpStreamRewriter } from './RtpStreamRewriter.js';
+import { chooseLayer } from './SimulcastLayers.js';
 
 /** While a sink waits for a keyframe, it repeats its request this often. */
 const KEYFRAME_RETRY_INTERVAL_MS = 1000;
+
+/** How often a sink fed simulcast reconsiders which layer its receiver should get. */
+const LAYER_CHOICE_INTERVAL_MS = 500;
 
 /**
  * A receiver bitrate estimate older than this is forgotten: browsers repeat their REMB about
@@ -25,6 +29,9 @@ export const RECEIVER_BITRATE_LIFETIME_MS = 5000;
  * and timestamps across source switches ({@link RtpStreamRewriter}), payload types of the
  * element's own negotiation, and, after a switch, video only from the next keyframe on (so the
  * receiver never decodes one source's frames against another's reference pictures).
+ *
+ * From a simulcast source it forwards one layer: the best that fits its receiver's bandwidth
+ * estimate ({@link reportReceiverBitrate}), switching layers at a keyframe of the new one.
  */
 export class MediaSinkPad {
   readonly node: MediaNode;
@@ -48,6 +55,10 @@ export class MediaSinkPad {
   #lastKeyframeAskAtMs = 0;
   #receiverBitrate: number | undefined;
   #receiverBitrateAtMs = 0;
+  /** The simulcast layer being forwarded, and the one to move to at its next keyframe. */
+  #currentLayer: number | undefined;
+  #targetLayer: number | undefined;
+  #nextLayerChoiceAtMs = 0;
   readonly #flow: MediaFlowMeter;
   readonly #output: MediaPacket;
 
@@ -122,6 +133,11 @@ export class MediaSinkPad {
     return this.#receiverBitrate;
   }
 
+  /** The simulcast layer this sink forwards, if its source sends layers. */
+  get layer(): number | undefined {
+    return this.#currentLayer;
+  }
+
   /** Called by the linked source pad for each packet (hot path). */
   deliverRtp(packet: MediaPacket): void {
     this.#flow.count();
@@ -129,6 +145,7 @@ export class MediaSinkPad {
     if (!consume) return;
     const codec = this.#outputCodec(packet.codec);
     if (!codec) return;
+    if (packet.layer !== undefined && !this.#isForwardedLayer(packet)) return;
     if (this.#awaitingKeyframe && !this.#isResumePoint(packet)) return;
     if (!this.rewriter.rewrite(packet, codec.clockRate, performance.now())) return;
     const output = this.#output;
@@ -160,6 +177,9 @@ export class MediaSinkPad {
    */
   restartStream(): void {
     this.rewriter.switchSource();
+    this.#currentLayer = undefined;
+    this.#targetLayer = undefined;
+    this.#nextLayerChoiceAtMs = 0;
     if (this.mediaType === 'VIDEO') {
       this.#awaitingKeyframe = true;
       this.requestKeyframe();
@@ -206,6 +226,34 @@ export class MediaSinkPad {
       this.mediaType,
     );
     this.node.reportError(error);
+  }
+
+  /**
+   * Whether a packet of a simulcast source belongs to the layer this sink forwards. Moving to
+   * another layer waits for a keyframe of it (asked for when the choice changes, and again
+   * every second); until then the current layer goes on.
+   */
+  #isForwardedLayer(packet: MediaPacket): boolean {
+    const now = performance.now();
+    if (now >= this.#nextLayerChoiceAtMs) this.#chooseLayer(now);
+    if (packet.layer === this.#currentLayer) return true;
+    if (packet.layer !== this.#targetLayer) return false;
+    if (isKeyframeStart(packet.codec, packet.payload) === false) {
+      if (now - this.#lastKeyframeAskAtMs >= KEYFRAME_RETRY_INTERVAL_MS) this.requestKeyframe();
+      return false;
+    }
+    this.#currentLayer = packet.layer;
+    this.rewriter.switchSource();
+    return true;
+  }
+
+  #chooseLayer(nowMs: number): void {
+    this.#nextLayerChoiceAtMs = nowMs + LAYER_CHOICE_INTERVAL_MS;
+    const layers = this.#source?.layerBitrates ?? [];
+    const target = chooseLayer(layers, this.receiverBitrate(nowMs), this.#currentLayer) ?? 0;
+    if (target === this.#targetLayer) return;
+    this.#targetLayer = target;
+    if (target !== this.#currentLayer) this.requestKeyframe();
   }
 
   /** Whether to resume forwarding at this packet after a switch; asks again while waiting. */

@@ -4,6 +4,7 @@ import type { MediaNode } from './MediaNode.js';
 import type { DataMessage, MediaPacket } from './MediaPacket.js';
 import type { MediaSinkPad } from './MediaSinkPad.js';
 import type { MediaType } from './MediaType.js';
+import { LayerBitrates } from './SimulcastLayers.js';
 
 /**
  * Keyframe requests from every sink of a source are merged to at most one per this interval: a
@@ -34,6 +35,7 @@ export class MediaSourcePad {
 
   #sinks: readonly MediaSinkPad[] = [];
   readonly #flow: MediaFlowMeter;
+  readonly #layers = new LayerBitrates();
   #lastKeyframeRequestAtMs = Number.NEGATIVE_INFINITY;
   #delayedKeyframeRequest: NodeJS.Timeout | undefined;
 
@@ -53,10 +55,20 @@ export class MediaSourcePad {
     return this.#flow.state === 'FLOWING';
   }
 
+  /**
+   * The bitrate of each simulcast layer this pad sent over the last second (index = layer, 0
+   * for a silent one); empty unless the element produces layers ({@link MediaPacket.layer}).
+   */
+  get layerBitrates(): readonly number[] {
+    return this.#layers.bitrates;
+  }
+
   /** Sends an RTP packet produced by the element to every linked sink (AUDIO and VIDEO pads). */
   pushRtp(packet: MediaPacket): void {
     if (this.node.released) return;
     this.#flow.count();
+    if (packet.layer !== undefined)
+      this.#layers.count(packet.layer, packet.payload.length, performance.now());
     for (const sink of this.#sinks) sink.deliverRtp(packet);
   }
 

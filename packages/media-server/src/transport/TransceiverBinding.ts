@@ -18,6 +18,7 @@ import { toMediaCodec } from './codecPolicy.js';
 import { RembScheduler } from './RembScheduler.js';
 import { RtpPacketHistory } from './RtpPacketHistory.js';
 import { createRemb, genericNackOf } from './rtcpFeedback.js';
+import { separateNackGenerators, simulcastLayerOf } from './simulcast.js';
 
 const PAYLOAD_TYPES = 128;
 
@@ -67,8 +68,10 @@ export class TransceiverBinding {
   readonly #remb = new RembScheduler((bitrate) => this.#sendRemb(bitrate));
   #codecsByPayloadType: (MediaCodec | undefined)[] = [];
   #sendCodecs = new Map<MediaCodec, RTCRtpCodecParameters>();
-  #remoteSsrc: number | undefined;
+  /** The peer's SSRC per simulcast layer (a single stream is layer 0). */
+  readonly #remoteSsrcs: number[] = [];
   #receiving = false;
+  readonly #attachedTracks = new Set<MediaStreamTrack>();
   readonly #unsubscribers: (() => void)[] = [];
   /** Reused for every received packet: the graph copies what it keeps (see MediaPacket). */
   readonly #incoming: MediaPacket = {
@@ -95,9 +98,14 @@ export class TransceiverBinding {
     return this.transceiver.sender.ssrc;
   }
 
-  /** The SSRC the peer sends with, once its first packet arrived. */
+  /** The SSRC the peer sends with (its lowest simulcast layer), once its first packet arrived. */
   get receiverSsrc(): number | undefined {
-    return this.#remoteSsrc;
+    return this.#remoteSsrcs.find((ssrc) => ssrc !== undefined);
+  }
+
+  /** Whether the peer sends this media as simulcast layers. */
+  get receivesSimulcast(): boolean {
+    return this.transceiver.receiver.tracks.some((track) => track.rid);
   }
 
   /**
@@ -128,14 +136,25 @@ export class TransceiverBinding {
       sending && video && nackNegotiated && this.#options.answerNacks
         ? new RtpPacketHistory()
         : undefined;
+    // A simulcast publisher is not limited to its slowest subscriber: each gets a layer.
+    const simulcast = this.receivesSimulcast;
     this.#source.onReceiverBitrate =
-      this.#receiving && video ? (estimate) => this.#remb.update(estimate) : undefined;
+      this.#receiving && video && !simulcast
+        ? (estimate) => this.#remb.update(estimate)
+        : undefined;
+    if (!this.#receiving) return;
+    if (simulcast) separateNackGenerators(this.transceiver.receiver);
+    // werift announces only a transceiver's first track: simulcast layers are found here.
+    for (const track of this.transceiver.receiver.tracks) this.attachTrack(track);
   }
 
   /** Receives the peer's media on `track` (werift announces it while applying the SDP). */
   attachTrack(track: MediaStreamTrack): void {
+    if (this.#attachedTracks.has(track)) return;
+    this.#attachedTracks.add(track);
+    const layer = simulcastLayerOf(this.transceiver, track);
     const { unSubscribe } = track.onReceiveRtp.subscribe(
-      guarded('received RTP', (rtp) => this.#receive(rtp)),
+      guarded('received RTP', (rtp) => this.#receive(rtp, layer)),
     );
     this.#unsubscribers.push(unSubscribe);
   }
@@ -191,12 +210,12 @@ export class TransceiverBinding {
     this.#history = undefined;
   }
 
-  #receive(rtp: RtpPacket): void {
+  #receive(rtp: RtpPacket, layer: number | undefined): void {
     if (!this.#receiving) return;
     const header = rtp.header;
     const codec = this.#codecsByPayloadType[header.payloadType];
     if (!codec) return;
-    this.#remoteSsrc = header.ssrc;
+    this.#remoteSsrcs[layer ?? 0] = header.ssrc;
     const packet = this.#incoming;
     packet.payloadType = header.payloadType;
     packet.sequenceNumber = header.sequenceNumber;
@@ -205,6 +224,7 @@ export class TransceiverBinding {
     packet.marker = header.marker;
     packet.payload = rtp.payload;
     packet.codec = codec;
+    packet.layer = layer;
     this.#source.pushRtp(packet);
   }
 
@@ -234,16 +254,23 @@ export class TransceiverBinding {
     });
   }
 
+  /**
+   * Every simulcast layer is asked: browsers answer a PLI with a keyframe of that layer only,
+   * and the sinks switching layers wait for one of the layer they move to.
+   */
   #sendPictureLossIndication(): void {
-    if (this.#remoteSsrc === undefined) return;
-    this.transceiver.receiver.sendRtcpPLI(this.#remoteSsrc).catch(ignoreSendFailure);
+    for (const ssrc of this.#remoteSsrcs) {
+      if (ssrc === undefined) continue;
+      this.transceiver.receiver.sendRtcpPLI(ssrc).catch(ignoreSendFailure);
+    }
   }
 
   #sendRemb(bitsPerSecond: number): void {
     const receiver = this.transceiver.receiver;
-    if (this.#remoteSsrc === undefined || receiver.dtlsTransport?.state !== 'connected') return;
+    const ssrc = this.receiverSsrc;
+    if (ssrc === undefined || receiver.dtlsTransport?.state !== 'connected') return;
     this.counters.rembSent = bitsPerSecond;
-    const remb = createRemb(receiver.rtcpSsrc, bitsPerSecond, [this.#remoteSsrc]);
+    const remb = createRemb(receiver.rtcpSsrc, bitsPerSecond, [ssrc]);
     receiver.dtlsTransport.sendRtcp([remb]).catch(ignoreSendFailure);
   }
 }

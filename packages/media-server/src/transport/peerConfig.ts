@@ -4,7 +4,9 @@ import {
   type RTCPeerConnection,
   RTCRtpCodecParameters,
   useAbsSendTime,
+  useRepairedRtpStreamId,
   useSdesMid,
+  useSdesRTPStreamId,
 } from 'werift';
 import { CODEC_RULES, RTCP_FEEDBACK } from './codecPolicy.js';
 import { WebRtcTransportError } from './errors.js';
@@ -17,7 +19,7 @@ export function createPeerConfig(options: WebRtcTransportOptions): Partial<PeerC
     // No transport-wide-cc extension: see RTCP_FEEDBACK for why the server does not use it.
     headerExtensions: {
       audio: [useSdesMid(), useAbsSendTime()],
-      video: [useSdesMid(), useAbsSendTime()],
+      video: [useSdesMid(), useAbsSendTime(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
     },
     iceServers: toWeriftIceServers(options.iceServers ?? []),
     iceUseIpv4: true,
