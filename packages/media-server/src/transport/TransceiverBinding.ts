@@ -125,24 +125,24 @@ export class TransceiverBinding {
     const sending = direction === 'sendrecv' || direction === 'sendonly';
     this.#sink.setNegotiatedCodecs(sending ? codecs.map(({ graph }) => graph) : []);
     this.#sink.onRtp = sending ? (packet) => this.#send(packet) : undefined;
-    this.#source.onKeyframeRequest = this.#receiving
-      ? () => this.#sendPictureLossIndication()
-      : undefined;
-    const video = this.transceiver.kind === 'video';
+    this.#history = sending && this.#answersNacks() ? new RtpPacketHistory() : undefined;
+    if (this.#receiving) this.#startReceiving();
+  }
+
+  /** Whether NACKs for what this binding sends are answered: video, NACK negotiated, allowed. */
+  #answersNacks(): boolean {
     const nackNegotiated = this.transceiver.codecs.some((codec) =>
       codec.rtcpFeedback.some((feedback) => feedback.type === 'nack' && !feedback.parameter),
     );
-    this.#history =
-      sending && video && nackNegotiated && this.#options.answerNacks
-        ? new RtpPacketHistory()
-        : undefined;
-    // A simulcast publisher is not limited to its slowest subscriber: each gets a layer.
+    return this.transceiver.kind === 'video' && nackNegotiated && this.#options.answerNacks;
+  }
+
+  #startReceiving(): void {
+    this.#source.onKeyframeRequest = () => this.#sendPictureLossIndication();
     const simulcast = this.receivesSimulcast;
-    this.#source.onReceiverBitrate =
-      this.#receiving && video && !simulcast
-        ? (estimate) => this.#remb.update(estimate)
-        : undefined;
-    if (!this.#receiving) return;
+    // A simulcast publisher is not limited to its slowest subscriber: each gets a layer.
+    if (this.transceiver.kind === 'video' && !simulcast)
+      this.#source.onReceiverBitrate = (estimate) => this.#remb.update(estimate);
     if (simulcast) separateNackGenerators(this.transceiver.receiver);
     // werift announces only a transceiver's first track: simulcast layers are found here.
     for (const track of this.transceiver.receiver.tracks) this.attachTrack(track);
