@@ -10,38 +10,41 @@ import type { IceCandidateInit } from './IceCandidateInit.js';
  * The media server's WebRtcEndpoint for one browser, with the trickle-ICE bookkeeping every demo
  * needs: the browser's candidates often arrive before the endpoint exists, so they wait here and
  * are handed over in order once it does; the endpoint's own candidates go to `sendCandidate`.
+ * Create it as soon as the browser's offer arrives, then `create()` its endpoint.
  */
 export class BrowserEndpoint {
   readonly #pendingCandidates: IceCandidateInit[] = [];
   #endpoint: WebRtcEndpoint | undefined;
 
-  private constructor(private readonly sendCandidate: (candidate: IceCandidateInit) => void) {}
+  constructor(private readonly sendCandidate: (candidate: IceCandidateInit) => void) {}
 
   /**
    * Creates the endpoint in `pipeline` and starts forwarding its candidates. `endpointParams`
    * restricts its direction (`recvonly` for a browser that only sends, `sendonly` for one that
    * only receives).
    */
-  static async create(
+  async create(
     pipeline: MediaPipeline,
-    sendCandidate: (candidate: IceCandidateInit) => void,
-    pendingCandidates: readonly IceCandidateInit[] = [],
     endpointParams: ElementParams['WebRtcEndpoint'] = {},
-  ): Promise<BrowserEndpoint> {
-    const browserEndpoint = new BrowserEndpoint(sendCandidate);
-    browserEndpoint.#pendingCandidates.push(...pendingCandidates);
+  ): Promise<WebRtcEndpoint> {
+    if (this.#endpoint) throw new Error('BrowserEndpoint.create() called twice');
     const endpoint = await pipeline.create('WebRtcEndpoint', endpointParams);
     try {
       await endpoint.on('IceCandidateFound', (event: IceCandidateFoundEvent) =>
-        browserEndpoint.sendCandidate(event.candidate),
+        this.sendCandidate(event.candidate),
       );
     } catch (error) {
       // Without its candidates the endpoint is useless; in a long-lived pipeline it would leak.
       await endpoint.release().catch(() => undefined);
       throw error;
     }
-    browserEndpoint.#endpoint = endpoint;
-    return browserEndpoint;
+    this.#endpoint = endpoint;
+    return endpoint;
+  }
+
+  /** The endpoint once `create()` resolved, else undefined. */
+  get created(): WebRtcEndpoint | undefined {
+    return this.#endpoint;
   }
 
   get endpoint(): WebRtcEndpoint {

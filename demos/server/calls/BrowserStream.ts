@@ -16,15 +16,18 @@ export type StreamRole = { kind: 'publisher' } | { kind: 'subscriber'; source: W
  * while it is still negotiating.
  */
 export class BrowserStream {
-  readonly #pendingCandidates: IceCandidateInit[] = [];
-  #browser: BrowserEndpoint | undefined;
+  readonly #browser: BrowserEndpoint;
+  #started = false;
   #negotiated = false;
   #released = false;
+  #endpointReleased = false;
 
   constructor(
     private readonly role: StreamRole,
-    private readonly sendCandidate: (candidate: IceCandidateInit) => void,
-  ) {}
+    sendCandidate: (candidate: IceCandidateInit) => void,
+  ) {
+    this.#browser = new BrowserEndpoint(sendCandidate);
+  }
 
   /** True once the browser has the answer and until the stream is released. */
   get negotiated(): boolean {
@@ -37,7 +40,7 @@ export class BrowserStream {
 
   /** The endpoint in the pipeline, for `connect()`. Only once negotiated. */
   get endpoint(): WebRtcEndpoint {
-    if (!this.#browser || !this.negotiated) {
+    if (!this.negotiated) {
       throw new CallError('INVALID_STATE', 'This stream is not negotiated (yet, or any more).');
     }
     return this.#browser.endpoint;
@@ -46,20 +49,18 @@ export class BrowserStream {
   /** Creates the endpoint in `pipeline`, answers the browser's offer and starts ICE. */
   async start(pipeline: MediaPipeline, sdpOffer: string): Promise<string> {
     this.#assertNotReleased();
-    if (this.#browser) {
+    if (this.#started) {
       throw new CallError('INVALID_STATE', 'A stream is negotiated once: open a new one.');
     }
-    const browser = await BrowserEndpoint.create(
+    this.#started = true;
+    const endpoint = await this.#browser.create(
       pipeline,
-      this.sendCandidate,
-      this.#pendingCandidates.splice(0),
       this.role.kind === 'publisher' ? { recvonly: true } : { sendonly: true },
     );
-    this.#browser = browser;
     try {
       this.#assertNotReleased();
-      if (this.role.kind === 'subscriber') await this.role.source.connect(browser.endpoint);
-      const sdpAnswer = await browser.negotiate(sdpOffer);
+      if (this.role.kind === 'subscriber') await this.role.source.connect(endpoint);
+      const sdpAnswer = await this.#browser.negotiate(sdpOffer);
       this.#assertNotReleased();
       this.#negotiated = true;
       return sdpAnswer;
@@ -71,17 +72,20 @@ export class BrowserStream {
 
   async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
     if (this.#released) return;
-    if (this.#browser) await this.#browser.addIceCandidate(candidate);
-    else this.#pendingCandidates.push(candidate);
+    await this.#browser.addIceCandidate(candidate);
   }
 
-  /** Releases the endpoint. Safe to call more than once, and after the pipeline is gone. */
+  /**
+   * Releases the endpoint. Safe to call more than once, while it is being created (start() then
+   * releases it), and after the pipeline is gone.
+   */
   async release(): Promise<void> {
     this.#released = true;
-    const browser = this.#browser;
-    this.#browser = undefined;
+    const endpoint = this.#browser.created;
+    if (!endpoint || this.#endpointReleased) return;
+    this.#endpointReleased = true;
     try {
-      await browser?.endpoint.release();
+      await endpoint.release();
     } catch (error) {
       // Releasing the pipeline released its endpoints already.
       if (!isMediaServerError(error, 'MEDIA_OBJECT_NOT_FOUND')) throw error;

@@ -7,26 +7,23 @@ import type { IceCandidateInit } from './IceCandidateInit.js';
  * own camera back through the media server.
  */
 export class LoopbackCall {
-  readonly #pendingCandidates: IceCandidateInit[] = [];
+  readonly #browser: BrowserEndpoint;
   #pipeline: MediaPipeline | undefined;
-  #browser: BrowserEndpoint | undefined;
   #stopped = false;
 
   constructor(
     private readonly client: MediaClient,
-    private readonly sendCandidate: (candidate: IceCandidateInit) => void,
-  ) {}
+    sendCandidate: (candidate: IceCandidateInit) => void,
+  ) {
+    this.#browser = new BrowserEndpoint(sendCandidate);
+  }
 
   /** Builds the pipeline and returns the SDP answer to the browser's offer. */
   async start(sdpOffer: string): Promise<string> {
     this.#pipeline = await this.client.create('MediaPipeline');
     try {
-      this.#browser = await BrowserEndpoint.create(
-        this.#pipeline,
-        this.sendCandidate,
-        this.#pendingCandidates.splice(0),
-      );
-      await this.#browser.endpoint.connect(this.#browser.endpoint);
+      const endpoint = await this.#browser.create(this.#pipeline);
+      await endpoint.connect(endpoint);
       const sdpAnswer = await this.#browser.negotiate(sdpOffer);
       if (this.#stopped) throw new Error('The call was stopped while it was starting.');
       return sdpAnswer;
@@ -36,9 +33,8 @@ export class LoopbackCall {
     }
   }
 
-  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
-    if (this.#browser) await this.#browser.addIceCandidate(candidate);
-    else this.#pendingCandidates.push(candidate);
+  addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    return this.#browser.addIceCandidate(candidate);
   }
 
   /** Releases the pipeline (and so its endpoint). Safe to call more than once. */
@@ -46,7 +42,6 @@ export class LoopbackCall {
     this.#stopped = true;
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    this.#browser = undefined;
     await pipeline?.release();
   }
 }

@@ -19,16 +19,17 @@ export interface PlaybackCallEvents {
  * browser's connection is up, so the page sees the recording from its first second.
  */
 export class PlaybackCall {
-  readonly #pendingCandidates: IceCandidateInit[] = [];
+  readonly #browser: BrowserEndpoint;
   #pipeline: MediaPipeline | undefined;
-  #browser: BrowserEndpoint | undefined;
   #player: PlayerEndpoint | undefined;
   #playing = false;
 
   constructor(
     private readonly client: MediaClient,
     private readonly events: PlaybackCallEvents,
-  ) {}
+  ) {
+    this.#browser = new BrowserEndpoint(events.sendCandidate);
+  }
 
   async start(sdpOffer: string, uri: string): Promise<string> {
     const pipeline = await this.client.create('MediaPipeline');
@@ -38,31 +39,23 @@ export class PlaybackCall {
       this.#player = player;
       await player.on('EndOfStream', () => this.events.ended());
       await player.on('Error', (event) => this.events.failed(event.description));
-      const browser = await BrowserEndpoint.create(
-        pipeline,
-        this.events.sendCandidate,
-        this.#pendingCandidates.splice(0),
-        { sendonly: true },
-      );
-      this.#browser = browser;
-      await browser.endpoint.on('ConnectionStateChanged', (event) => this.#onConnection(event));
-      await player.connect(browser.endpoint);
-      return await browser.negotiate(sdpOffer);
+      const endpoint = await this.#browser.create(pipeline, { sendonly: true });
+      await endpoint.on('ConnectionStateChanged', (event) => this.#onConnection(event));
+      await player.connect(endpoint);
+      return await this.#browser.negotiate(sdpOffer);
     } catch (error) {
       await this.release();
       throw error;
     }
   }
 
-  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
-    if (this.#browser) await this.#browser.addIceCandidate(candidate);
-    else this.#pendingCandidates.push(candidate);
+  addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    return this.#browser.addIceCandidate(candidate);
   }
 
   async release(): Promise<void> {
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    this.#browser = undefined;
     this.#player = undefined;
     await pipeline?.release();
   }

@@ -22,9 +22,8 @@ export interface RecordingCallEvents {
  * the file starts with media, not with the seconds ICE and DTLS take.
  */
 export class RecordingCall {
-  readonly #pendingCandidates: IceCandidateInit[] = [];
+  readonly #browser: BrowserEndpoint;
   #pipeline: MediaPipeline | undefined;
-  #browser: BrowserEndpoint | undefined;
   #recorder: RecorderEndpoint | undefined;
   #recordingStarted = false;
   /** When record() was asked for (performance.now() ms), to report the wall time recorded. */
@@ -33,34 +32,30 @@ export class RecordingCall {
   constructor(
     private readonly client: MediaClient,
     private readonly events: RecordingCallEvents,
-  ) {}
+  ) {
+    this.#browser = new BrowserEndpoint(events.sendCandidate);
+  }
 
   async start(sdpOffer: string, uri: string, profile: RecordingProfile): Promise<string> {
     const pipeline = await this.client.create('MediaPipeline');
     this.#pipeline = pipeline;
     try {
-      const browser = await BrowserEndpoint.create(
-        pipeline,
-        this.events.sendCandidate,
-        this.#pendingCandidates.splice(0),
-      );
-      this.#browser = browser;
+      const endpoint = await this.#browser.create(pipeline);
       const recorder = await pipeline.create('RecorderEndpoint', { uri, mediaProfile: profile });
       this.#recorder = recorder;
       await recorder.on('Error', (event) => this.events.failed(event.description));
-      await browser.endpoint.on('MediaFlowInStateChanged', (event) => this.#onFlowIn(event));
-      await browser.endpoint.connect(browser.endpoint);
-      await browser.endpoint.connect(recorder);
-      return await browser.negotiate(sdpOffer);
+      await endpoint.on('MediaFlowInStateChanged', (event) => this.#onFlowIn(event));
+      await endpoint.connect(endpoint);
+      await endpoint.connect(recorder);
+      return await this.#browser.negotiate(sdpOffer);
     } catch (error) {
       await this.release();
       throw error;
     }
   }
 
-  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
-    if (this.#browser) await this.#browser.addIceCandidate(candidate);
-    else this.#pendingCandidates.push(candidate);
+  addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    return this.#browser.addIceCandidate(candidate);
   }
 
   /**
@@ -82,7 +77,6 @@ export class RecordingCall {
   async release(): Promise<void> {
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    this.#browser = undefined;
     this.#recorder = undefined;
     await pipeline?.release();
   }
