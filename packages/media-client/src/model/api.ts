@@ -178,7 +178,7 @@ export interface DispatcherMethods {
 export interface Dispatcher extends Hub, DispatcherMethods {}
 
 export interface DispatcherOneToManyMethods {
-  /** Sends the media entering `source` to every other port of the hub. */
+  /** Sends the media entering `source` to every port of the hub, its own included (as KMS does). */
   setSource(source: HubPort): Promise<void>;
   removeSource(): Promise<void>;
 }
