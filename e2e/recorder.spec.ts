@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMediaServerError, type MediaClient } from '@medley/media-client';
+import { SignalingClient } from '@medley/signaling';
 import { expect, type Page, test } from '@playwright/test';
 import { decodeErrors, probe, streamOf } from './support/ffprobe.js';
 import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
@@ -114,5 +115,38 @@ test('the media server refuses a recording URI outside its media root and writes
     expect(existsSync(join(e2eMediaRoot, '..', 'medley-escape.webm'))).toBe(false);
   } finally {
     await pipeline.release();
+  }
+});
+
+test('answers bad recorder requests with clear errors and leaves the server clean', async ({
+  baseURL,
+}) => {
+  const client = await SignalingClient.connect(`${baseURL}/recorder`);
+  try {
+    const rejection = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+    const offer = (peerId: string, sdp = 'v=0') =>
+      client.request('peer:offer', { peerId, epoch: 1, sdp });
+
+    expect(await client.request('recorder.stop', {})).toEqual({});
+    expect(await rejection(offer('record:AVI'))).toMatch(/^REJECTED: Unknown peer "record:AVI"/);
+    expect(await rejection(offer('play:../../etc/passwd'))).toBe(
+      'REJECTED: "../../etc/passwd" is not a recording of this demo.',
+    );
+    expect(await rejection(offer('play:recording-2026-01-01T00-00-00-000Z.webm'))).toBe(
+      'REJECTED: There is no recording "recording-2026-01-01T00-00-00-000Z.webm": pick one from the list.',
+    );
+    expect(await rejection(offer('record:WEBM', 'not an SDP'))).toMatch(/^REJECTED: /);
+    expect(await rejection(client.request('recorder.erase' as never, {} as never))).toBe(
+      'UNKNOWN_REQUEST: the server does not handle "recorder.erase" requests',
+    );
+    client.socket.emit('medley:request', 42);
+    expect(await client.request('recorder.stop', {})).toEqual({});
+    await expectPipelineCount(media, 0);
+  } finally {
+    client.close();
   }
 });

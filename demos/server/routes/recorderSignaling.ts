@@ -38,6 +38,20 @@ const schemas: RequestSchemas<RecorderProtocol> = {
   'recorder.list': schema.object({}),
 };
 
+/** A call that failed to start released its pipeline: the session no longer has an activity. */
+async function forgetOnFailure<T>(
+  session: RecorderSession,
+  call: RecordingCall | PlaybackCall,
+  starting: Promise<T>,
+): Promise<T> {
+  try {
+    return await starting;
+  } catch (error) {
+    if (session.data.activity?.call === call) session.data = {};
+    throw error;
+  }
+}
+
 const recordPeerId = /^record:(WEBM|MP4)$/;
 const playPeerPrefix = 'play:';
 
@@ -89,17 +103,23 @@ export function serveRecorderSignaling(
         failed: reportFailure(session),
       });
       session.data = { activity: { kind: 'recording', call, name, epoch, peerId } };
-      return { sdp: await call.start(sdp, name, profile) };
+      return { sdp: await forgetOnFailure(session, call, call.start(sdp, name, profile)) };
     }
     if (peerId.startsWith(playPeerPrefix)) {
       const name = library.checkName(peerId.slice(playPeerPrefix.length));
+      if (!(await library.info(name))) {
+        throw new CallError(
+          'NOT_FOUND',
+          `There is no recording "${name}": pick one from the list.`,
+        );
+      }
       const call = new PlaybackCall(client, {
         sendCandidate: candidateSender(session, peerId, epoch),
         ended: () => session.emit('recorder.playEnded', { name }),
         failed: reportFailure(session),
       });
       session.data = { activity: { kind: 'playback', call, name, epoch, peerId } };
-      return { sdp: await call.start(sdp, name) };
+      return { sdp: await forgetOnFailure(session, call, call.start(sdp, name)) };
     }
     throw new CallError(
       'INVALID_ARGUMENT',
