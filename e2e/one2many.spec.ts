@@ -4,6 +4,7 @@ import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { expectFramesDecoded, expectVideoPlaying, framesDecoded } from './support/media.js';
 import { expectMediaObjects } from './support/mediaGraph.js';
 import { connectToDemoMediaServer } from './support/mediaServer.js';
+import { rejection } from './support/rejection.js';
 
 /** The smallest picture that still proves decoding, to spare the two CPU cores. */
 const pageUrl = '/one2many/?video=320x240@15';
@@ -166,11 +167,6 @@ test('answers bad sequences and garbage with clear errors and leaves the server 
 }) => {
   const client = await SignalingClient.connect(`${baseURL}/one2many`);
   try {
-    const rejection = (promise: Promise<unknown>) =>
-      promise.then(
-        () => 'resolved',
-        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-      );
     const offer = (peerId: string, sdp = 'v=0') =>
       client.request('peer:offer', { peerId, epoch: 1, sdp });
 

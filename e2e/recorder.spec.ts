@@ -7,6 +7,7 @@ import { decodeErrors, probe, streamOf } from './support/ffprobe.js';
 import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
 import { connectToDemoMediaServer, expectPipelineCount } from './support/mediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
+import { rejection } from './support/rejection.js';
 
 const peerConnection = () => window.recorder.peer?.peerConnection;
 const recordSeconds = 5;
@@ -123,11 +124,6 @@ test('answers bad recorder requests with clear errors and leaves the server clea
 }) => {
   const client = await SignalingClient.connect(`${baseURL}/recorder`);
   try {
-    const rejection = (promise: Promise<unknown>) =>
-      promise.then(
-        () => 'resolved',
-        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-      );
     const offer = (peerId: string, sdp = 'v=0') =>
       client.request('peer:offer', { peerId, epoch: 1, sdp });
 
