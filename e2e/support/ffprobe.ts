@@ -30,9 +30,25 @@ export async function probe(file: string): Promise<ProbeResult> {
   return JSON.parse(stdout) as ProbeResult;
 }
 
-/** Decodes every frame of the file; returns what ffmpeg reported as errors (empty when clean). */
+/**
+ * Decodes every frame of the file; returns what ffmpeg reported as errors (empty when clean).
+ * `-enc_time_base -1` keeps the demuxer's time base on the (null) output side: otherwise ffmpeg
+ * rounds variable-frame-rate video to a guessed frame rate and its null muxer complains about two
+ * frames landing on one tick, which is not a decoding error (Chromium's own MediaRecorder files
+ * of the same camera print more of those).
+ */
 export async function decodeErrors(file: string): Promise<string> {
-  const { stderr } = await run('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']);
+  const { stderr } = await run('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-enc_time_base',
+    '-1',
+    '-f',
+    'null',
+    '-',
+  ]);
   return stderr.trim();
 }
 
