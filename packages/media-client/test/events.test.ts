@@ -6,7 +6,7 @@ import {
   connectClient,
   delay,
   nextValue,
-  recordingWebSocket,
+  recordedClient,
   startMediaServer,
   until,
 } from './helpers.js';
@@ -21,14 +21,8 @@ describe('events', () => {
     await server.close();
   });
 
-  async function recordedClient() {
-    const recorder = recordingWebSocket();
-    const client = await connectClient(server, { WebSocket: recorder.WebSocket });
-    return { client, recorder };
-  }
-
   test('subscribes on the first listener and unsubscribes after the last one is removed', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
     const passThrough = await pipeline.create('PassThrough');
@@ -69,7 +63,7 @@ describe('events', () => {
   });
 
   test('two handles on one object share one server subscription', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
     const sameWebRtc = await client.getMediaObjectById<'WebRtcEndpoint'>(webRtc.id);
@@ -86,7 +80,7 @@ describe('events', () => {
   });
 
   test('a once listener runs once, then its subscription ends', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
     const passThrough = await pipeline.create('PassThrough');
@@ -101,7 +95,7 @@ describe('events', () => {
   });
 
   test('events of the server manager reach a listener on client.serverManager', async () => {
-    const { client } = await recordedClient();
+    const { client } = await recordedClient(server);
     const created: string[] = [];
     await client.serverManager.on('ObjectCreated', (event) => created.push(event.object));
     const pipeline = await client.create('MediaPipeline');
@@ -111,7 +105,7 @@ describe('events', () => {
   });
 
   test('a listener that throws is reported on the client and the others still run', async () => {
-    const { client } = await recordedClient();
+    const { client } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
     const passThrough = await pipeline.create('PassThrough');
@@ -131,7 +125,7 @@ describe('events', () => {
   });
 
   test('releasing a pipeline drops the listeners of its elements', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
     const onEvent = () => {};

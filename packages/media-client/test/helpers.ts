@@ -74,3 +74,10 @@ export async function until(
     await delay(refresh ? 200 : 5);
   }
 }
+
+/** A client whose WebSocket records every frame it sends, for tests that check the wire. */
+export async function recordedClient(server: MediaServer) {
+  const recorder = recordingWebSocket();
+  const client = await connectClient(server, { WebSocket: recorder.WebSocket });
+  return { client, recorder };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MediaServer } from '../../media-server/src/index.js';
 import { MediaClientError, type MediaPipeline, MediaServerError } from '../src/index.js';
-import { connectClient, recordingWebSocket, startMediaServer } from './helpers.js';
+import { connectClient, recordedClient, startMediaServer } from './helpers.js';
 
 describe('transactions', () => {
   let server: MediaServer;
@@ -14,14 +14,8 @@ describe('transactions', () => {
     await server.close();
   });
 
-  async function recordedClient() {
-    const recorder = recordingWebSocket();
-    const client = await connectClient(server, { WebSocket: recorder.WebSocket });
-    return { client, recorder };
-  }
-
   test('creates and connects objects in one request, referring to new ones by newref', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const before = recorder.sent.length;
 
     const { pipeline, webRtc, passThrough } = await client.transaction((tx) => {
@@ -63,7 +57,7 @@ describe('transactions', () => {
   });
 
   test('the calls recorded in a transaction resolve with their results once it commits', async () => {
-    const { client } = await recordedClient();
+    const { client } = await recordedClient(server);
     const pipeline = await client.create('MediaPipeline');
     let tag: Promise<string> | undefined;
     await client.transaction((tx) => {
@@ -77,7 +71,7 @@ describe('transactions', () => {
   });
 
   test('a failed operation rejects the transaction; later operations are reported as not run', async () => {
-    const { client } = await recordedClient();
+    const { client } = await recordedClient(server);
     let pipeline: MediaPipeline | undefined;
     let laterCall: Promise<void> | undefined;
     const failure = await client
@@ -100,7 +94,7 @@ describe('transactions', () => {
   });
 
   test('an object of an uncommitted transaction has no id yet', async () => {
-    const { client } = await recordedClient();
+    const { client } = await recordedClient(server);
     await client.transaction((tx) => {
       const pipeline = tx.create('MediaPipeline');
       assert.throws(() => pipeline.id, { code: 'TRANSACTION_STATE' });
@@ -110,7 +104,7 @@ describe('transactions', () => {
   });
 
   test('an async callback is refused and nothing is sent', async () => {
-    const { client, recorder } = await recordedClient();
+    const { client, recorder } = await recordedClient(server);
     const before = recorder.sent.length;
     await assert.rejects(
       client.transaction(async (tx) => {
