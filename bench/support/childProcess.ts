@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface StartedProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** The match of `readyLine` in the process's stderr. */
+  readonly ready: RegExpExecArray;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node <args>` and resolves once its stderr shows `readyLine` (servers log their URL
+ * there). Fails if the process exits first or takes longer than `timeoutMs`.
+ */
+export function startNodeProcess(
+  args: readonly string[],
+  readyLine: RegExp,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<StartedProcess> {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${args.join(' ')} was not ready after ${options.timeoutMs} ms`));
+    }, options.timeoutMs ?? 20_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${args.join(' ')} exited (${code}) before it was ready: ${buffered}`));
+    };
+    child.once('exit', onExit);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered = (buffered + chunk.toString()).slice(-20_000);
+      const ready = readyLine.exec(buffered);
+      if (!ready) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stderr?.removeAllListeners('data');
+      child.stderr?.resume();
+      resolve({ child, pid: child.pid as number, ready, stop: () => stopProcess(child) });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within two seconds. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
