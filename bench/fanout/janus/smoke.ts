@@ -19,15 +19,18 @@ import {
 import { type JanusSubscription, startJanus } from './JanusServer.js';
 import { ensurePrivateVethPair, type VethPair } from './privateVethPair.js';
 
-const SUBSCRIBERS = 3;
-const MEDIA_SECONDS = 6;
-/** Packets sent in the first and last second are left out: subscribers may still be starting. */
+/** Subscribers that join before the media starts; one more joins LATE_JOIN_MS into it. */
+const SUBSCRIBERS = Number(process.argv[2] ?? 3);
+const LATE_JOIN_MS = 2000;
+const MEDIA_SECONDS = 8;
+/** Packets sent within a second of a subscriber's start or of the end are left out. */
 const MARGIN_MS = 1000;
 /** A subscriber must receive at least this share of what was sent inside the window. */
 const MIN_DELIVERY = 0.95;
 
 type Kind = 'video' | 'audio';
 const KINDS: readonly Kind[] = ['video', 'audio'];
+const PUBLISHER_SSRC: Record<Kind, number> = { video: 1111, audio: 2222 };
 
 /** An RTP packet as seen on one side: its numbers and a digest of its payload. */
 interface SeenPacket {
@@ -58,23 +61,31 @@ async function main(): Promise<void> {
       subscribers.push(await Subscriber.connect(await janus.openSubscriber(), veth));
     }
     console.log(`${SUBSCRIBERS} subscribers connected; sending ${MEDIA_SECONDS} s of VP8 + Opus`);
+    const media = sendMedia(taps.video.port, taps.audio.port);
+    await new Promise((resolve) => setTimeout(resolve, LATE_JOIN_MS));
+    subscribers.push(await Subscriber.connect(await janus.openSubscriber(), veth));
+    console.log(`subscriber ${SUBSCRIBERS} joined ${LATE_JOIN_MS / 1000} s into the stream`);
     const cpuBefore = janus.cpuTimeMs();
-    const startedAt = performance.now();
-    await sendMedia(taps.video.port, taps.audio.port);
-    const elapsedMs = performance.now() - startedAt;
+    const windowStart = performance.now();
+    await media;
+    const windowEnd = performance.now();
     const janusCpuMs = janus.cpuTimeMs() - cpuBefore;
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    console.log('delivery (packets sent inside the window, received by each subscriber):');
+    console.log('delivery (packets sent while connected, received by each subscriber):');
     for (const kind of KINDS) checkDelivery(kind, taps[kind].packets, subscribers);
     console.log('sequence numbers and timestamps:');
     for (const kind of KINDS) describeMapping(kind, taps[kind].packets, subscribers);
     console.log('SRTP:');
     const profiles = new Set(subscribers.map((subscriber) => subscriber.srtpProfile()));
     check(profiles.size === 1, `every subscriber negotiated ${[...profiles].join(' / ')}`);
-    const forwarded = subscribers.reduce((sum, subscriber) => sum + subscriber.packetCount(), 0);
+    const delivered = subscribers.reduce(
+      (sum, subscriber) => sum + subscriber.packetCountBetween(windowStart, windowEnd),
+      0,
+    );
+    const elapsedMs = windowEnd - windowStart;
     console.log(
-      `CPU: Janus used ${janusCpuMs.toFixed(0)} ms in ${(elapsedMs / 1000).toFixed(1)} s = ${((janusCpuMs / elapsedMs) * 100).toFixed(1)}% of a core for ${forwarded} packets delivered (${((janusCpuMs * 1000) / forwarded).toFixed(1)} µs each, ${SUBSCRIBERS} subscribers: fixed costs dominate)`,
+      `CPU: Janus used ${janusCpuMs.toFixed(0)} ms in ${(elapsedMs / 1000).toFixed(1)} s = ${((janusCpuMs / elapsedMs) * 100).toFixed(1)}% of a core for ${delivered} packets delivered (${((janusCpuMs * 1000) / delivered).toFixed(1)} µs each with ${subscribers.length} subscribers)`,
     );
   } finally {
     for (const subscriber of subscribers) await subscriber.close();
@@ -85,17 +96,15 @@ async function main(): Promise<void> {
   }
 }
 
-/** Each subscriber received nearly every packet the tap forwarded inside the window. */
+/** Each subscriber received nearly every packet the tap forwarded while it was connected. */
 function checkDelivery(kind: Kind, sent: readonly SeenPacket[], receivers: readonly Subscriber[]) {
-  const first = sent[0]?.atMs ?? 0;
   const last = sent.at(-1)?.atMs ?? 0;
-  const window = sent.filter(
-    (packet) => packet.atMs >= first + MARGIN_MS && packet.atMs <= last - MARGIN_MS,
-  );
-  const seconds = (last - first - 2 * MARGIN_MS) / 1000;
   receivers.forEach((receiver, index) => {
+    const from = Math.max(sent[0]?.atMs ?? 0, receiver.connectedAtMs) + MARGIN_MS;
+    const window = sent.filter((packet) => packet.atMs >= from && packet.atMs <= last - MARGIN_MS);
     const received = receiver.payloadDigests(kind);
     const delivered = window.filter((packet) => received.has(packet.payloadDigest)).length;
+    const seconds = (last - MARGIN_MS - from) / 1000;
     check(
       window.length > 0 && delivered >= window.length * MIN_DELIVERY,
       `subscriber ${index} ${kind}: ${delivered}/${window.length} (${(delivered / seconds).toFixed(0)} packets/s, ${receiver.packets[kind].length} in all)`,
@@ -129,7 +138,7 @@ function describeMapping(
     const matched = [...sequenceOffsets.values()].reduce((sum, hits) => sum + hits, 0);
     check(
       matched > 0 && sequenceHits === matched && timestampHits === matched,
-      `subscriber ${index} ${kind}: publisher seq = (received seq + ${sequenceOffset}) mod 2^16 for ${sequenceHits}/${matched} packets, publisher ts = received ts + ${timestampOffset} for ${timestampHits}/${matched}; first received: seq ${firstReceived?.received.sequenceNumber} ts ${firstReceived?.received.timestamp} (sent as seq ${firstReceived?.sent.sequenceNumber} ts ${firstReceived?.sent.timestamp})`,
+      `subscriber ${index} ${kind}: publisher seq = (received seq + ${sequenceOffset}) mod 2^16 for ${sequenceHits}/${matched} packets, publisher ts = received ts + ${timestampOffset} for ${timestampHits}/${matched}; first received: seq ${firstReceived?.received.sequenceNumber} ts ${firstReceived?.received.timestamp} (sent as seq ${firstReceived?.sent.sequenceNumber} ts ${firstReceived?.sent.timestamp}); SSRC ${[...receiver.ssrcs[kind]].join(', ')} (sent as ${PUBLISHER_SSRC[kind]})`,
     );
   });
 }
@@ -178,9 +187,25 @@ function sendMedia(videoPort: number, audioPort: number): Promise<void> {
         '-g',
         '30',
       ],
-      ...['-payload_type', '96', '-ssrc', '1111', '-f', 'rtp', rtpOutput(videoPort)],
+      ...[
+        '-payload_type',
+        '96',
+        '-ssrc',
+        `${PUBLISHER_SSRC.video}`,
+        '-f',
+        'rtp',
+        rtpOutput(videoPort),
+      ],
       ...['-map', '1:a', '-c:a', 'libopus', '-ac', '2', '-b:a', '64k'],
-      ...['-payload_type', '111', '-ssrc', '2222', '-f', 'rtp', rtpOutput(audioPort)],
+      ...[
+        '-payload_type',
+        '111',
+        '-ssrc',
+        `${PUBLISHER_SSRC.audio}`,
+        '-f',
+        'rtp',
+        rtpOutput(audioPort),
+      ],
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -240,6 +265,8 @@ function digest(payload: Buffer): string {
 /** A werift peer that answers Janus's offer and notes every RTP packet it receives. */
 class Subscriber {
   readonly packets: Record<Kind, SeenPacket[]> = { video: [], audio: [] };
+  readonly ssrcs: Record<Kind, Set<number>> = { video: new Set(), audio: new Set() };
+  connectedAtMs = Number.POSITIVE_INFINITY;
 
   private constructor(
     private readonly peerConnection: RTCPeerConnection,
@@ -255,6 +282,7 @@ class Subscriber {
     peerConnection.onTrack.subscribe((track) => {
       const kind: Kind = track.kind === 'video' ? 'video' : 'audio';
       track.onReceiveRtp.subscribe((packet: RtpPacket) => {
+        subscriber.ssrcs[kind].add(packet.header.ssrc);
         subscriber.packets[kind].push({
           sequenceNumber: packet.header.sequenceNumber,
           timestamp: packet.header.timestamp,
@@ -269,6 +297,7 @@ class Subscriber {
     const connected = waitUntilConnected(peerConnection);
     await subscription.answer(peerConnection.localDescription?.sdp ?? '');
     await connected;
+    subscriber.connectedAtMs = performance.now();
     return subscriber;
   }
 
@@ -276,8 +305,10 @@ class Subscriber {
     return new Set(this.packets[kind].map((packet) => packet.payloadDigest));
   }
 
-  packetCount(): number {
-    return this.packets.video.length + this.packets.audio.length;
+  packetCountBetween(fromMs: number, toMs: number): number {
+    return [...this.packets.video, ...this.packets.audio].filter(
+      (packet) => packet.atMs >= fromMs && packet.atMs <= toMs,
+    ).length;
   }
 
   /** The SRTP protection profile DTLS settled on (werift numbers them as RFC 5764 does). */
