@@ -20,6 +20,7 @@ import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startNodeProcess } from './support/childProcess.js';
 import { machineContext, writeResults } from './support/results.js';
 import { type Summary, summarize } from './support/statistics.js';
+import { printTable } from './support/table.js';
 
 type Kind = 'demo' | 'direct';
 
@@ -197,9 +198,11 @@ function formatsOf(results: readonly RunResult[]): string[] {
   return [...new Set(results.map((r) => `${r.codec} ${r.frameWidth}x${r.frameHeight}`))];
 }
 
-function row(label: string, summary: Summary): string {
-  const cell = (value: number) => value.toFixed(0).padStart(6);
-  return `  ${label.padEnd(26)} ${cell(summary.median)} ${cell(summary.p90)} ${cell(summary.min)} ${cell(summary.max)}`;
+function row(label: string, summary: Summary): string[] {
+  return [
+    label,
+    ...[summary.median, summary.p90, summary.min, summary.max].map((ms) => ms.toFixed(0)),
+  ];
 }
 
 if (!existsSync(demoServerScript)) {
@@ -251,13 +254,18 @@ try {
     median: summaries.demo.offerToFrame.median / summaries.direct.offerToFrame.median,
     p90: summaries.demo.offerToFrame.p90 / summaries.direct.offerToFrame.p90,
   };
-  console.log(`\n  ms                        median    p90    min    max`);
-  console.log(row('demo: offer → frame', summaries.demo.offerToFrame));
-  console.log(row('  offer → answer', summaries.demo.offerToAnswer));
-  console.log(row('  answer → frame', summaries.demo.answerToFrame));
-  console.log(row('direct: offer → frame', summaries.direct.offerToFrame));
-  console.log(row('  offer → answer', summaries.direct.offerToAnswer));
-  console.log(row('  answer → frame', summaries.direct.answerToFrame));
+  console.log('');
+  printTable(
+    ['ms', 'median', 'p90', 'min', 'max'],
+    [
+      row('demo: offer → first frame', summaries.demo.offerToFrame),
+      row('  offer → answer', summaries.demo.offerToAnswer),
+      row('  answer → first frame', summaries.demo.answerToFrame),
+      row('direct: offer → first frame', summaries.direct.offerToFrame),
+      row('  offer → answer', summaries.direct.offerToAnswer),
+      row('  answer → first frame', summaries.direct.answerToFrame),
+    ],
+  );
   console.log(
     `\n  demo / direct: ${ratio.median.toFixed(2)}× at the median, ${ratio.p90.toFixed(2)}× at p90`,
   );
