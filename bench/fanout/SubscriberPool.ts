@@ -1,0 +1,84 @@
+import { ForkedProcess } from './ForkedProcess.js';
+import type {
+  FromSubscriberProcess,
+  SendLog,
+  SubscriberReport,
+  SubscriberRoute,
+  ToSubscriberProcess,
+} from './ipc.js';
+
+type SubscriberProcess = ForkedProcess<ToSubscriberProcess, FromSubscriberProcess>;
+
+/** Light subscribers spread over a few processes, so that no one process limits the receive side. */
+export class SubscriberPool {
+  readonly #processes: SubscriberProcess[];
+  readonly #processOf = new Map<number, SubscriberProcess>();
+  readonly #firstRtpMs = new Map<number, number>();
+  #nextId = 0;
+  #requests = 0;
+
+  constructor(processCount: number) {
+    this.#processes = Array.from({ length: processCount }, () => {
+      const child: SubscriberProcess = new ForkedProcess(
+        new URL('./subscriber-process.ts', import.meta.url),
+      );
+      child.onMessage((message) => {
+        if (message.type === 'first-rtp') this.#firstRtpMs.set(message.id, message.atMs);
+      });
+      return child;
+    });
+  }
+
+  get pids(): readonly number[] {
+    return this.#processes.map((child) => child.pid);
+  }
+
+  /** Opens a subscriber; for WebRTC, resolves with its answer to the server's offer. */
+  async open(route: SubscriberRoute): Promise<{ id: number; answer?: string }> {
+    const id = this.#nextId++;
+    const child = this.#processes[id % this.#processes.length] as SubscriberProcess;
+    this.#processOf.set(id, child);
+    const outcome = Promise.race([
+      child.next('opened', (message) => message.id === id),
+      child
+        .next('failed', (message) => message.id === id)
+        .then((failure) => {
+          throw new Error(failure.message);
+        }),
+    ]);
+    child.send({ type: 'open', id, route });
+    const opened = await outcome;
+    return opened.answer === undefined ? { id } : { id, answer: opened.answer };
+  }
+
+  /** When the subscriber's first RTP datagram arrived (process.hrtime ms). */
+  async firstRtpMs(id: number, timeoutMs: number): Promise<number> {
+    const known = this.#firstRtpMs.get(id);
+    if (known !== undefined) return known;
+    const child = this.#processOf.get(id);
+    if (!child) throw new Error(`no subscriber ${id}`);
+    const message = await child.next('first-rtp', (first) => first.id === id, timeoutMs);
+    return message.atMs;
+  }
+
+  close(id: number): void {
+    this.#processOf.get(id)?.send({ type: 'close', id });
+    this.#processOf.delete(id);
+  }
+
+  /** What every subscriber received of `sends`, one report per process. */
+  async report(sends: SendLog): Promise<SubscriberReport[]> {
+    const requestId = ++this.#requests;
+    return Promise.all(
+      this.#processes.map(async (child) => {
+        const reply = child.next('report', (message) => message.requestId === requestId);
+        child.send({ type: 'report', requestId, sends });
+        return (await reply).report;
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const child of this.#processes) child.kill();
+  }
+}

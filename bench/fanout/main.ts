@@ -1,0 +1,177 @@
+// Fan-out: one publisher of a real VP8 + Opus stream, N light subscribers in other processes, N
+// raised level by level until more than 0.5% of packets are lost. Each target is measured beside
+// the baselines of the same run: a bare Node dgram relay (the floor of a Node process) and the
+// same relay encrypting each packet for each subscriber with AES-128-GCM (the floor with SRTP).
+//
+//   scripts/isolated.sh npx tsx bench/fanout/main.ts [--targets medley,relay,relay-gcm,janus]
+//       [--levels 10,50,100,...] [--quick] [--out bench/results/fanout.json]
+//       [--subscriber-processes 4] [--budget-seconds 240]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ClipRates, clipRates, loadClip } from './clip.js';
+import { type LevelResult, type RampOptions, rampTarget, type TargetResult } from './ramp.js';
+import { JanusTarget } from './targets/JanusTarget.js';
+import { MedleyTarget } from './targets/MedleyTarget.js';
+import { RelayTarget } from './targets/RelayTarget.js';
+import type { Target } from './targets/Target.js';
+
+const TARGETS: Record<string, () => Target> = {
+  relay: () => new RelayTarget({ encrypted: false }),
+  'relay-gcm': () => new RelayTarget({ encrypted: true }),
+  medley: () => new MedleyTarget(),
+  janus: () => new JanusTarget(),
+};
+const FULL_LEVELS = [10, 50, 100, 200, 300, 400, 500];
+const QUICK_LEVELS = [10, 50];
+
+interface RunOptions {
+  readonly targets: readonly string[];
+  readonly out: string;
+  readonly ramp: RampOptions;
+}
+
+function parseOptions(): RunOptions {
+  const { values } = parseArgs({
+    options: {
+      targets: { type: 'string' },
+      levels: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/results/fanout.json' },
+      'subscriber-processes': { type: 'string', default: '4' },
+      'budget-seconds': { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  const targets = (values.targets ?? defaultTargets().join(',')).split(',').filter(Boolean);
+  const unknown = targets.filter((name) => !(name in TARGETS));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown target ${unknown.join(', ')}: use ${Object.keys(TARGETS).join(', ')}`,
+    );
+  }
+  const levels = values.levels
+    ? values.levels.split(',').map(Number)
+    : quick
+      ? QUICK_LEVELS
+      : FULL_LEVELS;
+  if (levels.some((level) => !Number.isInteger(level) || level <= 0)) {
+    throw new UsageError(`--levels takes positive integers, e.g. 10,50,100; got ${values.levels}`);
+  }
+  const subscriberProcesses = Number(values['subscriber-processes']);
+  if (!Number.isInteger(subscriberProcesses) || subscriberProcesses <= 0) {
+    throw new UsageError('--subscriber-processes takes a positive integer');
+  }
+  const budgetSeconds = Number(values['budget-seconds'] ?? (quick ? 90 : 240));
+  return {
+    targets,
+    out: values.out ?? 'bench/results/fanout.json',
+    ramp: {
+      levels: [...levels].sort((a, b) => a - b),
+      warmUpMs: quick ? 2000 : 3000,
+      windowMs: quick ? 5000 : 10_000,
+      budgetMs: budgetSeconds * 1000,
+      subscriberProcesses,
+      setupConcurrency: 8,
+      lossLimit: 0.005,
+    },
+  };
+}
+
+function defaultTargets(): string[] {
+  return ['relay', 'relay-gcm', 'medley', ...(JanusTarget.isAvailable() ? ['janus'] : [])];
+}
+
+class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+const COLUMNS = [
+  ['subs', 5],
+  ['setup p50/p95 ms', 17],
+  ['loss %', 7],
+  ['worst %', 8],
+  ['lat p50/p99 ms', 15],
+  ['srv CPU %', 10],
+  ['srv µs/pkt', 11],
+  ['RSS MB', 7],
+  ['KB/sub', 7],
+  ['subs CPU %', 11],
+  ['subs µs/pkt', 12],
+  ['machine %', 10],
+] as const;
+
+function header(): string {
+  return COLUMNS.map(([title, width]) => title.padStart(width)).join(' ');
+}
+
+function row(level: LevelResult): string {
+  const cells = [
+    String(level.subscribers) + (level.setupFailures > 0 ? `!${level.setupFailures}` : ''),
+    `${level.setupMs.p50.toFixed(0)}/${level.setupMs.p95.toFixed(0)}`,
+    level.lossPercent.toFixed(3),
+    level.worstSubscriberLossPercent.toFixed(2),
+    `${level.latencyMs.p50.toFixed(2)}/${level.latencyMs.p99.toFixed(1)}`,
+    level.server.cpuPercent.toFixed(1),
+    level.server.cpuMicrosecondsPerPacket.toFixed(1),
+    level.server.rssMb.toFixed(0),
+    level.server.rssPerSubscriberKb.toFixed(0),
+    level.subscriberProcesses.cpuPercent.toFixed(1),
+    level.subscriberProcesses.cpuMicrosecondsPerPacket.toFixed(1),
+    level.machineBusyPercent.toFixed(0),
+  ];
+  return cells.map((cell, index) => cell.padStart(COLUMNS[index]?.[1] ?? 0)).join(' ');
+}
+
+function describeClip(rates: ClipRates): string {
+  const { packetsPerSecond: pps, kilobitsPerSecond: kbps } = rates;
+  return (
+    `clip: 640x480@30 VP8 ${kbps.video.toFixed(0)} kb/s (${pps.video.toFixed(1)} packets/s) + ` +
+    `Opus ${kbps.audio.toFixed(0)} kb/s (${pps.audio.toFixed(1)} packets/s) = ` +
+    `${kbps.total.toFixed(0)} kb/s, ${pps.total.toFixed(1)} packets/s of RTP`
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const clip = await loadClip();
+  const rates = clipRates(clip);
+  console.log(describeClip(rates));
+  const { ramp } = options;
+  console.log(
+    `levels ${ramp.levels.join(',')}; warm-up ${ramp.warmUpMs / 1000} s, window ${ramp.windowMs / 1000} s, ` +
+      `${ramp.subscriberProcesses} subscriber processes, budget ${ramp.budgetMs / 1000} s per target\n`,
+  );
+  const results: TargetResult[] = [];
+  for (const name of options.targets) {
+    const target = TARGETS[name]?.();
+    if (!target) continue;
+    console.log(`${name}:`);
+    console.log(header());
+    try {
+      const result = await rampTarget(target, ramp, (level) => console.log(row(level)));
+      results.push(result);
+      console.log(
+        `→ largest level under ${ramp.lossLimit * 100}% loss: ${result.largestCleanLevel ?? 'none'} ` +
+          `(${result.stopReason}); idle server RSS ${result.idleServerRssMb.toFixed(0)} MB\n`,
+      );
+    } catch (error) {
+      console.log(`→ ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  const out = resolve(options.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(
+    out,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), clip: rates, options: ramp, results }, null, 2)}\n`,
+  );
+  console.log(`results: ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { LATENCY_BIN_MS } from './ipc.js';
+
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times (100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process, all its threads included, in ms (Linux /proc). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export function totalCpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+}
+
+/** Resident memory of a process, in KiB. */
+export function residentKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+}
+
+export function totalResidentKb(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + residentKb(pid), 0);
+}
+
+/** The value below which `fraction` of the samples fall (nearest rank). */
+export function percentile(samples: readonly number[], fraction: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+/** Latency histogram, as merged from the subscriber processes: count per bin. */
+export class LatencyHistogram {
+  readonly #counts = new Map<number, number>();
+  #total = 0;
+
+  add(bins: readonly (readonly [number, number])[]): void {
+    for (const [bin, count] of bins) {
+      this.#counts.set(bin, (this.#counts.get(bin) ?? 0) + count);
+      this.#total += count;
+    }
+  }
+
+  /** The latency in ms below which `fraction` of the packets arrived (upper edge of its bin). */
+  percentileMs(fraction: number): number {
+    if (this.#total === 0) return Number.NaN;
+    const rank = Math.ceil(fraction * this.#total);
+    let seen = 0;
+    for (const bin of [...this.#counts.keys()].sort((a, b) => a - b)) {
+      seen += this.#counts.get(bin) ?? 0;
+      if (seen >= rank) return (bin + 1) * LATENCY_BIN_MS;
+    }
+    return Number.NaN;
+  }
+}
+
+/** CPU time of the whole machine (all cores), busy and total, in ms: how much others used. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const toMs = (value: number) => (value * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { busy: toMs(total - idle), total: toMs(total) };
+}

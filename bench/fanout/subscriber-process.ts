@@ -1,0 +1,109 @@
+// A process hosting many light subscribers (WebRTC or UDP), opened and closed by main over IPC;
+// on request it reports which packets of a window each subscriber received, and when.
+//
+//   node --import tsx bench/fanout/subscriber-process.ts      (forked by the benchmark)
+import type {
+  FromSubscriberProcess,
+  SendLog,
+  SubscriberReport,
+  SubscriberRoute,
+  ToSubscriberProcess,
+} from './ipc.js';
+import { LATENCY_BINS } from './ipc.js';
+import { LightSubscriber } from './LightSubscriber.js';
+import type { ReceivedRtp } from './ReceivedRtp.js';
+import { UdpSubscriber } from './UdpSubscriber.js';
+
+interface HostedSubscriber {
+  readonly received: ReceivedRtp;
+  close(): Promise<void>;
+}
+
+const subscribers = new Map<number, HostedSubscriber>();
+let rtpDatagramsOfClosed = 0;
+
+function tell(message: FromSubscriberProcess): void {
+  process.send?.(message);
+}
+
+async function open(id: number, route: SubscriberRoute): Promise<void> {
+  const onFirstRtp = (atMs: number) => tell({ type: 'first-rtp', id, atMs });
+  if (route.kind === 'udp') {
+    subscribers.set(id, await UdpSubscriber.open(route, onFirstRtp));
+    tell({ type: 'opened', id });
+    return;
+  }
+  const { subscriber, answerSdp } = await LightSubscriber.acceptOffer(route.offer, onFirstRtp);
+  subscribers.set(id, subscriber);
+  tell({ type: 'opened', id, answer: answerSdp });
+}
+
+async function close(id: number): Promise<void> {
+  const subscriber = subscribers.get(id);
+  if (!subscriber) return;
+  subscribers.delete(id);
+  rtpDatagramsOfClosed += subscriber.received.datagrams;
+  await subscriber.close();
+}
+
+/** Matches every subscriber's arrivals against the packets the publisher sent in the window. */
+function report(sends: SendLog): SubscriberReport {
+  const histogram = new Uint32Array(LATENCY_BINS);
+  let expected = 0;
+  let received = 0;
+  let worstLoss = 0;
+  let decrypted = 0;
+  let decryptFailures = 0;
+  let rtpDatagrams = rtpDatagramsOfClosed;
+  for (const subscriber of subscribers.values()) {
+    const match = subscriber.received.arrivals.match(sends, histogram);
+    expected += match.expected;
+    received += match.received;
+    if (match.expected > 0) worstLoss = Math.max(worstLoss, 1 - match.received / match.expected);
+    decrypted += subscriber.received.decrypted;
+    decryptFailures += subscriber.received.decryptFailures;
+    rtpDatagrams += subscriber.received.datagrams;
+  }
+  const latencyBins: [number, number][] = [];
+  histogram.forEach((count, bin) => {
+    if (count > 0) latencyBins.push([bin, count]);
+  });
+  return {
+    subscribers: subscribers.size,
+    expected,
+    received,
+    worstLoss,
+    latencyBins,
+    decrypted,
+    decryptFailures,
+    rtpDatagrams,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+process.on('message', (message: ToSubscriberProcess) => {
+  switch (message.type) {
+    case 'open':
+      open(message.id, message.route).catch((error: unknown) =>
+        tell({ type: 'failed', id: message.id, message: messageOf(error) }),
+      );
+      break;
+    case 'close':
+      close(message.id).catch(() => undefined);
+      break;
+    case 'report':
+      tell({ type: 'report', requestId: message.requestId, report: report(message.sends) });
+      break;
+    case 'stop':
+      process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+// A werift peer's late error must not take the other subscribers of this process down with it.
+process.on('uncaughtException', (error) => console.error(`subscriber process: ${error.message}`));
+process.on('unhandledRejection', (reason) =>
+  console.error(`subscriber process: ${messageOf(reason)}`),
+);

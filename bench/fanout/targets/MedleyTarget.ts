@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  connect,
+  type MediaClient,
+  type MediaPipeline,
+  type WebRtcEndpoint,
+} from '../../../packages/media-client/src/index.js';
+import type { PublisherEntry, SubscriberSession, Target } from './Target.js';
+
+const packageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
+const cliPath = `${packageRoot}dist/cli.js`;
+
+/**
+ * The Medley media server as users run it (its built CLI, in its own process): one pipeline, the
+ * publisher's WebRtcEndpoint, and one WebRtcEndpoint per subscriber connected from it.
+ */
+export class MedleyTarget implements Target {
+  readonly name = 'medley';
+  #server: ChildProcess | undefined;
+  #client: MediaClient | undefined;
+  #pipeline: MediaPipeline | undefined;
+  #publisherEndpoint: WebRtcEndpoint | undefined;
+
+  async start(): Promise<void> {
+    if (!existsSync(cliPath)) {
+      throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
+    }
+    if (newestSourceMs() > statSync(cliPath).mtimeMs) {
+      console.warn(
+        `  (warning: packages/media-server/src is newer than dist: run \`npm run build\` to measure it)`,
+      );
+    }
+    const url = await this.#spawnServer();
+    this.#client = await connect(url);
+    this.#pipeline = await this.#client.create('MediaPipeline');
+    this.#publisherEndpoint = await this.#pipeline.create('WebRtcEndpoint');
+  }
+
+  publisherEntry(): PublisherEntry {
+    const endpoint = this.#required(this.#publisherEndpoint);
+    return { kind: 'webrtc', acceptOffer: (offer) => endpoint.processOffer(offer) };
+  }
+
+  async openSubscriber(): Promise<SubscriberSession> {
+    const pipeline = this.#required(this.#pipeline);
+    const endpoint = await pipeline.create('WebRtcEndpoint');
+    await this.#required(this.#publisherEndpoint).connect(endpoint);
+    const offer = await endpoint.generateOffer();
+    return {
+      route: { kind: 'webrtc', offer },
+      answer: async (answer) => {
+        await endpoint.processAnswer(answer);
+      },
+      close: () => endpoint.release(),
+    };
+  }
+
+  serverPids(): readonly number[] {
+    return this.#server?.pid === undefined ? [] : [this.#server.pid];
+  }
+
+  async stop(): Promise<void> {
+    this.#client?.close();
+    this.#server?.kill('SIGKILL');
+  }
+
+  async #spawnServer(): Promise<string> {
+    const child = spawn(
+      process.execPath,
+      [cliPath, '--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.#server = child;
+    return new Promise<string>((resolve, reject) => {
+      let log = '';
+      let url: string | undefined;
+      // Read for the whole run, even once the URL is known: a full pipe would stall the server.
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (url !== undefined || log.length > 100_000) return;
+        log += chunk.toString();
+        url = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(log)?.[1];
+        if (url !== undefined) resolve(url);
+      });
+      child.once('exit', (code) => reject(new Error(`the media server exited (${code}): ${log}`)));
+    });
+  }
+
+  #required<T>(value: T | undefined): T {
+    if (value === undefined) throw new Error('start() the Medley target first');
+    return value;
+  }
+}
+
+/** The newest modification time under packages/media-server/src, to warn of a stale build. */
+function newestSourceMs(directory = `${packageRoot}src`): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = `${directory}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
