@@ -58,6 +58,8 @@ export interface JanusServer {
   };
   /** A new subscriber of the mountpoint: a plugin handle that has sent "watch". */
   openSubscriber(): Promise<JanusSubscription>;
+  /** Janus's log (warnings and errors by default): where to look when a subscriber fails. */
+  readonly logFile: string;
   /** Janus's user + system CPU time so far, in ms (from /proc). */
   cpuTimeMs(): number;
   stop(): Promise<void>;
@@ -136,6 +138,7 @@ export async function startJanus(options: JanusOptions): Promise<JanusServer> {
       pid: child.pid as number,
       version,
       rtpTarget,
+      logFile,
       openSubscriber: () => openSubscriber(session),
       cpuTimeMs: () => processCpuTimeMs(child.pid as number),
       async stop() {
