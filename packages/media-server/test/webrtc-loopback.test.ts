@@ -66,7 +66,8 @@ let pageServer: Server;
 let pageUrl: string;
 
 before(async () => {
-  server = await startServer();
+  // Worker threads encrypt what this server sends; the other WebRTC tests cover the main-thread path.
+  server = await startServer({ sendWorkers: 2 });
   browser = await chromium.launch(chromiumLaunchOptions);
   pageServer = createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'text/html' });

@@ -142,6 +142,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
         (address): address is string => address !== undefined,
       ),
       additionalHostAddresses: ice.hostAddresses,
+      srtpWorkers: init.context.srtpWorkers,
       name: 'WebRtcEndpoint',
     });
     super(init, pipeline, transport.node);

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
 
 /**
@@ -33,4 +34,6 @@ export interface ServerContext {
   readonly logger: Logger;
   readonly ice: IceSettings;
   readonly media: MediaSettings;
+  /** Worker threads that encrypt outgoing media, when the server was started with some. */
+  readonly srtpWorkers: SrtpWorkerPool | undefined;
 }

@@ -7,6 +7,7 @@ import type { ServerContext } from '../objects/ServerContext.js';
 import { ServerManager } from '../objects/ServerManager.js';
 import { parseFields } from '../objects/valueTypes.js';
 import { toWireValue } from '../objects/wireValues.js';
+import type { AdmissionControl } from '../server/AdmissionControl.js';
 import {
   errorResponse,
   type JsonRpcRequest,
@@ -90,6 +91,8 @@ export interface KurentoProtocolOptions {
   readonly sessions: SessionManager;
   readonly context: ServerContext;
   readonly logger: Logger;
+  /** Refuses new endpoints while the server is near saturation; none admits everything. */
+  readonly admission?: AdmissionControl;
 }
 
 /**
@@ -104,6 +107,7 @@ export class KurentoProtocol {
   private readonly sessions: SessionManager;
   private readonly context: ServerContext;
   private readonly logger: Logger;
+  private readonly admission: AdmissionControl | undefined;
   private readonly methods: ReadonlyMap<string, MethodHandler>;
 
   constructor(options: KurentoProtocolOptions) {
@@ -111,6 +115,7 @@ export class KurentoProtocol {
     this.sessions = options.sessions;
     this.context = options.context;
     this.logger = options.logger;
+    this.admission = options.admission;
     this.methods = new Map<string, MethodHandler>([
       ['ping', (_params, _call) => ({ value: 'pong' })],
       ['connect', (params, call) => this.connect(params, call)],
@@ -210,6 +215,8 @@ export class KurentoProtocol {
     const type = this.registry.getType(readString(params, 'type'));
     const constructorParams = readRecord(params, 'constructorParams');
     const session = call.session();
+    // Endpoints bring media load; pipelines, hubs and filters only route what endpoints bring.
+    if (type.isA('Endpoint')) this.admission?.admit(type.name);
     const object = type.instantiate(constructorParams, this.registry, this.context);
     this.registry.add(object);
     this.sessions.hold(session, object);

@@ -11,6 +11,8 @@ import { ServerManager, ServerManagerType } from '../objects/ServerManager.js';
 import { ClientConnection } from '../protocol/ClientConnection.js';
 import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
+import { SrtpWorkerPool } from '../transport/index.js';
+import { AdmissionControl } from './AdmissionControl.js';
 import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
 /** Frames above this many times the message limit close the socket (ws refuses to buffer them). */
@@ -62,7 +64,15 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   const settings = resolveOptions(options);
   const logger = options.logger ?? createJsonLogger(settings.logLevel);
   const registry = new ObjectRegistry([...builtinTypes, ...(options.elementTypes ?? [])]);
-  const context: ServerContext = { registry, logger, ice: settings.ice, media: settings.media };
+  const srtpWorkers =
+    settings.sendWorkers > 0 ? new SrtpWorkerPool(settings.sendWorkers) : undefined;
+  const context: ServerContext = {
+    registry,
+    logger,
+    ice: settings.ice,
+    media: settings.media,
+    srtpWorkers,
+  };
   const sessions = new SessionManager(registry, {
     gracePeriodMs: settings.sessionGracePeriodMs,
     logger,
@@ -72,7 +82,12 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     { listSessions: () => sessions.ids, metadata: 'medley-media-server' },
   );
   registry.add(manager);
-  const protocol = new KurentoProtocol({ registry, sessions, context, logger });
+  const workerLoops = (srtpWorkers?.workers ?? []).map((worker) => ({
+    name: `send worker ${worker.threadId}`,
+    eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
+  }));
+  const admission = new AdmissionControl({ maxLoad: settings.maxLoad, loops: () => workerLoops });
+  const protocol = new KurentoProtocol({ registry, sessions, context, logger, admission });
 
   const connections = new Set<ClientConnection>();
   const webSockets = new WebSocketServer({
@@ -140,6 +155,8 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     clearInterval(heartbeat);
     for (const connection of connections) connection.close(1001, 'media server shutting down');
     sessions.close();
+    admission.close();
+    await srtpWorkers?.close();
     await Promise.all(registry.all().map((object) => object.release()));
     webSockets.close();
     await new Promise<void>((resolve) => {

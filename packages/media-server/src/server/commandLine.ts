@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 import { isLogLevel, logLevels } from '../logger.js';
 import {
+  DEFAULT_MAX_LOAD,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MEDIA_ROOT,
   DEFAULT_PATH,
@@ -78,6 +79,16 @@ const FLAGS = {
     env: 'MEDLEY_ALLOW_HTTP_PLAYBACK',
     value: '<true|false>',
     help: 'let PlayerEndpoint fetch http(s) URIs (default false)',
+  },
+  'max-load': {
+    env: 'MEDLEY_MAX_LOAD',
+    value: '<share>',
+    help: `refuse new endpoints (40009) while a media event loop is busier than this, 0-1 (default ${DEFAULT_MAX_LOAD}; 1 admits all)`,
+  },
+  'send-workers': {
+    env: 'MEDLEY_SEND_WORKERS',
+    value: '<count>',
+    help: 'worker threads that encrypt outgoing media, for fan-out beyond one core (default 0)',
   },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
@@ -184,6 +195,11 @@ export function parseCommandLine(
       `--allow-http-playback must be true or false, got '${allowHttpPlayback}'`,
     );
   }
+  const maxLoad = read('max-load');
+  const sendWorkers = read('send-workers');
+  if (maxLoad !== undefined && !(Number(maxLoad) > 0 && Number(maxLoad) <= 1)) {
+    throw new ConfigurationError(`--max-load must be a share in (0, 1], got '${maxLoad}'`);
+  }
   let sessionGracePeriodMs: number | undefined;
   if (gracePeriod !== undefined) {
     const seconds = Number(gracePeriod);
@@ -206,6 +222,8 @@ export function parseCommandLine(
         : {}),
       ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
       ...(logLevel !== undefined ? { logLevel } : {}),
+      ...(maxLoad !== undefined ? { maxLoad: Number(maxLoad) } : {}),
+      ...(sendWorkers !== undefined ? { sendWorkers: integer(sendWorkers, '--send-workers') } : {}),
       ...optional('mediaRoot', read('media-root')),
       ...(allowHttpPlayback !== undefined
         ? { allowHttpPlayback: allowHttpPlayback === 'true' }

@@ -63,6 +63,18 @@ export interface MediaServerOptions {
    * otherwise make the server request any address its network reaches.
    */
   readonly allowHttpPlayback?: boolean;
+  /**
+   * Admission control: while the busiest media event loop is busier than this share (0–1] of
+   * the time, new endpoints are refused with NOT_ENOUGH_RESOURCES (40009) instead of degrading
+   * every stream. Default 0.85; 1 admits everything.
+   */
+  readonly maxLoad?: number;
+  /**
+   * Worker threads that encrypt outgoing media, so that fan-out to many subscribers uses more
+   * than one core (ICE, DTLS and the media graph stay on the main thread). Default 0: the main
+   * thread encrypts, which is cheaper per packet while one core suffices.
+   */
+  readonly sendWorkers?: number;
   /** Default `info`. Ignored when `logger` is given. */
   readonly logLevel?: LogLevel;
   /** Where logs go; default JSON lines on stderr. */
@@ -80,6 +92,8 @@ export interface ResolvedOptions {
   readonly sessionGracePeriodMs: number;
   readonly ice: IceSettings;
   readonly media: MediaSettings;
+  readonly maxLoad: number;
+  readonly sendWorkers: number;
   readonly logLevel: LogLevel;
 }
 
@@ -88,6 +102,8 @@ export const DEFAULT_PATH = '/kurento';
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_SESSION_GRACE_PERIOD_MS = 60_000;
 export const DEFAULT_MEDIA_ROOT = './recordings';
+export const DEFAULT_MAX_LOAD = 0.85;
+export const MAX_SEND_WORKERS = 64;
 
 function checkPort(port: number, what: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -150,6 +166,16 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
   if (!Number.isFinite(sessionGracePeriodMs) || sessionGracePeriodMs < 0) {
     throw new ConfigurationError(`sessionGracePeriodMs must be >= 0, got ${sessionGracePeriodMs}`);
   }
+  const maxLoad = options.maxLoad ?? DEFAULT_MAX_LOAD;
+  if (!Number.isFinite(maxLoad) || maxLoad <= 0 || maxLoad > 1) {
+    throw new ConfigurationError(`maxLoad must be a share in (0, 1], got ${maxLoad}`);
+  }
+  const sendWorkers = options.sendWorkers ?? 0;
+  if (!Number.isInteger(sendWorkers) || sendWorkers < 0 || sendWorkers > MAX_SEND_WORKERS) {
+    throw new ConfigurationError(
+      `sendWorkers must be an integer from 0 to ${MAX_SEND_WORKERS}, got ${sendWorkers}`,
+    );
+  }
   return {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
@@ -162,6 +188,8 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
       root: resolve(options.mediaRoot || DEFAULT_MEDIA_ROOT),
       allowHttpPlayback: options.allowHttpPlayback ?? false,
     },
+    maxLoad,
+    sendWorkers,
     logLevel: options.logLevel ?? 'info',
   };
 }

@@ -15,10 +15,12 @@ import type {
 } from '../graph/index.js';
 import { guarded } from '../graph/listenerFailure.js';
 import { toMediaCodec } from './codecPolicy.js';
+import { DirectRtpSender } from './DirectRtpSender.js';
 import { RembScheduler } from './RembScheduler.js';
 import { RtpPacketHistory } from './RtpPacketHistory.js';
 import { createRemb, genericNackOf } from './rtcpFeedback.js';
 import { separateNackGenerators, simulcastLayerOf } from './simulcast.js';
+import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 
 const PAYLOAD_TYPES = 128;
 
@@ -43,6 +45,8 @@ export interface FeedbackCounters {
 export interface TransceiverBindingOptions {
   /** Resend NACKed packets from a history of sent ones (see WebRtcTransportOptions). */
   readonly answerNacks: boolean;
+  /** Worker threads that encrypt outgoing media; none encrypts on this thread. */
+  readonly srtpWorkers?: SrtpWorkerPool | undefined;
 }
 
 /**
@@ -65,6 +69,8 @@ export class TransceiverBinding {
   readonly #source: MediaSourcePad;
   readonly #sink: MediaSinkPad;
   #history: RtpPacketHistory | undefined;
+  /** Undefined until DTLS is up; null when the SRTP profile needs werift's own send path. */
+  #direct: DirectRtpSender | null | undefined;
   readonly #remb = new RembScheduler((bitrate) => this.#sendRemb(bitrate));
   #codecsByPayloadType: (MediaCodec | undefined)[] = [];
   #sendCodecs = new Map<MediaCodec, RTCRtpCodecParameters>();
@@ -182,6 +188,19 @@ export class TransceiverBinding {
       const sent = history.get(sequenceNumber);
       if (!sent || now - sent.retransmittedAtMs < MIN_RETRANSMIT_INTERVAL_MS) continue;
       sent.retransmittedAtMs = now;
+      this.counters.retransmittedPacketsSent++;
+      this.counters.retransmittedBytesSent += sent.payload.length;
+      const direct = this.#directSender();
+      if (direct) {
+        direct.send(
+          sent.payloadType,
+          sent.sequenceNumber,
+          sent.timestamp,
+          sent.marker,
+          sent.payload,
+        );
+        continue;
+      }
       const header = new RtpHeader({
         payloadType: sent.payloadType,
         sequenceNumber: sent.sequenceNumber,
@@ -189,8 +208,6 @@ export class TransceiverBinding {
         ssrc: this.transceiver.sender.ssrc,
         marker: sent.marker,
       });
-      this.counters.retransmittedPacketsSent++;
-      this.counters.retransmittedBytesSent += sent.payload.length;
       dtlsTransport.sendRtp(sent.payload, header).catch(ignoreSendFailure);
     }
   }
@@ -208,6 +225,8 @@ export class TransceiverBinding {
     this.#source.onKeyframeRequest = undefined;
     this.#source.onReceiverBitrate = undefined;
     this.#history = undefined;
+    this.#direct?.close();
+    this.#direct = undefined;
   }
 
   #receive(rtp: RtpPacket, layer: number | undefined): void {
@@ -234,6 +253,43 @@ export class TransceiverBinding {
     const sender = this.transceiver.sender;
     // A peer that is gone (DTLS closed) or not there yet costs nothing: werift would drop it too.
     if (sender.dtlsTransport?.state !== 'connected') return;
+    const direct = this.#directSender();
+    if (direct) {
+      direct.send(
+        codec.payloadType,
+        packet.sequenceNumber,
+        packet.timestamp,
+        packet.marker,
+        packet.payload,
+      );
+    } else {
+      this.#sendThroughWerift(codec, packet);
+    }
+    this.#history?.store({
+      sequenceNumber: packet.sequenceNumber,
+      timestamp: packet.timestamp,
+      payloadType: codec.payloadType,
+      marker: packet.marker,
+      payload: packet.payload,
+    });
+  }
+
+  /** The direct send path once DTLS is up (see DirectRtpSender), or null for werift's. */
+  #directSender(): DirectRtpSender | null {
+    if (this.#direct?.usable === false) {
+      this.#direct.close();
+      this.#direct = undefined;
+    }
+    if (this.#direct === undefined) {
+      const sender = this.transceiver.sender;
+      if (sender.dtlsTransport?.state !== 'connected') return null;
+      this.#direct = DirectRtpSender.forSender(sender, this.#options.srtpWorkers) ?? null;
+    }
+    return this.#direct;
+  }
+
+  #sendThroughWerift(codec: RTCRtpCodecParameters, packet: MediaPacket): void {
+    const sender = this.transceiver.sender;
     // werift stamps every packet with `sender.codec`; point it at the codec of this packet.
     if (sender.codec !== codec) sender.codec = codec;
     const header = new RtpHeader({
@@ -245,13 +301,6 @@ export class TransceiverBinding {
     });
     // Not awaited: a slow or dead peer must never hold up the other sinks of the source.
     sender.sendRtp(new RtpPacket(header, packet.payload)).catch(ignoreSendFailure);
-    this.#history?.store({
-      sequenceNumber: packet.sequenceNumber,
-      timestamp: packet.timestamp,
-      payloadType: codec.payloadType,
-      marker: packet.marker,
-      payload: packet.payload,
-    });
   }
 
   /**

@@ -14,6 +14,7 @@ import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './c
 import { DataChannelBinding } from './DataChannelBinding.js';
 import { WebRtcTransportError } from './errors.js';
 import {
+  answerAsDtlsServer,
   createPeerConfig,
   disableImplicitStun,
   toWeriftIceServers,
@@ -125,6 +126,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     this.#negotiation = 'negotiating';
     try {
       await this.#applyRemoteDescription('offer', sdp);
+      answerAsDtlsServer(this.#peerConnection);
       const answer = await this.#whileOpen(this.#peerConnection.createAnswer());
       await this.#applyLocalDescription(answer);
     } catch (error) {
@@ -375,7 +377,12 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   #bind(transceiver: RTCRtpTransceiver): void {
     const answerNacks = this.options.answerNacks ?? true;
-    this.#bindings.push(new TransceiverBinding(this.node, transceiver, { answerNacks }));
+    this.#bindings.push(
+      new TransceiverBinding(this.node, transceiver, {
+        answerNacks,
+        srtpWorkers: this.options.srtpWorkers,
+      }),
+    );
   }
 
   #feedbackStats(entry: { type: string; ssrc?: number }): Record<string, number> {

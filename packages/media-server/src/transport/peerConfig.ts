@@ -58,6 +58,18 @@ export function disableImplicitStun(
     iceTransport.connection.stunServer = undefined;
 }
 
+/**
+ * Answers with `a=setup:passive`, so that the server is the DTLS server and chooses the SRTP
+ * profile: werift prefers AEAD_AES_128_GCM, the profile the direct send path encrypts with
+ * (see DirectRtpSender), where Chromium as the DTLS server picks AES-CM with HMAC-SHA1. werift
+ * would otherwise answer `active`. Call after applying the offer, before creating the answer.
+ */
+export function answerAsDtlsServer(peerConnection: RTCPeerConnection): void {
+  for (const dtlsTransport of peerConnection.dtlsTransports) {
+    if (dtlsTransport.role === 'auto') dtlsTransport.role = 'server';
+  }
+}
+
 /** Addresses to announce must be IP literals: candidates carry no names. */
 export function validateAnnouncedAddresses(addresses: readonly string[]): readonly string[] {
   const invalid = addresses.filter((address) => isIP(address) === 0);

@@ -1,3 +1,4 @@
+import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 /** A trickle-ICE candidate, shaped like Kurento's `IceCandidate` and the browser's init dict. */
 export interface IceCandidate {
   /** The `candidate:...` attribute value (without `a=`). */
@@ -51,6 +52,11 @@ export interface WebRtcTransportOptions {
    * frozen picture until the next keyframe. Turned off only to measure what it brings.
    */
   readonly answerNacks?: boolean;
+  /**
+   * Worker threads that encrypt the media this transport sends (fan-out over every core);
+   * without, it is encrypted on the calling thread.
+   */
+  readonly srtpWorkers?: SrtpWorkerPool | undefined;
   /** For logs and error messages. */
   readonly name?: string;
 }

@@ -9,6 +9,8 @@ export function startServer(options: MediaServerOptions = {}): Promise<MediaServ
     logLevel:
       logLevel === 'debug' || logLevel === 'info' || logLevel === 'warn' ? logLevel : 'error',
     elementTypes: [EventProbeType],
+    // The test's own peers and drivers share this event loop: only admission.test.ts measures load.
+    maxLoad: 1,
     ...options,
   });
 }

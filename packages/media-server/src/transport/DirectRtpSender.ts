@@ -1,0 +1,184 @@
+import {
+  ProtectionProfileAeadAes128Gcm,
+  type RTCDtlsTransport,
+  type RTCRtpSender,
+  StunProtocol,
+} from 'werift';
+import { RolloverCounter } from './srtp/RolloverCounter.js';
+import type { OutgoingHeaderExtensions } from './srtp/RtpHeaderWriter.js';
+import { type OutgoingRtp, SrtpStreamEncoder } from './srtp/SrtpStreamEncoder.js';
+import type { PooledSrtpStream, SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
+import {
+  iceConnectionInternals,
+  type SenderInternals,
+  type SrtpSessionInternals,
+  senderInternals,
+  srtpSessionOf,
+} from './weriftInternals.js';
+
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+/** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
+const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
+
+/**
+ * Sends one RTP stream of a werift sender straight to the peer, doing per packet only what must
+ * be done per packet: write a header from a template, encrypt (SRTP AEAD_AES_128_GCM), and hand
+ * header, ciphertext and tag to the ICE socket as one datagram. werift's own send path costs
+ * about three times as much (it clones the packet, rebuilds header extensions, formats NTP time
+ * through strings and concatenates buffers); ICE, DTLS, RTCP and the keys stay werift's.
+ *
+ * With a worker pool, encryption runs on a worker thread and the datagram comes back here to be
+ * sent: sockets belong to this thread's ICE agent.
+ *
+ * It keeps the sender's Sender Report fields (packet and octet counts, RTP/NTP timestamp of the
+ * last packet) current, so werift's RTCP loop and getStats see what was sent.
+ */
+export class DirectRtpSender {
+  readonly #sender: SenderInternals;
+  readonly #dtlsTransport: RTCDtlsTransport;
+  readonly #session: SrtpSessionInternals;
+  readonly #encoder: SrtpStreamEncoder | undefined;
+  readonly #pooled: PooledSrtpStream | undefined;
+  readonly #rollover = new RolloverCounter();
+  /** Reused: the encoder and the pool read it synchronously. */
+  readonly #packet: OutgoingRtp = {
+    payloadType: 0,
+    sequenceNumber: 0,
+    timestamp: 0,
+    marker: false,
+    sentAtMs: 0,
+    rolloverCounter: 0,
+  };
+  readonly #transmit = (datagram: Buffer) => this.#sendDatagram(datagram);
+  #lastSentAtEpochMs = 0;
+  #closed = false;
+
+  /**
+   * The direct path for `sender`, or undefined when it cannot be used: DTLS not connected yet, or
+   * an SRTP profile other than AEAD_AES_128_GCM (werift's path then sends, as before).
+   */
+  static forSender(sender: RTCRtpSender, workers?: SrtpWorkerPool): DirectRtpSender | undefined {
+    const dtlsTransport = sender.dtlsTransport;
+    if (dtlsTransport?.state !== 'connected') return undefined;
+    const session = srtpSessionOf(dtlsTransport);
+    if (session?.config.profile !== ProtectionProfileAeadAes128Gcm) return undefined;
+    return new DirectRtpSender(sender, dtlsTransport, session, workers);
+  }
+
+  private constructor(
+    sender: RTCRtpSender,
+    dtlsTransport: RTCDtlsTransport,
+    session: SrtpSessionInternals,
+    workers: SrtpWorkerPool | undefined,
+  ) {
+    this.#sender = senderInternals(sender);
+    this.#dtlsTransport = dtlsTransport;
+    this.#session = session;
+    const { srtpSessionKey, srtpSessionSalt } = session.localContext.cipher;
+    const parameters = {
+      sessionKey: srtpSessionKey,
+      sessionSalt: srtpSessionSalt,
+      ssrc: sender.ssrc,
+      extensions: negotiatedExtensions(this.#sender),
+    };
+    if (workers) this.#pooled = workers.openStream(parameters);
+    else this.#encoder = new SrtpStreamEncoder(parameters);
+    this.#keepSenderReportCurrent(sender);
+  }
+
+  /** Whether this path still matches the DTLS session (a new handshake brings new keys). */
+  get usable(): boolean {
+    return (
+      !this.#closed &&
+      this.#dtlsTransport.state === 'connected' &&
+      srtpSessionOf(this.#dtlsTransport) === this.#session
+    );
+  }
+
+  send(
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    marker: boolean,
+    payload: Buffer,
+  ): void {
+    if (this.#closed || !iceConnectionInternals(this.#dtlsTransport).canSendApplicationData()) {
+      return;
+    }
+    const packet = this.#packet;
+    packet.payloadType = payloadType;
+    packet.sequenceNumber = sequenceNumber;
+    packet.timestamp = timestamp;
+    packet.marker = marker;
+    packet.sentAtMs = performance.now();
+    packet.rolloverCounter = this.#rollover.next(sequenceNumber);
+    this.#countSent(timestamp, payload.length, packet.sentAtMs);
+    if (this.#pooled) {
+      this.#pooled.encode(packet, payload, this.#transmit);
+    } else if (this.#encoder) {
+      const [header, ciphertext, tag] = this.#encoder.encode(packet, payload);
+      this.#sendDatagram(header, ciphertext, tag);
+    }
+  }
+
+  /** Stops sending; a worker forgets the stream's keys. */
+  close(): void {
+    this.#closed = true;
+    this.#pooled?.close();
+  }
+
+  /** Sends the parts of one datagram on the nominated candidate pair. */
+  #sendDatagram(...parts: Buffer[]): void {
+    const pair = this.#dtlsTransport.iceTransport.connection.nominated;
+    if (this.#closed || !pair) return;
+    const [address, port] = pair.remoteAddr;
+    const protocol = pair.protocol;
+    if (protocol instanceof StunProtocol) {
+      if (protocol.transport.closed) return;
+      protocol.transport.socket.send(parts, port, address);
+    } else {
+      // TURN or TCP: rare, and framed by werift.
+      protocol.sendData(Buffer.concat(parts), pair.remoteAddr).catch(() => {});
+    }
+    this.#dtlsTransport.packetsSent++;
+    for (const part of parts) this.#dtlsTransport.bytesSent += part.length;
+  }
+
+  #countSent(timestamp: number, payloadBytes: number, sentAtMs: number): void {
+    const sender = this.#sender;
+    sender.packetCount = (sender.packetCount + 1) >>> 0;
+    sender.octetCount += payloadBytes;
+    sender.rtpTimestamp = timestamp;
+    this.#lastSentAtEpochMs = performance.timeOrigin + sentAtMs;
+  }
+
+  /**
+   * werift fills `ntpTimestamp` per packet (through string formatting); here it is computed only
+   * when a Sender Report reads it, from the time the last packet was sent.
+   */
+  #keepSenderReportCurrent(sender: RTCRtpSender): void {
+    Object.defineProperty(sender, 'ntpTimestamp', {
+      configurable: true,
+      get: () => ntpTimestampOf(this.#lastSentAtEpochMs),
+      set: () => {},
+    });
+    this.#sender.runRtcp().catch(() => {});
+  }
+}
+
+function negotiatedExtensions(sender: SenderInternals): OutgoingHeaderExtensions {
+  const idOf = (uri: string) => sender.headerExtensions.find((ext) => ext.uri === uri)?.id;
+  const midId = idOf(MID_URI);
+  return {
+    mid: midId !== undefined && sender.mid ? { id: midId, value: sender.mid } : undefined,
+    absSendTimeId: idOf(ABS_SEND_TIME_URI),
+  };
+}
+
+/** A 64-bit NTP timestamp (RFC 3550 §4) of a Unix time in milliseconds. */
+export function ntpTimestampOf(epochMs: number): bigint {
+  const seconds = Math.floor(epochMs / 1000);
+  const fraction = Math.floor(((epochMs - seconds * 1000) / 1000) * 2 ** 32);
+  return (BigInt(seconds + NTP_UNIX_OFFSET_SECONDS) << 32n) | BigInt(fraction);
+}

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { ProtectionProfileAeadAes128Gcm, RtpPacket, SrtpSession } from 'werift';
+import { ntpTimestampOf } from '../src/transport/DirectRtpSender.js';
+import { RolloverCounter } from '../src/transport/srtp/RolloverCounter.js';
+import { RtpHeaderWriter } from '../src/transport/srtp/RtpHeaderWriter.js';
+import { SrtpAesGcmEncryptor } from '../src/transport/srtp/SrtpAesGcmEncryptor.js';
+import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
+import { srtpSessionOf } from '../src/transport/weriftInternals.js';
+
+const SSRC = 0x1234abcd;
+const MID_ID = 1;
+const ABS_SEND_TIME_ID = 3;
+
+/** A sending and a receiving werift SRTP session sharing one pair of master keys (as DTLS would). */
+function sessionPair(): { sending: SrtpSession; receiving: SrtpSession } {
+  const key = randomBytes(16);
+  const salt = randomBytes(12);
+  const other = { key: randomBytes(16), salt: randomBytes(12) };
+  const keys = (local: { key: Buffer; salt: Buffer }, remote: { key: Buffer; salt: Buffer }) => ({
+    localMasterKey: local.key,
+    localMasterSalt: local.salt,
+    remoteMasterKey: remote.key,
+    remoteMasterSalt: remote.salt,
+  });
+  const profile = ProtectionProfileAeadAes128Gcm;
+  return {
+    sending: new SrtpSession({ keys: keys({ key, salt }, other), profile }),
+    receiving: new SrtpSession({ keys: keys(other, { key, salt }), profile }),
+  };
+}
+
+/** Our encryptor with the session keys werift derived for `session` (what DirectRtpSender uses). */
+function encryptorOf(session: SrtpSession): SrtpAesGcmEncryptor {
+  const internals = srtpSessionOf({ srtp: session } as never);
+  assert.ok(internals);
+  const { srtpSessionKey, srtpSessionSalt } = internals.localContext.cipher;
+  return new SrtpAesGcmEncryptor(srtpSessionKey, srtpSessionSalt, SSRC);
+}
+
+describe('direct SRTP send path', () => {
+  test('packets encrypted by the direct path decrypt and authenticate in werift, across a sequence wrap', () => {
+    const { sending, receiving } = sessionPair();
+    const encryptor = encryptorOf(sending);
+    const rollover = new RolloverCounter();
+    const headers = new RtpHeaderWriter(SSRC, {
+      mid: { id: MID_ID, value: '1' },
+      absSendTimeId: ABS_SEND_TIME_ID,
+    });
+    // 65533 … 65535, 0 … 2, then a retransmission of 65535 (sent before the wrap).
+    const sequence = [65533, 65534, 65535, 0, 1, 2, 65535];
+    for (const [index, sequenceNumber] of sequence.entries()) {
+      const payload = randomBytes(900 + index);
+      const header = headers.write(96, sequenceNumber, 3000 * index, index === 2, 1000 + index);
+      const [ciphertext, tag] = encryptor.encrypt(
+        header,
+        payload,
+        rollover.next(sequenceNumber),
+        sequenceNumber,
+      );
+      const datagram = Buffer.concat([header, ciphertext, tag]);
+      const packet = RtpPacket.deSerialize(receiving.decrypt(datagram));
+      assert.deepEqual(packet.payload, payload, `payload of ${sequenceNumber}`);
+      assert.equal(packet.header.sequenceNumber, sequenceNumber);
+      assert.equal(packet.header.timestamp, 3000 * index);
+      assert.equal(packet.header.ssrc, SSRC);
+      assert.equal(packet.header.payloadType, 96);
+      assert.equal(packet.header.marker, index === 2);
+    }
+  });
+
+  test('worker threads encrypt batches of many streams; each stream decrypts in order in werift', async () => {
+    const pool = new SrtpWorkerPool(2);
+    try {
+      const streams = Array.from({ length: 5 }, (_, index) => {
+        const { sending, receiving } = sessionPair();
+        const internals = srtpSessionOf({ srtp: sending } as never);
+        assert.ok(internals);
+        const { srtpSessionKey, srtpSessionSalt } = internals.localContext.cipher;
+        const ssrc = SSRC + index;
+        const pooled = pool.openStream({
+          sessionKey: srtpSessionKey,
+          sessionSalt: srtpSessionSalt,
+          ssrc,
+          extensions: { mid: { id: MID_ID, value: String(index) } },
+        });
+        return { pooled, receiving, ssrc, received: [] as number[] };
+      });
+      // Three source packets, each fanned out to every stream in one turn (one batch per worker).
+      const payloads = [randomBytes(1100), randomBytes(1200), randomBytes(300)];
+      const rollover = new RolloverCounter();
+      const decrypted = new Promise<void>((resolve, reject) => {
+        let left = payloads.length * streams.length;
+        for (const [number, payload] of payloads.entries()) {
+          const sequenceNumber = 65535 + number;
+          const packet = {
+            payloadType: 96,
+            sequenceNumber: sequenceNumber & 0xffff,
+            timestamp: 1000 * number,
+            marker: false,
+            sentAtMs: 0,
+            rolloverCounter: rollover.next(sequenceNumber & 0xffff),
+          };
+          for (const stream of streams) {
+            stream.pooled.encode(packet, payload, (datagram) => {
+              try {
+                const rtp = RtpPacket.deSerialize(stream.receiving.decrypt(datagram));
+                assert.equal(rtp.header.ssrc, stream.ssrc);
+                assert.deepEqual(rtp.payload, payload);
+                stream.received.push(rtp.header.sequenceNumber);
+                if (--left === 0) resolve();
+              } catch (error) {
+                reject(error);
+              }
+            });
+          }
+        }
+      });
+      await decrypted;
+      for (const stream of streams) assert.deepEqual(stream.received, [65535, 0, 1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a tampered packet fails authentication', () => {
+    const { sending, receiving } = sessionPair();
+    const header = new RtpHeaderWriter(SSRC).write(111, 10, 960, false, 0);
+    const [ciphertext, tag] = encryptorOf(sending).encrypt(header, randomBytes(100), 0, 10);
+    const datagram = Buffer.concat([header, ciphertext, tag]);
+    datagram[20] = (datagram[20] ?? 0) ^ 1;
+    assert.throws(() => receiving.decrypt(datagram), /authenticate/i);
+  });
+
+  test('the header carries the negotiated MID and abs-send-time extensions', () => {
+    const header = new RtpHeaderWriter(SSRC, {
+      mid: { id: MID_ID, value: 'video0' },
+      absSendTimeId: ABS_SEND_TIME_ID,
+    }).write(96, 7, 90000, true, 1500);
+    const parsed = RtpPacket.deSerialize(Buffer.concat([header, Buffer.from([1, 2, 3])]));
+    assert.equal(parsed.header.extension, true);
+    const extensions = new Map(parsed.header.extensions.map((ext) => [ext.id, ext.payload]));
+    assert.equal(extensions.get(MID_ID)?.toString(), 'video0');
+    // 1.5 s in 6.18 fixed point.
+    assert.equal(extensions.get(ABS_SEND_TIME_ID)?.readUIntBE(0, 3), 1.5 * 2 ** 18);
+    assert.deepEqual(parsed.payload, Buffer.from([1, 2, 3]));
+  });
+
+  test('the rollover counter counts wraps and gives a late retransmission its old counter', () => {
+    const rollover = new RolloverCounter();
+    const counters = [65534, 65535, 0, 65535, 1, 32000, 60000, 0].map((sequenceNumber) =>
+      rollover.next(sequenceNumber),
+    );
+    assert.deepEqual(counters, [0, 0, 1, 0, 1, 1, 1, 2]);
+  });
+
+  test('NTP timestamps count from 1900 with a binary fraction', () => {
+    const ntp = ntpTimestampOf(Date.UTC(2000, 0, 1) + 250);
+    assert.equal(ntp >> 32n, 3_155_673_600n);
+    assert.equal(ntp & 0xffffffffn, 2n ** 30n);
+  });
+});
