@@ -272,7 +272,7 @@ try {
   console.log(`  first frame received: demo ${formatsOf(demo)}, direct ${formatsOf(direct)}`);
   for (const failure of failures) console.log(`  failed: ${failure}`);
   const path = await writeResults('first-frame', {
-    ...(await machineContext()),
+    ...machineContext(),
     browser: `Chromium ${browser.version()}`,
     runsPerKind: runs,
     cameraConstraints,

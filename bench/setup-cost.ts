@@ -323,7 +323,7 @@ try {
   const memory = await memoryCost();
   printMemory(memory);
   const path = await writeResults('setup-cost', {
-    ...(await machineContext()),
+    ...machineContext(),
     offerLatencyMs: latency,
     cycleRates: rates,
     memoryBytes: memory,
