@@ -143,6 +143,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       ),
       additionalHostAddresses: ice.hostAddresses,
       srtpWorkers: init.context.srtpWorkers,
+      weriftSendPath: init.context.weriftSendPath,
       name: 'WebRtcEndpoint',
     });
     super(init, pipeline, transport.node);

@@ -36,4 +36,6 @@ export interface ServerContext {
   readonly media: MediaSettings;
   /** Worker threads that encrypt outgoing media, when the server was started with some. */
   readonly srtpWorkers: SrtpWorkerPool | undefined;
+  /** Media leaves through werift's RTCRtpSender instead of the direct SRTP path. */
+  readonly weriftSendPath: boolean;
 }

@@ -72,6 +72,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     ice: settings.ice,
     media: settings.media,
     srtpWorkers,
+    weriftSendPath: settings.sendPath === 'werift',
   };
   const sessions = new SessionManager(registry, {
     gracePeriodMs: settings.sessionGracePeriodMs,

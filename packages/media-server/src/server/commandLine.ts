@@ -9,6 +9,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_SESSION_GRACE_PERIOD_MS,
   type IceOptions,
+  isSendPath,
   type MediaServerOptions,
 } from './options.js';
 
@@ -89,6 +90,11 @@ const FLAGS = {
     env: 'MEDLEY_SEND_WORKERS',
     value: '<count>',
     help: 'worker threads that encrypt outgoing media, for fan-out beyond one core (default 0)',
+  },
+  'send-path': {
+    env: 'MEDLEY_SEND_PATH',
+    value: '<direct|werift>',
+    help: "how RTP leaves: the server's own SRTP path (default) or werift's RTCRtpSender (3x the CPU)",
   },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
@@ -197,6 +203,10 @@ export function parseCommandLine(
   }
   const maxLoad = read('max-load');
   const sendWorkers = read('send-workers');
+  const sendPath = read('send-path');
+  if (sendPath !== undefined && !isSendPath(sendPath)) {
+    throw new ConfigurationError(`--send-path must be direct or werift, got '${sendPath}'`);
+  }
   if (maxLoad !== undefined && !(Number(maxLoad) > 0 && Number(maxLoad) <= 1)) {
     throw new ConfigurationError(`--max-load must be a share in (0, 1], got '${maxLoad}'`);
   }
@@ -223,6 +233,7 @@ export function parseCommandLine(
       ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
       ...(logLevel !== undefined ? { logLevel } : {}),
       ...(maxLoad !== undefined ? { maxLoad: Number(maxLoad) } : {}),
+      ...(sendPath !== undefined ? { sendPath } : {}),
       ...(sendWorkers !== undefined ? { sendWorkers: integer(sendWorkers, '--send-workers') } : {}),
       ...optional('mediaRoot', read('media-root')),
       ...(allowHttpPlayback !== undefined

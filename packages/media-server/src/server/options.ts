@@ -75,6 +75,12 @@ export interface MediaServerOptions {
    * thread encrypts, which is cheaper per packet while one core suffices.
    */
   readonly sendWorkers?: number;
+  /**
+   * `direct` (default): RTP is encrypted and sent by the server's own SRTP path. `werift`: through
+   * werift's RTCRtpSender, about three times the CPU per packet; kept as a fallback and as the
+   * baseline the fan-out benchmark compares against.
+   */
+  readonly sendPath?: SendPath;
   /** Default `info`. Ignored when `logger` is given. */
   readonly logLevel?: LogLevel;
   /** Where logs go; default JSON lines on stderr. */
@@ -94,6 +100,7 @@ export interface ResolvedOptions {
   readonly media: MediaSettings;
   readonly maxLoad: number;
   readonly sendWorkers: number;
+  readonly sendPath: SendPath;
   readonly logLevel: LogLevel;
 }
 
@@ -104,6 +111,12 @@ export const DEFAULT_SESSION_GRACE_PERIOD_MS = 60_000;
 export const DEFAULT_MEDIA_ROOT = './recordings';
 export const DEFAULT_MAX_LOAD = 0.85;
 export const MAX_SEND_WORKERS = 64;
+
+export type SendPath = 'direct' | 'werift';
+
+export function isSendPath(value: string): value is SendPath {
+  return value === 'direct' || value === 'werift';
+}
 
 function checkPort(port: number, what: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -176,6 +189,10 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
       `sendWorkers must be an integer from 0 to ${MAX_SEND_WORKERS}, got ${sendWorkers}`,
     );
   }
+  const sendPath = options.sendPath ?? 'direct';
+  if (!isSendPath(sendPath)) {
+    throw new ConfigurationError(`sendPath must be 'direct' or 'werift', got '${sendPath}'`);
+  }
   return {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
@@ -190,6 +207,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     },
     maxLoad,
     sendWorkers,
+    sendPath,
     logLevel: options.logLevel ?? 'info',
   };
 }

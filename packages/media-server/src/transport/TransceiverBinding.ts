@@ -45,6 +45,8 @@ export interface FeedbackCounters {
 export interface TransceiverBindingOptions {
   /** Resend NACKed packets from a history of sent ones (see WebRtcTransportOptions). */
   readonly answerNacks: boolean;
+  /** Send through werift's RTCRtpSender instead of the direct path (see DirectRtpSender). */
+  readonly weriftSendPath?: boolean | undefined;
   /** Worker threads that encrypt outgoing media; none encrypts on this thread. */
   readonly srtpWorkers?: SrtpWorkerPool | undefined;
 }
@@ -283,7 +285,9 @@ export class TransceiverBinding {
     if (this.#direct === undefined) {
       const sender = this.transceiver.sender;
       if (sender.dtlsTransport?.state !== 'connected') return null;
-      this.#direct = DirectRtpSender.forSender(sender, this.#options.srtpWorkers) ?? null;
+      this.#direct = this.#options.weriftSendPath
+        ? null
+        : (DirectRtpSender.forSender(sender, this.#options.srtpWorkers) ?? null);
     }
     return this.#direct;
   }

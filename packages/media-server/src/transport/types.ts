@@ -57,6 +57,11 @@ export interface WebRtcTransportOptions {
    * without, it is encrypted on the calling thread.
    */
   readonly srtpWorkers?: SrtpWorkerPool | undefined;
+  /**
+   * Send media through werift's own RTCRtpSender (about three times the CPU per packet) instead
+   * of the direct SRTP path: a fallback, and the baseline of the fan-out benchmark.
+   */
+  readonly weriftSendPath?: boolean | undefined;
   /** For logs and error messages. */
   readonly name?: string;
 }
