@@ -26,6 +26,12 @@ export class ArrivalLog {
     video: new Float64Array(SLOTS),
   };
   firstArrivalMs: number | undefined;
+  /**
+   * Publisher's sequence number − this subscriber's, per kind (mod 2^16): 0 for a server that
+   * keeps them, per subscriber for one that numbers each subscriber's packets from 1 (Janus).
+   * Packets of a kind with no known offset cannot be matched, so they count as lost.
+   */
+  readonly sequenceOffsets: Partial<Record<MediaKind, number>> = {};
 
   record(kind: MediaKind, sequenceNumber: number, arrivalMs: number): void {
     const slot = sequenceNumber & SLOT_MASK;
@@ -40,7 +46,9 @@ export class ArrivalLog {
     const windowStartMs = sends.timesMs[0] ?? 0;
     for (let index = 0; index < sends.kinds.length; index++) {
       const kind = sends.kinds[index] as MediaKind;
-      const sequenceNumber = sends.sequenceNumbers[index] as number;
+      const offset = this.sequenceOffsets[kind];
+      if (offset === undefined) continue;
+      const sequenceNumber = ((sends.sequenceNumbers[index] as number) - offset) & 0xffff;
       const slot = sequenceNumber & SLOT_MASK;
       const arrivalMs = this.#arrivalsMs[kind][slot] as number;
       if (this.#sequenceNumbers[kind][slot] !== sequenceNumber) continue;

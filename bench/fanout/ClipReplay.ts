@@ -14,23 +14,28 @@ interface StreamState {
   sequenceNumber: number;
 }
 
+/** Sends one packet; `clipIndex` is its place in the clip's packet list. */
+export type SendClipPacket = (
+  kind: MediaKind,
+  header: RtpHeaderFields,
+  payload: Buffer,
+  clipIndex: number,
+) => void;
+
 /**
  * Plays the clip's packets in real time, in a loop, as one audio and one video RTP stream whose
  * sequence numbers and timestamps run on across loops (a receiver sees one endless stream).
  */
 export class ClipReplay {
   readonly #clip: Clip;
-  readonly #send: (kind: MediaKind, header: RtpHeaderFields, payload: Buffer) => void;
+  readonly #send: SendClipPacket;
   readonly #streams: Record<MediaKind, StreamState>;
   #startMs = 0;
   #next = 0;
   #loop = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    clip: Clip,
-    send: (kind: MediaKind, header: RtpHeaderFields, payload: Buffer) => void,
-  ) {
+  constructor(clip: Clip, send: SendClipPacket) {
     this.#clip = clip;
     this.#send = send;
     const stream = (payloadType: number): StreamState => ({
@@ -69,6 +74,7 @@ export class ClipReplay {
           ssrc: stream.ssrc,
         },
         packet.payload,
+        this.#next,
       );
       stream.sequenceNumber = (stream.sequenceNumber + 1) & 0xffff;
       if (++this.#next === packets.length) {

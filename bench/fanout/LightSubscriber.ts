@@ -1,15 +1,16 @@
+import type { RemoteInfo, Socket } from 'node:dgram';
 import { type RTCDtlsTransport, RTCPeerConnection } from 'werift';
 import {
   createPeerConfig,
   disableImplicitStun,
 } from '../../packages/media-server/src/transport/peerConfig.js';
-import { ReceivedRtp } from './ReceivedRtp.js';
+import { ReceivedRtp, type ReceivedRtpEvents } from './ReceivedRtp.js';
 import { isRtp, payloadKindsOfSdp } from './rtp.js';
 
 /**
- * A WebRTC receiver that uses werift only for ICE and DTLS: RTP datagrams are taken off the ICE
- * connection before werift's SRTP layer and counted by their clear header (see ReceivedRtp);
- * STUN, DTLS and RTCP go on through werift as usual, so consent and RTCP keep working.
+ * A WebRTC receiver that uses werift only for ICE and DTLS: RTP datagrams are taken off its UDP
+ * sockets before werift sees them and counted by their clear header (see ReceivedRtp); STUN,
+ * DTLS and RTCP go on through werift as usual, so consent checks and RTCP keep working.
  */
 export class LightSubscriber {
   readonly received: ReceivedRtp;
@@ -20,10 +21,10 @@ export class LightSubscriber {
     this.received = received;
   }
 
-  /** Answers the server's offer; `onFirstRtp` fires when the first RTP datagram arrives. */
+  /** Answers the server's offer. */
   static async acceptOffer(
     offerSdp: string,
-    onFirstRtp: (atMs: number) => void,
+    events: ReceivedRtpEvents,
   ): Promise<{ subscriber: LightSubscriber; answerSdp: string }> {
     const peerConnection = new RTCPeerConnection(
       createPeerConfig({ additionalHostAddresses: ['127.0.0.1'] }),
@@ -31,8 +32,8 @@ export class LightSubscriber {
     let dtls: RTCDtlsTransport | undefined;
     const received = new ReceivedRtp(
       payloadKindsOfSdp(offerSdp),
-      (datagram) => decryptsCleanly(dtls, datagram),
-      onFirstRtp,
+      (datagram) => decrypt(dtls, datagram),
+      events,
     );
     try {
       await peerConnection.setRemoteDescription({ type: 'offer', sdp: offerSdp });
@@ -44,12 +45,7 @@ export class LightSubscriber {
     }
     dtls = peerConnection.dtlsTransports[0];
     for (const iceTransport of peerConnection.iceTransports) {
-      const onData = iceTransport.connection.onData;
-      const deliver = onData.execute;
-      onData.execute = (datagram: Buffer) => {
-        if (isRtp(datagram)) received.onRtp(datagram);
-        else deliver(datagram);
-      };
+      for (const socket of socketsOf(iceTransport.connection)) takeRtpOff(socket, received);
     }
     return {
       subscriber: new LightSubscriber(peerConnection, received),
@@ -62,10 +58,37 @@ export class LightSubscriber {
   }
 }
 
-function decryptsCleanly(dtls: RTCDtlsTransport | undefined, datagram: Buffer): boolean {
+type IceConnection = RTCPeerConnection['iceTransports'][number]['connection'];
+
+function decrypt(dtls: RTCDtlsTransport | undefined, datagram: Buffer): Buffer | undefined {
   try {
-    return dtls?.srtp !== undefined && dtls.srtp.decrypt(datagram).length > 0;
+    return dtls?.srtp?.decrypt(datagram);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * The UDP sockets of a werift ICE connection (gathered by setLocalDescription). They are private
+ * in werift's types; taking RTP off at the socket skips werift's STUN parse and two event
+ * dispatches per datagram, which cost more than the counting itself.
+ */
+function socketsOf(connection: IceConnection): Socket[] {
+  const { protocols } = connection as unknown as {
+    protocols: readonly { transport?: { socket?: Socket } }[];
+  };
+  return protocols.flatMap((protocol) => protocol.transport?.socket ?? []);
+}
+
+/** Counts RTP datagrams itself and hands every other datagram to werift's own listener. */
+function takeRtpOff(socket: Socket, received: ReceivedRtp): void {
+  const weriftListeners = socket.listeners('message') as ((
+    datagram: Buffer,
+    from: RemoteInfo,
+  ) => void)[];
+  socket.removeAllListeners('message');
+  socket.on('message', (datagram: Buffer, from: RemoteInfo) => {
+    if (isRtp(datagram)) received.onRtp(datagram);
+    else for (const listener of weriftListeners) listener(datagram, from);
+  });
 }

@@ -1,5 +1,5 @@
 import { ForkedProcess } from './ForkedProcess.js';
-import type { FromPublisher, SendLog, ToPublisher } from './ipc.js';
+import type { FromPublisher, SendLog, SequenceAnchor, ToPublisher } from './ipc.js';
 import type { PublisherEntry } from './targets/Target.js';
 
 /** The publisher's process (publisher.ts), seen from main. */
@@ -40,6 +40,14 @@ export class PublisherProcess {
     const reply = this.#process.next('sends', (message) => message.requestId === requestId);
     this.#process.send({ type: 'sends', requestId, fromMs, toMs });
     return (await reply).log;
+  }
+
+  /** The publisher's sequence number of a subscriber's anchor packet, or null if none matches. */
+  async locate(anchor: SequenceAnchor): Promise<number | null> {
+    const requestId = ++this.#requests;
+    const reply = this.#process.next('located', (message) => message.requestId === requestId);
+    this.#process.send({ type: 'locate', requestId, anchor });
+    return (await reply).sequenceNumber;
   }
 
   stop(): void {

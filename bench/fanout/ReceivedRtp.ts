@@ -1,13 +1,22 @@
 import { ArrivalLog, monotonicMs } from './ArrivalLog.js';
-import { type MediaKind, payloadTypeOf, sequenceNumberOf } from './rtp.js';
+import type { SequenceAnchor } from './ipc.js';
+import { type MediaKind, mediaDigest, payloadOf, payloadTypeOf, sequenceNumberOf } from './rtp.js';
 
 /** One in this many RTP datagrams is fully decrypted, to prove the stream is genuine. */
 const DECRYPT_EVERY = 50;
 
+export interface ReceivedRtpEvents {
+  /** Once, with the arrival time of the first RTP datagram. */
+  readonly onFirst: (atMs: number) => void;
+  /** Once per media kind. */
+  readonly onAnchor: (anchor: SequenceAnchor) => void;
+}
+
 /**
  * The receive side of a light subscriber: counts each RTP datagram by its clear header (media
- * kind, sequence number, arrival time) and fully decrypts only a sample, so that receiving
- * hundreds of streams costs the subscriber processes far less than forwarding costs the server.
+ * kind, sequence number, arrival time) and fully decrypts only the first of each kind and a
+ * sample, so that receiving hundreds of streams costs the subscriber processes far less than
+ * forwarding them costs the server.
  */
 export class ReceivedRtp {
   readonly arrivals = new ArrivalLog();
@@ -15,32 +24,42 @@ export class ReceivedRtp {
   decrypted = 0;
   decryptFailures = 0;
   readonly #kinds: ReadonlyMap<number, MediaKind>;
-  readonly #decrypt: (datagram: Buffer) => boolean;
-  readonly #onFirst: (atMs: number) => void;
+  readonly #decrypt: (datagram: Buffer) => Buffer | undefined;
+  readonly #events: ReceivedRtpEvents;
+  readonly #anchored = new Set<MediaKind>();
 
   /**
    * @param kinds media kind of each payload type
-   * @param decrypt decrypts and authenticates a datagram: false when it is not genuine
-   * @param onFirst called once, with the arrival time of the first RTP datagram
+   * @param decrypt the clear RTP packet, or undefined when it does not authenticate
    */
   constructor(
     kinds: ReadonlyMap<number, MediaKind>,
-    decrypt: (datagram: Buffer) => boolean,
-    onFirst: (atMs: number) => void,
+    decrypt: (datagram: Buffer) => Buffer | undefined,
+    events: ReceivedRtpEvents,
   ) {
     this.#kinds = kinds;
     this.#decrypt = decrypt;
-    this.#onFirst = onFirst;
+    this.#events = events;
   }
 
   onRtp(datagram: Buffer): void {
     const arrivalMs = monotonicMs();
     const kind = this.#kinds.get(payloadTypeOf(datagram));
     if (kind === undefined) return;
-    if (this.arrivals.firstArrivalMs === undefined) this.#onFirst(arrivalMs);
-    this.arrivals.record(kind, sequenceNumberOf(datagram), arrivalMs);
-    if (this.datagrams++ % DECRYPT_EVERY !== 0) return;
-    if (this.#decrypt(datagram)) this.decrypted++;
-    else this.decryptFailures++;
+    if (this.arrivals.firstArrivalMs === undefined) this.#events.onFirst(arrivalMs);
+    const sequenceNumber = sequenceNumberOf(datagram);
+    this.arrivals.record(kind, sequenceNumber, arrivalMs);
+    const anchoring = !this.#anchored.has(kind);
+    if (this.datagrams++ % DECRYPT_EVERY !== 0 && !anchoring) return;
+    const clear = this.#decrypt(datagram);
+    if (!clear) {
+      this.decryptFailures++;
+      return;
+    }
+    this.decrypted++;
+    if (!anchoring) return;
+    this.#anchored.add(kind);
+    const digest = mediaDigest(kind, payloadOf(clear));
+    this.#events.onAnchor({ kind, sequenceNumber, arrivalMs, digest });
   }
 }

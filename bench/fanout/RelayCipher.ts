@@ -30,18 +30,19 @@ export class RelayCipher {
     return Buffer.concat([header, body, cipher.getAuthTag()]);
   }
 
-  /** Whether the packet decrypts and authenticates (call in arrival order). */
-  decrypt(packet: Buffer): boolean {
-    if (packet.length < RTP_HEADER_BYTES + TAG_BYTES) return false;
+  /** The clear packet (header + payload), or undefined when it does not authenticate. */
+  decrypt(packet: Buffer): Buffer | undefined {
+    if (packet.length < RTP_HEADER_BYTES + TAG_BYTES) return undefined;
     try {
+      const header = packet.subarray(0, RTP_HEADER_BYTES);
       const decipher = createDecipheriv('aes-128-gcm', this.key, this.#ivOf(packet));
-      decipher.setAAD(packet.subarray(0, RTP_HEADER_BYTES));
+      decipher.setAAD(header);
       decipher.setAuthTag(packet.subarray(packet.length - TAG_BYTES));
-      decipher.update(packet.subarray(RTP_HEADER_BYTES, packet.length - TAG_BYTES));
+      const body = decipher.update(packet.subarray(RTP_HEADER_BYTES, packet.length - TAG_BYTES));
       decipher.final();
-      return true;
+      return Buffer.concat([header, body]);
     } catch {
-      return false;
+      return undefined;
     }
   }
 

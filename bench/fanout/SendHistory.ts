@@ -9,14 +9,30 @@ export class SendHistory {
   readonly #isVideo = new Uint8Array(CAPACITY);
   readonly #sequenceNumbers = new Uint16Array(CAPACITY);
   readonly #timesMs = new Float64Array(CAPACITY);
+  readonly #clipIndices = new Uint32Array(CAPACITY);
   #count = 0;
 
-  record(kind: MediaKind, sequenceNumber: number, timeMs: number): void {
+  record(kind: MediaKind, sequenceNumber: number, timeMs: number, clipIndex: number): void {
     const slot = this.#count % CAPACITY;
+    this.#clipIndices[slot] = clipIndex;
     this.#isVideo[slot] = kind === 'video' ? 1 : 0;
     this.#sequenceNumbers[slot] = sequenceNumber;
     this.#timesMs[slot] = timeMs;
     this.#count++;
+  }
+
+  /**
+   * The sequence number of the last packet of `kind` sent before `beforeMs` whose clip packet
+   * `isIt` accepts, or null.
+   */
+  lastSent(kind: MediaKind, beforeMs: number, isIt: (clipIndex: number) => boolean): number | null {
+    const isVideo = kind === 'video' ? 1 : 0;
+    for (let index = this.#count - 1; index >= Math.max(0, this.#count - CAPACITY); index--) {
+      const slot = index % CAPACITY;
+      if ((this.#timesMs[slot] as number) > beforeMs || this.#isVideo[slot] !== isVideo) continue;
+      if (isIt(this.#clipIndices[slot] as number)) return this.#sequenceNumbers[slot] as number;
+    }
+    return null;
   }
 
   /** Packets sent in [fromMs, toMs), oldest first. */

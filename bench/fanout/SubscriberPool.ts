@@ -2,10 +2,12 @@ import { ForkedProcess } from './ForkedProcess.js';
 import type {
   FromSubscriberProcess,
   SendLog,
+  SequenceAnchor,
   SubscriberReport,
   SubscriberRoute,
   ToSubscriberProcess,
 } from './ipc.js';
+import type { MediaKind } from './rtp.js';
 
 type SubscriberProcess = ForkedProcess<ToSubscriberProcess, FromSubscriberProcess>;
 
@@ -14,6 +16,7 @@ export class SubscriberPool {
   readonly #processes: SubscriberProcess[];
   readonly #processOf = new Map<number, SubscriberProcess>();
   readonly #firstRtpMs = new Map<number, number>();
+  readonly #anchors = new Map<number, Partial<Record<MediaKind, SequenceAnchor>>>();
   #nextId = 0;
   #requests = 0;
 
@@ -24,6 +27,11 @@ export class SubscriberPool {
       );
       child.onMessage((message) => {
         if (message.type === 'first-rtp') this.#firstRtpMs.set(message.id, message.atMs);
+        if (message.type === 'anchor') {
+          const anchors = this.#anchors.get(message.id) ?? {};
+          anchors[message.anchor.kind] = message.anchor;
+          this.#anchors.set(message.id, anchors);
+        }
       });
       return child;
     });
@@ -61,9 +69,40 @@ export class SubscriberPool {
     return message.atMs;
   }
 
+  /** The subscriber's first decrypted packet of each kind (see ReceivedRtp). */
+  async anchors(id: number, timeoutMs: number): Promise<Record<MediaKind, SequenceAnchor>> {
+    const child = this.#processOf.get(id);
+    if (!child) throw new Error(`no subscriber ${id}`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { audio, video } = this.#anchors.get(id) ?? {};
+      if (audio && video) return { audio, video };
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) {
+        throw new Error(
+          `subscriber ${id} decrypted no ${audio ? 'video' : 'audio'} packet in ${timeoutMs} ms`,
+        );
+      }
+      await child
+        .next('anchor', (message) => message.id === id, remainingMs)
+        .catch(() => undefined);
+    }
+  }
+
+  /** Publisher's sequence number − the subscriber's, per kind: how to match its packets. */
+  setSequenceOffsets(id: number, offsets: Record<MediaKind, number>): void {
+    this.#processOf.get(id)?.send({ type: 'sequence-offsets', id, offsets });
+  }
+
   close(id: number): void {
     this.#processOf.get(id)?.send({ type: 'close', id });
     this.#processOf.delete(id);
+    this.#anchors.delete(id);
+    this.#firstRtpMs.delete(id);
+  }
+
+  windowStarts(): void {
+    for (const child of this.#processes) child.send({ type: 'window-start' });
   }
 
   /** What every subscriber received of `sends`, one report per process. */

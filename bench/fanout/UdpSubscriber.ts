@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { ReceivedRtp } from './ReceivedRtp.js';
+import { ReceivedRtp, type ReceivedRtpEvents } from './ReceivedRtp.js';
 import type { RelayCipher } from './RelayCipher.js';
 import { RelayMessage } from './relayMessages.js';
 import { AUDIO_PAYLOAD_TYPE, isRtp, VIDEO_PAYLOAD_TYPE } from './rtp.js';
@@ -27,16 +27,15 @@ export class UdpSubscriber {
 
   static async open(
     relay: { host: string; port: number; encrypted: boolean },
-    onFirstRtp: (atMs: number) => void,
+    events: ReceivedRtpEvents,
   ): Promise<UdpSubscriber> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     let cipher: RelayCipher | undefined;
     const received = new ReceivedRtp(
       PLAIN_KINDS,
-      // A plain relay's packets are checked by their header only: there is nothing to decrypt.
-      (datagram) => (relay.encrypted ? (cipher?.decrypt(datagram) ?? false) : true),
-      onFirstRtp,
+      (datagram) => (relay.encrypted ? cipher?.decrypt(datagram) : datagram),
+      events,
     );
     socket.on('message', (datagram) => {
       if (isRtp(datagram)) received.onRtp(datagram);

@@ -19,6 +19,18 @@ export interface SendLog {
   readonly timesMs: readonly number[];
 }
 
+/**
+ * The first packet of a kind a subscriber could decrypt: what the publisher's log needs to tell
+ * how the server numbers this subscriber's packets (see ArrivalLog.sequenceOffsets).
+ */
+export interface SequenceAnchor {
+  readonly kind: MediaKind;
+  readonly sequenceNumber: number;
+  readonly arrivalMs: number;
+  /** mediaDigest() of its payload. */
+  readonly digest: string;
+}
+
 export type ToPublisher =
   | { readonly type: 'start'; readonly route: PublisherRoute }
   | { readonly type: 'answer'; readonly sdp: string }
@@ -28,6 +40,8 @@ export type ToPublisher =
       readonly fromMs: number;
       readonly toMs: number;
     }
+  /** Which packet the anchor is: the last one sent before it arrived with the same media. */
+  | { readonly type: 'locate'; readonly requestId: number; readonly anchor: SequenceAnchor }
   | { readonly type: 'stop' };
 
 export type FromPublisher =
@@ -35,6 +49,7 @@ export type FromPublisher =
   /** Media flows from now on. */
   | { readonly type: 'started' }
   | { readonly type: 'sends'; readonly requestId: number; readonly log: SendLog }
+  | { readonly type: 'located'; readonly requestId: number; readonly sequenceNumber: number | null }
   | { readonly type: 'error'; readonly message: string };
 
 /** How a subscriber reaches its server: a WebRTC offer to answer, or a relay's UDP address. */
@@ -51,6 +66,13 @@ export type SubscriberRoute =
 export type ToSubscriberProcess =
   | { readonly type: 'open'; readonly id: number; readonly route: SubscriberRoute }
   | { readonly type: 'close'; readonly id: number }
+  | {
+      readonly type: 'sequence-offsets';
+      readonly id: number;
+      readonly offsets: Partial<Record<MediaKind, number>>;
+    }
+  /** A measurement window starts: event-loop delay is measured from here. */
+  | { readonly type: 'window-start' }
   | { readonly type: 'report'; readonly requestId: number; readonly sends: SendLog }
   | { readonly type: 'stop' };
 
@@ -58,6 +80,7 @@ export type FromSubscriberProcess =
   /** WebRTC: the answer to send to the server. UDP: the registration was sent. */
   | { readonly type: 'opened'; readonly id: number; readonly answer?: string }
   | { readonly type: 'first-rtp'; readonly id: number; readonly atMs: number }
+  | { readonly type: 'anchor'; readonly id: number; readonly anchor: SequenceAnchor }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'report'; readonly requestId: number; readonly report: SubscriberReport };
 
@@ -77,6 +100,8 @@ export interface SubscriberReport {
   readonly decryptFailures: number;
   /** RTP datagrams counted since the process started (all subscribers). */
   readonly rtpDatagrams: number;
+  /** The process's event-loop delay since the window started: a busy receiver shows here. */
+  readonly eventLoopDelayMs: { readonly p99: number; readonly max: number };
 }
 
 export const LATENCY_BIN_MS = 0.05;

@@ -6,11 +6,13 @@
 //   scripts/isolated.sh npx tsx bench/fanout/main.ts [--targets medley,relay,relay-gcm,janus]
 //       [--levels 10,50,100,...] [--quick] [--out bench/results/fanout.json]
 //       [--subscriber-processes 4] [--budget-seconds 240]
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClipRates, clipRates, loadClip } from './clip.js';
-import { type LevelResult, type RampOptions, rampTarget, type TargetResult } from './ramp.js';
+import type { LevelResult } from './Fanout.js';
+import { type RampOptions, rampTarget, type TargetResult } from './ramp.js';
 import { JanusTarget } from './targets/JanusTarget.js';
 import { MedleyTarget } from './targets/MedleyTarget.js';
 import { RelayTarget } from './targets/RelayTarget.js';
@@ -79,7 +81,7 @@ function parseOptions(): RunOptions {
 }
 
 function defaultTargets(): string[] {
-  return ['relay', 'relay-gcm', 'medley', ...(JanusTarget.isAvailable() ? ['janus'] : [])];
+  return ['relay', 'relay-gcm', 'medley', ...(existsSync('/usr/bin/janus') ? ['janus'] : [])];
 }
 
 class UsageError extends Error {
@@ -98,6 +100,8 @@ const COLUMNS = [
   ['KB/sub', 7],
   ['subs CPU %', 11],
   ['subs µs/pkt', 12],
+  ['drops srv/subs', 15],
+  ['subs lag ms', 12],
   ['machine %', 10],
 ] as const;
 
@@ -118,6 +122,8 @@ function row(level: LevelResult): string {
     level.server.rssPerSubscriberKb.toFixed(0),
     level.subscriberProcesses.cpuPercent.toFixed(1),
     level.subscriberProcesses.cpuMicrosecondsPerPacket.toFixed(1),
+    `${level.udpReceiveDrops.server}/${level.udpReceiveDrops.subscribers}`,
+    level.subscriberEventLoopDelayMs.max.toFixed(0),
     level.machineBusyPercent.toFixed(0),
   ];
   return cells.map((cell, index) => cell.padStart(COLUMNS[index]?.[1] ?? 0)).join(' ');
@@ -153,7 +159,8 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(
         `→ largest level under ${ramp.lossLimit * 100}% loss: ${result.largestCleanLevel ?? 'none'} ` +
-          `(${result.stopReason}); idle server RSS ${result.idleServerRssMb.toFixed(0)} MB\n`,
+          `(${result.stopReason}); idle server RSS ${result.idleServerRssMb.toFixed(0)} MB; ` +
+          `${result.renumberedSubscribers} subscribers got renumbered sequence numbers\n`,
       );
     } catch (error) {
       console.log(`→ ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);

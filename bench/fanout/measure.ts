@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { LATENCY_BIN_MS } from './ipc.js';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's CPU times (100 on Linux). */
@@ -67,4 +67,31 @@ export function machineCpuMs(): { busy: number; total: number } {
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   const toMs = (value: number) => (value * 1000) / CLOCK_TICKS_PER_SECOND;
   return { busy: toMs(total - idle), total: toMs(total) };
+}
+
+/**
+ * Datagrams the kernel dropped at the UDP sockets of these processes because their receive
+ * buffers were full (the `drops` column of /proc/net/udp, summed over the processes' sockets):
+ * loss that happened at a receiver that did not keep up, not on the way.
+ */
+export function udpReceiveDrops(pids: readonly number[]): number {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode) inodes.add(inode);
+      } catch {
+        // The descriptor closed while we read the directory.
+      }
+    }
+  }
+  let drops = 0;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[9] !== undefined && inodes.has(fields[9])) drops += Number(fields[12] ?? 0);
+    }
+  }
+  return drops;
 }

@@ -13,12 +13,14 @@ import { monotonicMs } from './ArrivalLog.js';
 import { ClipReplay } from './ClipReplay.js';
 import { loadClip } from './clip.js';
 import type { FromPublisher, PublisherRoute, ToPublisher } from './ipc.js';
-import { type MediaKind, type RtpHeaderFields, serializeRtp } from './rtp.js';
+import { type MediaKind, mediaDigest, type RtpHeaderFields, serializeRtp } from './rtp.js';
 import { SendHistory } from './SendHistory.js';
 
 type SendPacket = (kind: MediaKind, header: RtpHeaderFields, payload: Buffer) => void;
 
 const history = new SendHistory();
+/** mediaDigest() of each clip packet, to locate a subscriber's anchor packet. */
+let clipDigests: readonly string[] = [];
 let replay: ClipReplay | undefined;
 let answered: ((sdp: string) => void) | undefined;
 
@@ -28,9 +30,10 @@ function tell(message: FromPublisher): void {
 
 async function start(route: PublisherRoute): Promise<void> {
   const clip = await loadClip();
+  clipDigests = clip.packets.map((packet) => mediaDigest(packet.kind, packet.payload));
   const send = route.kind === 'udp' ? await udpSender(route) : await webRtcSender();
-  replay = new ClipReplay(clip, (kind, header, payload) => {
-    history.record(kind, header.sequenceNumber, monotonicMs());
+  replay = new ClipReplay(clip, (kind, header, payload, clipIndex) => {
+    history.record(kind, header.sequenceNumber, monotonicMs(), clipIndex);
     send(kind, header, payload);
   });
   replay.start();
@@ -98,6 +101,15 @@ process.on('message', (message: ToPublisher) => {
         log: history.between(message.fromMs, message.toMs),
       });
       break;
+    case 'locate': {
+      const { kind, arrivalMs, digest } = message.anchor;
+      tell({
+        type: 'located',
+        requestId: message.requestId,
+        sequenceNumber: history.lastSent(kind, arrivalMs, (index) => clipDigests[index] === digest),
+      });
+      break;
+    }
     case 'stop':
       replay?.stop();
       process.exit(0);

@@ -1,4 +1,5 @@
-/** The few RTP header fields the benchmark reads and writes, on raw datagrams. */
+// The few RTP header fields the benchmark reads and writes, on raw datagrams.
+import { createHash } from 'node:crypto';
 
 export type MediaKind = 'audio' | 'video';
 
@@ -49,13 +50,21 @@ export function serializeRtp(header: RtpHeaderFields, payload: Buffer): Buffer {
   return packet;
 }
 
-/** The kind of each payload type an SDP offers, from its m-lines (`m=video 9 UDP/TLS/RTP/SAVPF 96 97`). */
+/**
+ * The media kind of each payload type an SDP offers (m-lines), leaving out retransmission and
+ * redundancy formats (rtx, red, FEC), whose sequence numbers are not the media's.
+ */
 export function payloadKindsOfSdp(sdp: string): Map<number, MediaKind> {
+  const repair = new Set(
+    [...sdp.matchAll(/^a=rtpmap:(\d+) (rtx|red|ulpfec|flexfec[^/]*)\//gim)].map((match) =>
+      Number(match[1]),
+    ),
+  );
   const kinds = new Map<number, MediaKind>();
   for (const match of sdp.matchAll(/^m=(audio|video) \d+ \S+ ([\d ]+)/gm)) {
     const kind = match[1] as MediaKind;
-    for (const payloadType of (match[2] ?? '').trim().split(/\s+/)) {
-      kinds.set(Number(payloadType), kind);
+    for (const payloadType of (match[2] ?? '').trim().split(/\s+/).map(Number)) {
+      if (!repair.has(payloadType)) kinds.set(payloadType, kind);
     }
   }
   return kinds;
@@ -78,4 +87,34 @@ export class RolloverCounter {
     }
     return this.#rollovers;
   }
+}
+
+/** The payload of a clear RTP packet: after the CSRCs and the header extension, before padding. */
+export function payloadOf(packet: Buffer): Buffer {
+  const first = packet[0] as number;
+  let offset = RTP_HEADER_BYTES + 4 * (first & 0x0f);
+  if (first & 0x10) offset += 4 + 4 * packet.readUInt16BE(offset + 2);
+  const padding = first & 0x20 ? (packet[packet.length - 1] as number) : 0;
+  return packet.subarray(offset, packet.length - padding);
+}
+
+/**
+ * A digest of what a packet carries of the clip: its codec data, without the VP8 payload
+ * descriptor (RFC 7741 §4.2), whose picture id a forwarder may rewrite.
+ */
+export function mediaDigest(kind: MediaKind, payload: Buffer): string {
+  return createHash('sha1')
+    .update(kind === 'video' ? payload.subarray(vp8DescriptorLength(payload)) : payload)
+    .digest('base64');
+}
+
+function vp8DescriptorLength(payload: Buffer): number {
+  const first = payload[0] ?? 0;
+  if (!(first & 0x80)) return 1;
+  const extension = payload[1] ?? 0;
+  let length = 2;
+  if (extension & 0x80) length += (payload[length] ?? 0) & 0x80 ? 2 : 1; // I: picture id
+  if (extension & 0x40) length += 1; // L: TL0PICIDX
+  if (extension & 0x30) length += 1; // T or K: TID / KEYIDX
+  return length;
 }

@@ -2,6 +2,7 @@
 // on request it reports which packets of a window each subscriber received, and when.
 //
 //   node --import tsx bench/fanout/subscriber-process.ts      (forked by the benchmark)
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type {
   FromSubscriberProcess,
   SendLog,
@@ -11,7 +12,7 @@ import type {
 } from './ipc.js';
 import { LATENCY_BINS } from './ipc.js';
 import { LightSubscriber } from './LightSubscriber.js';
-import type { ReceivedRtp } from './ReceivedRtp.js';
+import type { ReceivedRtp, ReceivedRtpEvents } from './ReceivedRtp.js';
 import { UdpSubscriber } from './UdpSubscriber.js';
 
 interface HostedSubscriber {
@@ -20,6 +21,8 @@ interface HostedSubscriber {
 }
 
 const subscribers = new Map<number, HostedSubscriber>();
+const eventLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+eventLoopDelay.enable();
 let rtpDatagramsOfClosed = 0;
 
 function tell(message: FromSubscriberProcess): void {
@@ -27,13 +30,16 @@ function tell(message: FromSubscriberProcess): void {
 }
 
 async function open(id: number, route: SubscriberRoute): Promise<void> {
-  const onFirstRtp = (atMs: number) => tell({ type: 'first-rtp', id, atMs });
+  const events: ReceivedRtpEvents = {
+    onFirst: (atMs) => tell({ type: 'first-rtp', id, atMs }),
+    onAnchor: (anchor) => tell({ type: 'anchor', id, anchor }),
+  };
   if (route.kind === 'udp') {
-    subscribers.set(id, await UdpSubscriber.open(route, onFirstRtp));
+    subscribers.set(id, await UdpSubscriber.open(route, events));
     tell({ type: 'opened', id });
     return;
   }
-  const { subscriber, answerSdp } = await LightSubscriber.acceptOffer(route.offer, onFirstRtp);
+  const { subscriber, answerSdp } = await LightSubscriber.acceptOffer(route.offer, events);
   subscribers.set(id, subscriber);
   tell({ type: 'opened', id, answer: answerSdp });
 }
@@ -77,6 +83,10 @@ function report(sends: SendLog): SubscriberReport {
     decrypted,
     decryptFailures,
     rtpDatagrams,
+    eventLoopDelayMs: {
+      p99: eventLoopDelay.percentile(99) / 1e6,
+      max: eventLoopDelay.max / 1e6,
+    },
   };
 }
 
@@ -93,6 +103,15 @@ process.on('message', (message: ToSubscriberProcess) => {
       break;
     case 'close':
       close(message.id).catch(() => undefined);
+      break;
+    case 'sequence-offsets':
+      Object.assign(
+        subscribers.get(message.id)?.received.arrivals.sequenceOffsets ?? {},
+        message.offsets,
+      );
+      break;
+    case 'window-start':
+      eventLoopDelay.reset();
       break;
     case 'report':
       tell({ type: 'report', requestId: message.requestId, report: report(message.sends) });

@@ -1,41 +1,29 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type JanusServer, startJanus } from '../janus/JanusServer.js';
+import { ensurePrivateVethPair } from '../janus/privateVethPair.js';
 import type { PublisherEntry, SubscriberSession, Target } from './Target.js';
 
-/** What bench/fanout/janus/JanusServer.ts exports (written separately). */
-interface JanusServer {
-  readonly pid: number;
-  readonly rtpTarget: {
-    readonly host: string;
-    readonly videoPort: number;
-    readonly audioPort: number;
-  };
-  openSubscriber(): Promise<{
-    readonly offer: string;
-    answer(sdp: string): Promise<void>;
-    close(): Promise<void>;
-  }>;
-  stop(): Promise<void>;
-}
-
-interface JanusModule {
-  startJanus(options?: Record<string, unknown>): Promise<JanusServer>;
-}
-
-const modulePath = fileURLToPath(new URL('../janus/JanusServer.ts', import.meta.url));
-
-/** Baseline (c): Janus's streaming plugin fed plain RTP, one WebRTC viewer per subscriber. */
+/**
+ * Baseline (c): Janus's streaming plugin (Debian's package, see janus/README.md) fed plain RTP,
+ * one WebRTC viewer per subscriber. Janus numbers each viewer's packets from 1: the harness learns
+ * each subscriber's offset from its first packets (see Fanout), so loss and latency still match.
+ */
 export class JanusTarget implements Target {
   readonly name = 'janus';
   #janus: JanusServer | undefined;
-
-  static isAvailable(): boolean {
-    return existsSync(modulePath);
-  }
+  #workDirectory: string | undefined;
 
   async start(): Promise<void> {
-    const { startJanus } = (await import(modulePath)) as JanusModule;
-    this.#janus = await startJanus();
+    // libnice gathers no candidate on loopback: Janus gets a private veth pair in the namespace.
+    const veth = await ensurePrivateVethPair();
+    this.#workDirectory = await mkdtemp(join(tmpdir(), 'medley-fanout-janus-'));
+    this.#janus = await startJanus({
+      workDirectory: this.#workDirectory,
+      interfaceName: veth.interfaceName,
+      eventLoops: 2,
+    });
   }
 
   publisherEntry(): PublisherEntry {
@@ -57,6 +45,7 @@ export class JanusTarget implements Target {
 
   async stop(): Promise<void> {
     await this.#janus?.stop();
+    if (this.#workDirectory) await rm(this.#workDirectory, { recursive: true, force: true });
   }
 
   #required(): JanusServer {

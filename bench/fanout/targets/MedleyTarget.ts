@@ -28,7 +28,7 @@ export class MedleyTarget implements Target {
     if (!existsSync(cliPath)) {
       throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
     }
-    if (newestSourceMs() > statSync(cliPath).mtimeMs) {
+    if (newestFileMs(`${packageRoot}src`) > newestFileMs(`${packageRoot}dist`)) {
       console.warn(
         `  (warning: packages/media-server/src is newer than dist: run \`npm run build\` to measure it)`,
       );
@@ -94,12 +94,12 @@ export class MedleyTarget implements Target {
   }
 }
 
-/** The newest modification time under packages/media-server/src, to warn of a stale build. */
-function newestSourceMs(directory = `${packageRoot}src`): number {
+/** The newest modification time of a file under `directory`, to warn of a stale build. */
+function newestFileMs(directory: string): number {
   let newest = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = `${directory}/${entry.name}`;
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs);
+    newest = Math.max(newest, entry.isDirectory() ? newestFileMs(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
