@@ -22,6 +22,17 @@ const TARGETS: Record<string, () => Target> = {
   relay: () => new RelayTarget({ encrypted: false }),
   'relay-gcm': () => new RelayTarget({ encrypted: true }),
   medley: () => new MedleyTarget(),
+  'medley-werift': () =>
+    new MedleyTarget({ name: 'medley-werift', sendPath: 'werift', sendWorkers: 0, maxLoad: 1 }),
+  'medley-workers': () =>
+    new MedleyTarget({ name: 'medley-workers', sendPath: 'direct', sendWorkers: 2, maxLoad: 1 }),
+  'medley-admission': () =>
+    new MedleyTarget({
+      name: 'medley-admission',
+      sendPath: 'direct',
+      sendWorkers: 0,
+      maxLoad: 0.85,
+    }),
   janus: () => new JanusTarget(),
 };
 const FULL_LEVELS = [10, 50, 100, 200, 300, 400, 500];
@@ -81,7 +92,8 @@ function parseOptions(): RunOptions {
 }
 
 function defaultTargets(): string[] {
-  return ['relay', 'relay-gcm', 'medley', ...(existsSync('/usr/bin/janus') ? ['janus'] : [])];
+  const janus = existsSync('/usr/bin/janus') ? ['janus'] : [];
+  return ['relay', 'relay-gcm', 'medley-werift', 'medley', 'medley-workers', ...janus];
 }
 
 class UsageError extends Error {

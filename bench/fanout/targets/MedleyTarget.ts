@@ -13,16 +13,34 @@ import type { PublisherEntry, SubscriberSession, Target } from './Target.js';
 const packageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
 const cliPath = `${packageRoot}dist/cli.js`;
 
+/** How the server is started: its send path, encryption workers and admission limit. */
+export interface MedleyServerMode {
+  readonly name: string;
+  /** `--send-path`: `werift` is the path before the direct one (the "before" of the profile). */
+  readonly sendPath: 'direct' | 'werift';
+  readonly sendWorkers: number;
+  /** `--max-load`: 1 lets the ramp find the loss limit; below 1 shows admission control. */
+  readonly maxLoad: number;
+}
+
 /**
  * The Medley media server as users run it (its built CLI, in its own process): one pipeline, the
  * publisher's WebRtcEndpoint, and one WebRtcEndpoint per subscriber connected from it.
  */
 export class MedleyTarget implements Target {
-  readonly name = 'medley';
+  readonly name: string;
+  readonly #mode: MedleyServerMode;
   #server: ChildProcess | undefined;
   #client: MediaClient | undefined;
   #pipeline: MediaPipeline | undefined;
   #publisherEndpoint: WebRtcEndpoint | undefined;
+
+  constructor(
+    mode: MedleyServerMode = { name: 'medley', sendPath: 'direct', sendWorkers: 0, maxLoad: 1 },
+  ) {
+    this.#mode = mode;
+    this.name = mode.name;
+  }
 
   async start(): Promise<void> {
     if (!existsSync(cliPath)) {
@@ -70,7 +88,12 @@ export class MedleyTarget implements Target {
   async #spawnServer(): Promise<string> {
     const child = spawn(
       process.execPath,
-      [cliPath, '--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
+      [
+        cliPath,
+        ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
+        ...['--send-path', this.#mode.sendPath, '--send-workers', String(this.#mode.sendWorkers)],
+        ...['--max-load', String(this.#mode.maxLoad)],
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     this.#server = child;
