@@ -82,13 +82,25 @@ export class MedleyTarget implements Target {
 
   async stop(): Promise<void> {
     this.#client?.close();
-    this.#server?.kill('SIGKILL');
+    const server = this.#server;
+    if (!server || server.exitCode !== null) return;
+    // SIGTERM lets the server close (and write its CPU profile); SIGKILL if it hangs.
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
   }
 
   async #spawnServer(): Promise<string> {
     const child = spawn(
       process.execPath,
       [
+        // MEDLEY_BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the server per target, for the profile
+        // before and after the direct send path (summarise with bench/fanout/profileSummary.ts).
+        ...(process.env.MEDLEY_BENCH_CPU_PROFILE
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.MEDLEY_BENCH_CPU_PROFILE]
+          : []),
         cliPath,
         ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
         ...['--send-path', this.#mode.sendPath, '--send-workers', String(this.#mode.sendWorkers)],
