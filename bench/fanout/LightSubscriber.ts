@@ -4,7 +4,7 @@ import {
   createPeerConfig,
   disableImplicitStun,
 } from '../../packages/media-server/src/transport/peerConfig.js';
-import { ReceivedRtp, type ReceivedRtpEvents } from './ReceivedRtp.js';
+import { type Decrypted, ReceivedRtp, type ReceivedRtpEvents } from './ReceivedRtp.js';
 import { isRtp, payloadKindsOfSdp } from './rtp.js';
 
 /**
@@ -60,11 +60,12 @@ export class LightSubscriber {
 
 type IceConnection = RTCPeerConnection['iceTransports'][number]['connection'];
 
-function decrypt(dtls: RTCDtlsTransport | undefined, datagram: Buffer): Buffer | undefined {
+function decrypt(dtls: RTCDtlsTransport | undefined, datagram: Buffer): Decrypted {
+  if (!dtls?.srtp) return `no SRTP keys yet (DTLS ${dtls?.state ?? 'absent'})`;
   try {
-    return dtls?.srtp?.decrypt(datagram);
-  } catch {
-    return undefined;
+    return dtls.srtp.decrypt(datagram);
+  } catch (error) {
+    return `SRTP: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 

@@ -2,14 +2,24 @@ import { ArrivalLog, monotonicMs } from './ArrivalLog.js';
 import type { SequenceAnchor } from './ipc.js';
 import { type MediaKind, mediaDigest, payloadOf, payloadTypeOf, sequenceNumberOf } from './rtp.js';
 
-/** One in this many RTP datagrams is fully decrypted, to prove the stream is genuine. */
+/**
+ * One in this many RTP packets of each kind is fully decrypted, to prove the stream is genuine.
+ * Under 100, the reorder window in which werift's SRTP tells a sequence-number wrap.
+ */
 const DECRYPT_EVERY = 50;
+/** RTP that still does not decrypt this long after the first arrived means a broken set-up. */
+const UNDECRYPTABLE_AFTER_MS = 5000;
+
+/** A clear RTP packet, or why the datagram did not decrypt. */
+export type Decrypted = Buffer | string;
 
 export interface ReceivedRtpEvents {
   /** Once, with the arrival time of the first RTP datagram. */
   readonly onFirst: (atMs: number) => void;
   /** Once per media kind. */
   readonly onAnchor: (anchor: SequenceAnchor) => void;
+  /** Once, if a kind's packets keep arriving but none decrypts. */
+  readonly onUndecryptable: (reason: string) => void;
 }
 
 /**
@@ -21,20 +31,19 @@ export interface ReceivedRtpEvents {
 export class ReceivedRtp {
   readonly arrivals = new ArrivalLog();
   datagrams = 0;
+  readonly #datagramsOfKind: Record<MediaKind, number> = { audio: 0, video: 0 };
   decrypted = 0;
   decryptFailures = 0;
   readonly #kinds: ReadonlyMap<number, MediaKind>;
-  readonly #decrypt: (datagram: Buffer) => Buffer | undefined;
+  readonly #decrypt: (datagram: Buffer) => Decrypted;
   readonly #events: ReceivedRtpEvents;
   readonly #anchored = new Set<MediaKind>();
+  #reportedUndecryptable = false;
 
-  /**
-   * @param kinds media kind of each payload type
-   * @param decrypt the clear RTP packet, or undefined when it does not authenticate
-   */
+  /** @param kinds media kind of each payload type */
   constructor(
     kinds: ReadonlyMap<number, MediaKind>,
-    decrypt: (datagram: Buffer) => Buffer | undefined,
+    decrypt: (datagram: Buffer) => Decrypted,
     events: ReceivedRtpEvents,
   ) {
     this.#kinds = kinds;
@@ -50,10 +59,12 @@ export class ReceivedRtp {
     const sequenceNumber = sequenceNumberOf(datagram);
     this.arrivals.record(kind, sequenceNumber, arrivalMs);
     const anchoring = !this.#anchored.has(kind);
-    if (this.datagrams++ % DECRYPT_EVERY !== 0 && !anchoring) return;
+    this.datagrams++;
+    if (this.#datagramsOfKind[kind]++ % DECRYPT_EVERY !== 0 && !anchoring) return;
     const clear = this.#decrypt(datagram);
-    if (!clear) {
+    if (typeof clear === 'string') {
       this.decryptFailures++;
+      if (anchoring) this.#checkUndecryptable(kind, arrivalMs, clear);
       return;
     }
     this.decrypted++;
@@ -61,5 +72,14 @@ export class ReceivedRtp {
     this.#anchored.add(kind);
     const digest = mediaDigest(kind, payloadOf(clear));
     this.#events.onAnchor({ kind, sequenceNumber, arrivalMs, digest });
+  }
+
+  #checkUndecryptable(kind: MediaKind, arrivalMs: number, reason: string): void {
+    const sinceFirstMs = arrivalMs - (this.arrivals.firstArrivalMs ?? arrivalMs);
+    if (this.#reportedUndecryptable || sinceFirstMs < UNDECRYPTABLE_AFTER_MS) return;
+    this.#reportedUndecryptable = true;
+    this.#events.onUndecryptable(
+      `${kind} RTP has arrived for ${UNDECRYPTABLE_AFTER_MS / 1000} s and none decrypts: ${reason}`,
+    );
   }
 }

@@ -17,6 +17,8 @@ export class SubscriberPool {
   readonly #processOf = new Map<number, SubscriberProcess>();
   readonly #firstRtpMs = new Map<number, number>();
   readonly #anchors = new Map<number, Partial<Record<MediaKind, SequenceAnchor>>>();
+  /** Why a subscriber failed after it opened (e.g. its RTP does not decrypt). */
+  readonly #failures = new Map<number, string>();
   #nextId = 0;
   #requests = 0;
 
@@ -32,6 +34,7 @@ export class SubscriberPool {
           anchors[message.anchor.kind] = message.anchor;
           this.#anchors.set(message.id, anchors);
         }
+        if (message.type === 'failed') this.#failures.set(message.id, message.message);
       });
       return child;
     });
@@ -75,17 +78,20 @@ export class SubscriberPool {
     if (!child) throw new Error(`no subscriber ${id}`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const failure = this.#failures.get(id);
+      if (failure !== undefined) throw new Error(`subscriber ${id}: ${failure}`);
       const { audio, video } = this.#anchors.get(id) ?? {};
       if (audio && video) return { audio, video };
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0) {
-        throw new Error(
-          `subscriber ${id} decrypted no ${audio ? 'video' : 'audio'} packet in ${timeoutMs} ms`,
-        );
+        const missing = audio ? 'video' : 'audio';
+        throw new Error(`subscriber ${id} received no ${missing} packet in ${timeoutMs} ms`);
       }
-      await child
-        .next('anchor', (message) => message.id === id, remainingMs)
-        .catch(() => undefined);
+      const progress = (message: { id: number }) => message.id === id;
+      await Promise.race([
+        child.next('anchor', progress, remainingMs),
+        child.next('failed', progress, remainingMs),
+      ]).catch(() => undefined);
     }
   }
 
@@ -98,6 +104,7 @@ export class SubscriberPool {
     this.#processOf.get(id)?.send({ type: 'close', id });
     this.#processOf.delete(id);
     this.#anchors.delete(id);
+    this.#failures.delete(id);
     this.#firstRtpMs.delete(id);
   }
 

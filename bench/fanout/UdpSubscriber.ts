@@ -34,7 +34,11 @@ export class UdpSubscriber {
     let cipher: RelayCipher | undefined;
     const received = new ReceivedRtp(
       PLAIN_KINDS,
-      (datagram) => (relay.encrypted ? cipher?.decrypt(datagram) : datagram),
+      (datagram) => {
+        if (!relay.encrypted) return datagram;
+        if (!cipher) return 'no key from the relay yet';
+        return cipher.decrypt(datagram) ?? 'AES-GCM authentication failed';
+      },
       events,
     );
     socket.on('message', (datagram) => {

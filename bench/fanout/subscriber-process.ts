@@ -33,6 +33,7 @@ async function open(id: number, route: SubscriberRoute): Promise<void> {
   const events: ReceivedRtpEvents = {
     onFirst: (atMs) => tell({ type: 'first-rtp', id, atMs }),
     onAnchor: (anchor) => tell({ type: 'anchor', id, anchor }),
+    onUndecryptable: (reason) => tell({ type: 'failed', id, message: reason }),
   };
   if (route.kind === 'udp') {
     subscribers.set(id, await UdpSubscriber.open(route, events));
