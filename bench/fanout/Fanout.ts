@@ -22,6 +22,9 @@ export interface LevelResult {
   /** Request → first RTP packet of the subscribers added for this level, under the load before it. */
   readonly setupMs: { readonly p50: number; readonly p95: number };
   readonly packetsSentPerSecond: number;
+  /** Packets sent in the window × subscribers, and how many of those never arrived. */
+  readonly packetsExpected: number;
+  readonly packetsLost: number;
   readonly lossPercent: number;
   readonly worstSubscriberLossPercent: number;
   /** Publisher send → subscriber arrival. */
@@ -30,6 +33,11 @@ export interface LevelResult {
     readonly cpuPercent: number;
     /** CPU time over the packets it should have delivered (packets sent × subscribers). */
     readonly cpuMicrosecondsPerPacket: number;
+    /**
+     * The same between the previous level and this one: what one more forwarded packet costs,
+     * without the fixed costs (ingest, RTCP, timers) that dominate at small levels.
+     */
+    readonly marginalCpuMicrosecondsPerPacket: number | null;
     readonly rssMb: number;
     readonly rssPerSubscriberKb: number;
   };
@@ -61,6 +69,8 @@ export class Fanout {
   readonly #pool: SubscriberPool;
   readonly #sessions: SubscriberSession[] = [];
   #idleRssKb = 0;
+  /** Server CPU (ms/s) and packets delivered (per s) at the last level measured. */
+  #previousRates: { cpuMsPerSecond: number; packetsPerSecond: number } | undefined;
   /** Subscribers whose packets the server numbers differently from the publisher's. */
   renumberedSubscribers = 0;
 
@@ -134,17 +144,29 @@ export class Fanout {
     const latency = new LatencyHistogram();
     for (const entry of reports) latency.add(entry.latencyBins);
     const share = (cpuMs: number) => (cpuMs / elapsedMs) * 100;
+    const rates = {
+      cpuMsPerSecond: (serverCpuMs / elapsedMs) * 1000,
+      packetsPerSecond: (expected / elapsedMs) * 1000,
+    };
+    const previous = this.#previousRates;
+    this.#previousRates = rates;
     return {
       subscribers: this.subscribers,
       setupFailures: setup.failures,
       setupMs: { p50: percentile(setup.timesMs, 0.5), p95: percentile(setup.timesMs, 0.95) },
       packetsSentPerSecond: (sends.kinds.length / elapsedMs) * 1000,
+      packetsExpected: expected,
+      packetsLost: expected - received,
       lossPercent: expected === 0 ? 100 : (1 - received / expected) * 100,
       worstSubscriberLossPercent: Math.max(0, ...reports.map((entry) => entry.worstLoss)) * 100,
       latencyMs: { p50: latency.percentileMs(0.5), p99: latency.percentileMs(0.99) },
       server: {
         cpuPercent: share(serverCpuMs),
         cpuMicrosecondsPerPacket: (serverCpuMs * 1000) / Math.max(1, expected),
+        marginalCpuMicrosecondsPerPacket: previous
+          ? ((rates.cpuMsPerSecond - previous.cpuMsPerSecond) * 1000) /
+            (rates.packetsPerSecond - previous.packetsPerSecond)
+          : null,
         rssMb: rssKb / 1024,
         rssPerSubscriberKb: (rssKb - this.#idleRssKb) / Math.max(1, this.subscribers),
       },

@@ -104,10 +104,10 @@ const COLUMNS = [
   ['subs', 5],
   ['setup p50/p95 ms', 17],
   ['loss %', 7],
-  ['worst %', 8],
   ['lat p50/p99 ms', 15],
   ['srv CPU %', 10],
   ['srv µs/pkt', 11],
+  ['marginal', 9],
   ['RSS MB', 7],
   ['KB/sub', 7],
   ['subs CPU %', 11],
@@ -116,6 +116,16 @@ const COLUMNS = [
   ['subs lag ms', 12],
   ['machine %', 10],
 ] as const;
+
+const LEGEND = [
+  'subs: subscribers receiving (!n: n failed to set up); setup: request → first RTP of the subscribers',
+  'added for the level; loss over all subscribers; lat: publisher send → subscriber arrival;',
+  'srv: the server process(es), CPU = user+sys of all threads, µs/pkt = CPU over packets sent ×',
+  'subscribers, marginal = the same between this level and the previous one; KB/sub = (RSS − idle',
+  'RSS) / subscribers; subs: the subscriber processes (µs per packet received); drops: datagrams the',
+  'kernel dropped at full receive buffers (server/subscriber sockets); subs lag: worst event-loop',
+  'delay of a subscriber process; machine: busy share of all cores (everything running).',
+].join('\n');
 
 function header(): string {
   return COLUMNS.map(([title, width]) => title.padStart(width)).join(' ');
@@ -126,10 +136,10 @@ function row(level: LevelResult): string {
     String(level.subscribers) + (level.setupFailures > 0 ? `!${level.setupFailures}` : ''),
     `${level.setupMs.p50.toFixed(0)}/${level.setupMs.p95.toFixed(0)}`,
     level.lossPercent.toFixed(3),
-    level.worstSubscriberLossPercent.toFixed(2),
     `${level.latencyMs.p50.toFixed(2)}/${level.latencyMs.p99.toFixed(1)}`,
     level.server.cpuPercent.toFixed(1),
     level.server.cpuMicrosecondsPerPacket.toFixed(1),
+    level.server.marginalCpuMicrosecondsPerPacket?.toFixed(1) ?? '',
     level.server.rssMb.toFixed(0),
     level.server.rssPerSubscriberKb.toFixed(0),
     level.subscriberProcesses.cpuPercent.toFixed(1),
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
     `levels ${ramp.levels.join(',')}; warm-up ${ramp.warmUpMs / 1000} s, window ${ramp.windowMs / 1000} s, ` +
       `${ramp.subscriberProcesses} subscriber processes, budget ${ramp.budgetMs / 1000} s per target\n`,
   );
+  console.log(`${LEGEND}\n`);
   const results: TargetResult[] = [];
   for (const name of options.targets) {
     const target = TARGETS[name]?.();

@@ -27,6 +27,18 @@ export interface TargetResult {
   readonly renumberedSubscribers: number;
 }
 
+/** Whose limit a lossy level shows: the server's, or the harness's on a saturated machine. */
+function whereLost(level: LevelResult): string {
+  const { server, subscribers } = level.udpReceiveDrops;
+  if (subscribers >= level.packetsLost / 2) {
+    return `${subscribers} of ${level.packetsLost} lost packets were dropped at full subscriber sockets (the harness's limit, not the server's)`;
+  }
+  return (
+    `server at ${level.server.cpuPercent.toFixed(0)}% of a core, machine ${level.machineBusyPercent.toFixed(0)}% busy` +
+    (server > 0 ? `, ${server} datagrams dropped at the server's sockets` : '')
+  );
+}
+
 /** Set-up time allowed per subscriber when deciding whether a level fits the time budget. */
 const SETUP_ESTIMATE_MS = 50;
 
@@ -61,7 +73,7 @@ export async function rampTarget(
         break;
       }
       if (result.lossPercent / 100 > options.lossLimit) {
-        stopReason = `loss ${result.lossPercent.toFixed(2)}% at ${level}`;
+        stopReason = `loss ${result.lossPercent.toFixed(2)}% at ${level}: ${whereLost(result)}`;
         break;
       }
       largestCleanLevel = level;
