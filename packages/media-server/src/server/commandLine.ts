@@ -232,7 +232,8 @@ export function parseCommandLine(
         : {}),
       ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
       ...(logLevel !== undefined ? { logLevel } : {}),
-      ...(maxLoad !== undefined ? { maxLoad: Number(maxLoad) } : {}),
+      // A standalone server's event loops carry nothing but media: admission control is on.
+      maxLoad: maxLoad !== undefined ? Number(maxLoad) : DEFAULT_MAX_LOAD,
       ...(sendPath !== undefined ? { sendPath } : {}),
       ...(sendWorkers !== undefined ? { sendWorkers: integer(sendWorkers, '--send-workers') } : {}),
       ...optional('mediaRoot', read('media-root')),

@@ -66,7 +66,8 @@ export interface MediaServerOptions {
   /**
    * Admission control: while the busiest media event loop is busier than this share (0–1] of
    * the time, new endpoints are refused with NOT_ENOUGH_RESOURCES (40009) instead of degrading
-   * every stream. Default 0.85; 1 admits everything.
+   * every stream. Default 1 (admit everything) when embedded: the event loop is shared with the
+   * application, whose work is not media load. The CLI defaults to 0.85 (DEFAULT_MAX_LOAD).
    */
   readonly maxLoad?: number;
   /**
@@ -179,7 +180,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
   if (!Number.isFinite(sessionGracePeriodMs) || sessionGracePeriodMs < 0) {
     throw new ConfigurationError(`sessionGracePeriodMs must be >= 0, got ${sessionGracePeriodMs}`);
   }
-  const maxLoad = options.maxLoad ?? DEFAULT_MAX_LOAD;
+  const maxLoad = options.maxLoad ?? 1;
   if (!Number.isFinite(maxLoad) || maxLoad <= 0 || maxLoad > 1) {
     throw new ConfigurationError(`maxLoad must be a share in (0, 1], got ${maxLoad}`);
   }

@@ -9,8 +9,6 @@ export function startServer(options: MediaServerOptions = {}): Promise<MediaServ
     logLevel:
       logLevel === 'debug' || logLevel === 'info' || logLevel === 'warn' ? logLevel : 'error',
     elementTypes: [EventProbeType],
-    // The test's own peers and drivers share this event loop: only admission.test.ts measures load.
-    maxLoad: 1,
     ...options,
   });
 }
