@@ -171,6 +171,9 @@ async function main(): Promise<void> {
       `${ramp.subscriberProcesses} subscriber processes, budget ${ramp.budgetMs / 1000} s per target\n`,
   );
   console.log(`${LEGEND}\n`);
+  const out = resolve(options.out);
+  await mkdir(dirname(out), { recursive: true });
+  const startedAt = new Date().toISOString();
   const results: TargetResult[] = [];
   for (const name of options.targets) {
     const target = TARGETS[name]?.();
@@ -188,13 +191,10 @@ async function main(): Promise<void> {
     } catch (error) {
       console.log(`→ ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     }
+    // Written after every target, so an interrupted run keeps what it measured.
+    const json = { startedAt, clip: rates, options: ramp, results };
+    await writeFile(out, `${JSON.stringify(json, null, 2)}\n`);
   }
-  const out = resolve(options.out);
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(
-    out,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), clip: rates, options: ramp, results }, null, 2)}\n`,
-  );
   console.log(`results: ${out}`);
 }
 
