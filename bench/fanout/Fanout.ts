@@ -94,7 +94,7 @@ export class Fanout {
   /** Opens subscribers until there are `count`, a few at a time, timing each request → first RTP. */
   async grow(count: number, concurrency: number): Promise<SetupOutcome> {
     const timesMs: number[] = [];
-    let failures = 0;
+    const failures = new Map<string, number>();
     let remaining = count - this.#sessions.length;
     const worker = async () => {
       while (remaining > 0) {
@@ -102,15 +102,16 @@ export class Fanout {
         try {
           timesMs.push(await this.#openSubscriber());
         } catch (error) {
-          failures++;
-          console.error(
-            `  subscriber set-up failed: ${error instanceof Error ? error.message : error}`,
-          );
+          const reason = error instanceof Error ? error.message : String(error);
+          failures.set(reason, (failures.get(reason) ?? 0) + 1);
         }
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { timesMs, failures };
+    for (const [reason, times] of failures) {
+      console.error(`  ${times} subscriber set-up(s) failed: ${reason}`);
+    }
+    return { timesMs, failures: [...failures.values()].reduce((sum, times) => sum + times, 0) };
   }
 
   /** Server, subscriber and publisher figures over `windowMs`, while the stream flows. */

@@ -68,7 +68,11 @@ export class SubscriberPool {
     if (known !== undefined) return known;
     const child = this.#processOf.get(id);
     if (!child) throw new Error(`no subscriber ${id}`);
-    const message = await child.next('first-rtp', (first) => first.id === id, timeoutMs);
+    const message = await child
+      .next('first-rtp', (first) => first.id === id, timeoutMs)
+      .catch(() => {
+        throw new Error(`no RTP packet arrived in ${timeoutMs} ms`);
+      });
     return message.atMs;
   }
 
@@ -79,13 +83,13 @@ export class SubscriberPool {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const failure = this.#failures.get(id);
-      if (failure !== undefined) throw new Error(`subscriber ${id}: ${failure}`);
+      if (failure !== undefined) throw new Error(failure);
       const { audio, video } = this.#anchors.get(id) ?? {};
       if (audio && video) return { audio, video };
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0) {
         const missing = audio ? 'video' : 'audio';
-        throw new Error(`subscriber ${id} received no ${missing} packet in ${timeoutMs} ms`);
+        throw new Error(`no ${missing} packet decrypted in ${timeoutMs} ms`);
       }
       const progress = (message: { id: number }) => message.id === id;
       await Promise.race([

@@ -68,12 +68,16 @@ export async function rampTarget(
       const result = await fanout.measure(options.windowMs, setup);
       levels.push(result);
       report(result);
-      if (result.setupFailures > 0) {
-        stopReason = `${result.setupFailures} subscribers failed to set up at ${level}`;
-        break;
-      }
-      if (result.lossPercent / 100 > options.lossLimit) {
-        stopReason = `loss ${result.lossPercent.toFixed(2)}% at ${level}: ${whereLost(result)}`;
+      const problems = [
+        ...(result.setupFailures > 0
+          ? [`${result.setupFailures} subscribers failed to set up at ${level}`]
+          : []),
+        ...(result.lossPercent / 100 > options.lossLimit
+          ? [`loss ${result.lossPercent.toFixed(2)}% at ${level}: ${whereLost(result)}`]
+          : []),
+      ];
+      if (problems.length > 0) {
+        stopReason = problems.join('; ');
         break;
       }
       largestCleanLevel = level;
