@@ -34,6 +34,14 @@ after(async () => {
   await server.close();
 });
 
+/** A create request that may be refused: the response, error or result. */
+function requestWebRtcEndpoint() {
+  return client.request('create', {
+    type: 'WebRtcEndpoint',
+    constructorParams: { mediaPipeline: pipeline },
+  });
+}
+
 describe('admission control', () => {
   it('refuses new endpoints with NOT_ENOUGH_RESOURCES while the server is near saturation, and admits them again after', async () => {
     await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
@@ -41,13 +49,7 @@ describe('admission control', () => {
     const stopLoad = occupyEventLoop(0.95);
     try {
       const refused = await eventually(
-        async () => {
-          const response = await client.request('create', {
-            type: 'WebRtcEndpoint',
-            constructorParams: { mediaPipeline: pipeline },
-          });
-          return response.error;
-        },
+        async () => (await requestWebRtcEndpoint()).error,
         'a refusal under sustained load',
         SETTLE_MS,
       );
@@ -61,13 +63,7 @@ describe('admission control', () => {
     }
 
     await eventually(
-      async () => {
-        const response = await client.request('create', {
-          type: 'WebRtcEndpoint',
-          constructorParams: { mediaPipeline: pipeline },
-        });
-        return response.result;
-      },
+      async () => (await requestWebRtcEndpoint()).result,
       'admission once the load is gone',
       SETTLE_MS,
     );

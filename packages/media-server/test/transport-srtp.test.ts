@@ -31,11 +31,16 @@ function sessionPair(): { sending: SrtpSession; receiving: SrtpSession } {
   };
 }
 
-/** Our encryptor with the session keys werift derived for `session` (what DirectRtpSender uses). */
-function encryptorOf(session: SrtpSession): SrtpAesGcmEncryptor {
+/** The session key and salt werift derived for `session` (what DirectRtpSender reads). */
+function sessionKeysOf(session: SrtpSession): { srtpSessionKey: Buffer; srtpSessionSalt: Buffer } {
   const internals = srtpSessionOf({ srtp: session } as never);
   assert.ok(internals);
-  const { srtpSessionKey, srtpSessionSalt } = internals.localContext.cipher;
+  return internals.localContext.cipher;
+}
+
+/** Our encryptor with the session keys werift derived for `session`. */
+function encryptorOf(session: SrtpSession): SrtpAesGcmEncryptor {
+  const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(session);
   return new SrtpAesGcmEncryptor(srtpSessionKey, srtpSessionSalt, SSRC);
 }
 
@@ -75,9 +80,7 @@ describe('direct SRTP send path', () => {
     try {
       const streams = Array.from({ length: 5 }, (_, index) => {
         const { sending, receiving } = sessionPair();
-        const internals = srtpSessionOf({ srtp: sending } as never);
-        assert.ok(internals);
-        const { srtpSessionKey, srtpSessionSalt } = internals.localContext.cipher;
+        const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
         const ssrc = SSRC + index;
         const pooled = pool.openStream({
           sessionKey: srtpSessionKey,

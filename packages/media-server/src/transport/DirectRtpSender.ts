@@ -6,7 +6,7 @@ import {
 } from 'werift';
 import { RolloverCounter } from './srtp/RolloverCounter.js';
 import type { OutgoingHeaderExtensions } from './srtp/RtpHeaderWriter.js';
-import { type OutgoingRtp, SrtpStreamEncoder } from './srtp/SrtpStreamEncoder.js';
+import { emptyOutgoingRtp, SrtpStreamEncoder } from './srtp/SrtpStreamEncoder.js';
 import type { PooledSrtpStream, SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 import {
   iceConnectionInternals,
@@ -42,14 +42,7 @@ export class DirectRtpSender {
   readonly #pooled: PooledSrtpStream | undefined;
   readonly #rollover = new RolloverCounter();
   /** Reused: the encoder and the pool read it synchronously. */
-  readonly #packet: OutgoingRtp = {
-    payloadType: 0,
-    sequenceNumber: 0,
-    timestamp: 0,
-    marker: false,
-    sentAtMs: 0,
-    rolloverCounter: 0,
-  };
+  readonly #packet = emptyOutgoingRtp();
   readonly #transmit = (datagram: Buffer) => this.#sendDatagram(datagram);
   #lastSentAtEpochMs = 0;
   #closed = false;
@@ -103,8 +96,35 @@ export class DirectRtpSender {
     marker: boolean,
     payload: Buffer,
   ): void {
+    if (!this.#encode(payloadType, sequenceNumber, timestamp, marker, payload)) return;
+    this.#countSent(timestamp, payload.length, this.#packet.sentAtMs);
+  }
+
+  /**
+   * Resends a packet sent before (a NACK answer). Unlike `send`, it leaves the Sender Report
+   * fields alone: an old RTP timestamp paired with the current time would skew the receiver's
+   * audio/video sync.
+   */
+  resend(
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    marker: boolean,
+    payload: Buffer,
+  ): void {
+    this.#encode(payloadType, sequenceNumber, timestamp, marker, payload);
+  }
+
+  /** Encrypts and sends one packet; false when nothing may be sent (closed, no ICE consent). */
+  #encode(
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    marker: boolean,
+    payload: Buffer,
+  ): boolean {
     if (this.#closed || !iceConnectionInternals(this.#dtlsTransport).canSendApplicationData()) {
-      return;
+      return false;
     }
     const packet = this.#packet;
     packet.payloadType = payloadType;
@@ -113,13 +133,13 @@ export class DirectRtpSender {
     packet.marker = marker;
     packet.sentAtMs = performance.now();
     packet.rolloverCounter = this.#rollover.next(sequenceNumber);
-    this.#countSent(timestamp, payload.length, packet.sentAtMs);
     if (this.#pooled) {
       this.#pooled.encode(packet, payload, this.#transmit);
     } else if (this.#encoder) {
       const [header, ciphertext, tag] = this.#encoder.encode(packet, payload);
       this.#sendDatagram(header, ciphertext, tag);
     }
+    return true;
   }
 
   /** Stops sending; a worker forgets the stream's keys. */

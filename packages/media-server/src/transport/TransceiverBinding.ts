@@ -194,7 +194,7 @@ export class TransceiverBinding {
       this.counters.retransmittedBytesSent += sent.payload.length;
       const direct = this.#directSender();
       if (direct) {
-        direct.send(
+        direct.resend(
           sent.payloadType,
           sent.sequenceNumber,
           sent.timestamp,

@@ -21,6 +21,18 @@ export interface OutgoingRtp {
   rolloverCounter: number;
 }
 
+/** A packet record to fill in and reuse (the encoder and the worker pool read it synchronously). */
+export function emptyOutgoingRtp(): OutgoingRtp {
+  return {
+    payloadType: 0,
+    sequenceNumber: 0,
+    timestamp: 0,
+    marker: false,
+    sentAtMs: 0,
+    rolloverCounter: 0,
+  };
+}
+
 /** Header writing and AEAD_AES_128_GCM encryption of one outgoing RTP stream. */
 export class SrtpStreamEncoder {
   readonly #headers: RtpHeaderWriter;

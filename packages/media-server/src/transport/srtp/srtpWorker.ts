@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { SrtpStreamEncoder } from './SrtpStreamEncoder.js';
+import { emptyOutgoingRtp, SrtpStreamEncoder } from './SrtpStreamEncoder.js';
 import {
   type FromSrtpWorker,
   RECORD_FIELDS,
@@ -12,14 +12,7 @@ const port = parentPort;
 if (!port) throw new Error('srtpWorker runs as a worker thread (see SrtpWorkerPool).');
 
 const streams = new Map<number, SrtpStreamEncoder>();
-const packet = {
-  payloadType: 0,
-  sequenceNumber: 0,
-  timestamp: 0,
-  marker: false,
-  sentAtMs: 0,
-  rolloverCounter: 0,
-};
+const packet = emptyOutgoingRtp();
 
 port.on('message', (message: ToSrtpWorker) => {
   switch (message.type) {
