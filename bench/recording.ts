@@ -11,7 +11,6 @@
 //    server's inbound RTP stats. N grows until packets are lost or the server's one thread is
 //    saturated. Bounded to about two minutes.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,7 @@ import {
   createPeerConfig,
   disableImplicitStun,
 } from '../packages/media-server/src/transport/peerConfig.js';
+import { cpuMilliseconds } from './support/processStats.js';
 
 const run = promisify(execFile);
 const CLIP_SECONDS = 20;
@@ -207,13 +207,6 @@ async function publish(
   };
 }
 
-/** user + system CPU time of a process, in ms (Linux /proc). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
 async function startServer(mediaRoot: string): Promise<{ url: string; pid: number }> {
   const child = spawn(
     process.execPath,
@@ -290,12 +283,12 @@ class Fleet {
     await delay(WARM_UP_MS);
     const statsBefore = await inboundTotals(this.#endpoints);
     const sentBefore = this.#packetsSent();
-    const serverBefore = processCpuMs(pid);
+    const serverBefore = cpuMilliseconds(pid);
     const publisherBefore = process.cpuUsage();
     const windowStart = performance.now();
     await delay(WINDOW_MS);
     const elapsedMs = performance.now() - windowStart;
-    const serverCpuMs = processCpuMs(pid) - serverBefore;
+    const serverCpuMs = cpuMilliseconds(pid) - serverBefore;
     const publisherUsage = process.cpuUsage(publisherBefore);
     const sent = this.#packetsSent() - sentBefore;
     const statsAfter = await inboundTotals(this.#endpoints);

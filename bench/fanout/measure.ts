@@ -1,23 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { CLOCK_TICKS_PER_SECOND, cpuMilliseconds } from '../support/processStats.js';
 import { LATENCY_BIN_MS } from './ipc.js';
 
-/** USER_HZ: the unit of /proc/<pid>/stat's CPU times (100 on Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** User + system CPU time of a process, all its threads included, in ms (Linux /proc). */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may itself hold spaces and parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
 export function totalCpuMs(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  return pids.reduce((sum, pid) => sum + cpuMilliseconds(pid), 0);
 }
 
-/** Resident memory of a process, in KiB. */
+/** Resident memory of a process, in KiB (NaN for a process that has none any more: a zombie). */
 export function residentKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);

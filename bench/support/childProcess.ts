@@ -45,15 +45,19 @@ export function startNodeProcess(
   });
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited within two seconds. */
-function stopProcess(child: ChildProcess): Promise<void> {
+/** `signal` (a clean shutdown), then SIGKILL if the process has not exited within `graceMs`. */
+export function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 2000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

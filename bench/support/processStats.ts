@@ -7,9 +7,14 @@ export function residentBytes(pid: number): number {
   return Number(line[1]) * 1024;
 }
 
-/** user + system CPU time of a process in ms (Linux /proc). */
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times (100 on Linux). */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process, all its threads included, in ms (Linux /proc). */
 export function cpuMilliseconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }

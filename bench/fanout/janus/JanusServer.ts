@@ -10,11 +10,12 @@
 // Janus rewrites what it forwards: see SEQUENCE MAPPING in README.md beside this file.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcess } from '../../support/childProcess.js';
+import { cpuMilliseconds } from '../../support/processStats.js';
 import { JanusBenchError } from './errors.js';
 import { JanusHttpSession } from './JanusHttpSession.js';
 import { httpTransportConfig, janusConfig, streamingPluginConfig } from './janusConfig.js';
@@ -140,14 +141,14 @@ export async function startJanus(options: JanusOptions): Promise<JanusServer> {
       rtpTarget,
       logFile,
       openSubscriber: () => openSubscriber(session),
-      cpuTimeMs: () => processCpuTimeMs(child.pid as number),
+      cpuTimeMs: () => cpuMilliseconds(child.pid as number),
       async stop() {
         await session.destroy();
-        await stopProcess(child);
+        await stopProcess(child, 'SIGINT', 3000);
       },
     };
   } catch (error) {
-    await stopProcess(child);
+    await stopProcess(child, 'SIGINT', 3000);
     throw error;
   }
 }
@@ -236,27 +237,6 @@ async function waitUntilServing(
     'JANUS_START_FAILED',
     `Janus ${exited ? 'exited' : `did not answer on ${baseUrl} within ${timeoutMs} ms`}. End of ${logFile}:\n${log.slice(-3000)}`,
   );
-}
-
-/** SIGINT (Janus's clean shutdown), then SIGKILL if it has not exited after three seconds. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
-}
-
-function processCpuTimeMs(pid: number): number {
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 async function ipv4AddressOf(interfaceName: string): Promise<string> {

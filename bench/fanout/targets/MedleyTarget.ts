@@ -8,6 +8,7 @@ import {
   type MediaPipeline,
   type WebRtcEndpoint,
 } from '../../../packages/media-client/src/index.js';
+import { stopProcess } from '../../support/childProcess.js';
 import type { PublisherEntry, SubscriberSession, Target } from './Target.js';
 
 const packageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
@@ -82,14 +83,8 @@ export class MedleyTarget implements Target {
 
   async stop(): Promise<void> {
     this.#client?.close();
-    const server = this.#server;
-    if (!server || server.exitCode !== null) return;
     // SIGTERM lets the server close (and write its CPU profile); SIGKILL if it hangs.
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (this.#server) await stopProcess(this.#server, 'SIGTERM', 5000);
   }
 
   async #spawnServer(): Promise<string> {
