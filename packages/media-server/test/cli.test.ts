@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../src/index.js';
 import { parseCommandLine } from '../src/server/commandLine.js';
+import { resolveOptions } from '../src/server/options.js';
 import { RpcClient } from './support/RpcClient.js';
 
 const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -49,6 +50,8 @@ describe('command line', () => {
     assert.equal(parsed.options.host, '0.0.0.0');
     assert.equal(parsed.options.sessionGracePeriodMs, 1500);
     assert.equal(parsed.options.logLevel, 'debug');
+    // A standalone server refuses endpoints near saturation unless told otherwise.
+    assert.equal(parsed.options.maxLoad, 0.85);
     assert.deepEqual(parsed.options.ice, {
       portRange: { min: 40000, max: 40099 },
       hostAddresses: ['127.0.0.1', '10.0.0.2'],
@@ -66,8 +69,30 @@ describe('command line', () => {
       /--log-level must be one of/,
     );
     assert.throws(() => parseCommandLine(['--ice-port-range', '5'], {}), /min-max/);
+    assert.throws(() => parseCommandLine(['--max-load', '1.5'], {}), /--max-load must be a share/);
+    assert.throws(() => parseCommandLine(['--max-load', 'high'], {}), /--max-load must be a share/);
+    assert.throws(
+      () => parseCommandLine(['--send-path', 'fast'], {}),
+      /--send-path must be direct or werift/,
+    );
+    assert.throws(
+      () => parseCommandLine(['--send-workers', 'two'], {}),
+      /--send-workers must be a whole number/,
+    );
     assert.throws(() => parseCommandLine(['--frobnicate'], {}), ConfigurationError);
     assert.equal(parseCommandLine(['--help'], {}).kind, 'help');
+  });
+
+  it('refuses out-of-range media-plane options of an embedded server, naming the option', () => {
+    assert.throws(() => resolveOptions({ maxLoad: 0 }), /maxLoad must be a share in \(0, 1\]/);
+    assert.throws(() => resolveOptions({ sendWorkers: -1 }), /sendWorkers must be an integer/);
+    assert.throws(() => resolveOptions({ sendWorkers: 1.5 }), /sendWorkers must be an integer/);
+    assert.throws(
+      () => resolveOptions({ sendPath: 'fast' as never }),
+      /sendPath must be 'direct' or 'werift'/,
+    );
+    // Embedded, admission control is off: the event loop is shared with the application.
+    assert.equal(resolveOptions({}).maxLoad, 1);
   });
 
   it('prints its help with every flag and variable', async () => {
@@ -90,6 +115,9 @@ describe('command line', () => {
       '--stun-server',
       '--turn-url',
       '--log-level',
+      '--max-load',
+      '--send-workers',
+      '--send-path',
       'MEDLEY_PORT',
       'MEDLEY_ACCESS_TOKEN',
     ]) {
