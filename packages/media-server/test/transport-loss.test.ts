@@ -169,12 +169,12 @@ describe('video through the server over a lossy network', { skip: skipReason() }
       withNacks.packetsLost <= Math.max(2, withNacks.packetsReceived * 0.01),
       `with the responder ${withNacks.packetsLost} of ${withNacks.packetsReceived} packets stayed lost`,
     );
+    // A loaded machine can stall frames on its own (a CI neighbour, not the network), so freezes
+    // are compared with the run without answers rather than counted.
     assert.ok(
-      withNacks.freezeSeconds < without.freezeSeconds,
-      `frozen ${withNacks.freezeSeconds} s with the responder, ${without.freezeSeconds} s without`,
+      withNacks.freezeSeconds * 4 <= without.freezeSeconds,
+      `frozen ${withNacks.freezeSeconds} s (${withNacks.freezeCount} freezes) with the responder, ${without.freezeSeconds} s without`,
     );
-    // A loaded machine can stall a frame on its own: a freeze or two is not the network.
-    assert.ok(withNacks.freezeCount <= 2, `${withNacks.freezeCount} freezes with the responder`);
     assert.ok(withNacks.framesDecoded > without.framesDecoded);
     // Unrecovered losses make the subscriber ask for keyframes: the server passes them on to
     // the publisher, merged to at most one per 500 ms.

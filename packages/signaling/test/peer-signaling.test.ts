@@ -89,9 +89,11 @@ describe('attachPeer', () => {
   });
 
   test('drops the late answer of a replaced negotiation and completes the newer one', async () => {
+    // Held by a promise made up front: on a slow machine the first offer's processOffer may still
+    // be running when the test releases it, and the release must not be lost.
     let releaseFirstAnswer = () => {};
-    server.beforeAnswer = (epoch) =>
-      epoch === 1 ? new Promise((resolve) => (releaseFirstAnswer = resolve)) : Promise.resolve();
+    const firstAnswerHeld = new Promise<void>((resolve) => (releaseFirstAnswer = resolve));
+    server.beforeAnswer = (epoch) => (epoch === 1 ? firstAnswerHeld : Promise.resolve());
     const dropped: Array<PeerSignalingEvents['dropped']> = [];
     link.on('dropped', (event) => dropped.push(event));
 
