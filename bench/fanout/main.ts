@@ -24,12 +24,14 @@ const TARGETS: Record<string, () => Target> = {
   medley: () => new MedleyTarget(),
   'medley-werift': () =>
     new MedleyTarget({ name: 'medley-werift', sendPath: 'werift', sendWorkers: 0, maxLoad: 1 }),
+  'medley-js': () =>
+    new MedleyTarget({ name: 'medley-js', sendPath: 'direct', sendWorkers: 0, maxLoad: 1 }),
   'medley-workers': () =>
     new MedleyTarget({ name: 'medley-workers', sendPath: 'direct', sendWorkers: 2, maxLoad: 1 }),
   'medley-admission': () =>
     new MedleyTarget({
       name: 'medley-admission',
-      sendPath: 'direct',
+      sendPath: 'native',
       sendWorkers: 0,
       maxLoad: 0.85,
     }),
@@ -93,7 +95,7 @@ function parseOptions(): RunOptions {
 
 function defaultTargets(): string[] {
   const janus = existsSync('/usr/bin/janus') ? ['janus'] : [];
-  return ['relay', 'relay-gcm', 'medley-werift', 'medley', 'medley-workers', ...janus];
+  return ['relay', 'relay-gcm', 'medley-werift', 'medley-js', 'medley', ...janus];
 }
 
 class UsageError extends Error {

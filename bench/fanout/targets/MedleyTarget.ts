@@ -17,8 +17,11 @@ const cliPath = `${packageRoot}dist/cli.js`;
 /** How the server is started: its send path, encryption workers and admission limit. */
 export interface MedleyServerMode {
   readonly name: string;
-  /** `--send-path`: `werift` is the path before the direct one (the "before" of the profile). */
-  readonly sendPath: 'direct' | 'werift';
+  /**
+   * `--send-path`: `werift` is the path before the direct one (the "before" of the profile),
+   * `direct` the direct path in JavaScript, `native` the direct path through the C addon.
+   */
+  readonly sendPath: 'native' | 'direct' | 'werift';
   readonly sendWorkers: number;
   /** `--max-load`: 1 lets the ramp find the loss limit; below 1 shows admission control. */
   readonly maxLoad: number;
@@ -37,7 +40,7 @@ export class MedleyTarget implements Target {
   #publisherEndpoint: WebRtcEndpoint | undefined;
 
   constructor(
-    mode: MedleyServerMode = { name: 'medley', sendPath: 'direct', sendWorkers: 0, maxLoad: 1 },
+    mode: MedleyServerMode = { name: 'medley', sendPath: 'native', sendWorkers: 0, maxLoad: 1 },
   ) {
     this.#mode = mode;
     this.name = mode.name;

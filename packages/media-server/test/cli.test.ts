@@ -73,7 +73,7 @@ describe('command line', () => {
     assert.throws(() => parseCommandLine(['--max-load', 'high'], {}), /--max-load must be a share/);
     assert.throws(
       () => parseCommandLine(['--send-path', 'fast'], {}),
-      /--send-path must be direct or werift/,
+      /--send-path must be native, direct or werift/,
     );
     assert.throws(
       () => parseCommandLine(['--send-workers', 'two'], {}),
@@ -89,8 +89,18 @@ describe('command line', () => {
     assert.throws(() => resolveOptions({ sendWorkers: 1.5 }), /sendWorkers must be an integer/);
     assert.throws(
       () => resolveOptions({ sendPath: 'fast' as never }),
-      /sendPath must be 'direct' or 'werift'/,
+      /sendPath must be 'native', 'direct' or 'werift'/,
     );
+    assert.throws(
+      () => resolveOptions({ sendPath: 'native', sendWorkers: 2 }),
+      /use them with sendPath 'direct'/,
+    );
+    // Workers encrypt with node:crypto, so they imply the JavaScript path.
+    assert.equal(resolveOptions({ sendWorkers: 2 }).sendPath, 'direct');
+    // The addon is built by npm install here: the default takes it.
+    if (process.env.MEDLEY_NATIVE_SRTP !== 'optional') {
+      assert.equal(resolveOptions({}).sendPath, 'native');
+    }
     // Embedded, admission control is off: the event loop is shared with the application.
     assert.equal(resolveOptions({}).maxLoad, 1);
   });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { WebRtcTransport } from '../src/transport/index.js';
+import { loadNativeSrtp, WebRtcTransport } from '../src/transport/index.js';
 import { BrowserHarness, BrowserPeer, type InboundStats, LOOPBACK } from './transport-harness.js';
 
 const run = promisify(execFile);
@@ -111,6 +111,8 @@ describe('video through the server over a lossy network', { skip: skipReason() }
       sendonly: true,
       portRange: SUBSCRIBER_PORTS,
       answerNacks,
+      // Retransmissions through the server's default path (the addon where it is built).
+      nativeSrtp: nativeSrtpIfBuilt(),
     });
     try {
       const publisher = await BrowserPeer.create(page, `${name}-publisher`, {
@@ -183,6 +185,11 @@ describe('video through the server over a lossy network', { skip: skipReason() }
     assert.ok(without.publisherPlis <= MEASURE_MS / 500 + 1, `${without.publisherPlis} PLIs`);
   });
 });
+
+function nativeSrtpIfBuilt() {
+  const loaded = loadNativeSrtp();
+  return 'binding' in loaded ? loaded.binding : undefined;
+}
 
 /** The loss rule changes the network it runs in: only ever inside the test namespace. */
 function skipReason(): string | false {

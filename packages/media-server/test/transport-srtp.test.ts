@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
 import { describe, test } from 'node:test';
 import { ProtectionProfileAeadAes128Gcm, RtpPacket, SrtpSession } from 'werift';
 import { ntpTimestampOf } from '../src/transport/DirectRtpSender.js';
+import { NativeSrtpStream } from '../src/transport/srtp/NativeSrtpStream.js';
+import { loadNativeSrtp, udpDescriptor } from '../src/transport/srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from '../src/transport/srtp/RolloverCounter.js';
 import { RtpHeaderWriter } from '../src/transport/srtp/RtpHeaderWriter.js';
 import { SrtpAesGcmEncryptor } from '../src/transport/srtp/SrtpAesGcmEncryptor.js';
+import { emptyOutgoingRtp } from '../src/transport/srtp/SrtpStreamEncoder.js';
 import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
 import { srtpSessionOf } from '../src/transport/weriftInternals.js';
 
@@ -164,3 +168,141 @@ describe('direct SRTP send path', () => {
     assert.equal(ntp & 0xffffffffn, 2n ** 30n);
   });
 });
+
+async function boundSocket(type: 'udp4' | 'udp6', address: string): Promise<Socket> {
+  const socket = createSocket(type);
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+  return socket;
+}
+
+/**
+ * The addon is built by `npm install` (the package's install script). Where a machine has no C
+ * compiler, MEDLEY_NATIVE_SRTP=optional lets these tests pass without it; nowhere else, so that a
+ * broken build cannot silently put every server on the slower JavaScript path.
+ */
+function nativeBinding() {
+  const loaded = loadNativeSrtp();
+  if ('error' in loaded && process.env.MEDLEY_NATIVE_SRTP !== 'optional') throw loaded.error;
+  return 'binding' in loaded ? loaded.binding : undefined;
+}
+
+describe('native SRTP sender', () => {
+  test('datagrams it sends on a real socket decrypt and authenticate in werift, across a sequence wrap', async (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    const { sending, receiving } = sessionPair();
+    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
+    const stream = new NativeSrtpStream(binding, {
+      sessionKey: srtpSessionKey,
+      sessionSalt: srtpSessionSalt,
+      ssrc: SSRC,
+      extensions: { mid: { id: MID_ID, value: '1' }, absSendTimeId: ABS_SEND_TIME_ID },
+    });
+    const sender = await boundSocket('udp4', '127.0.0.1');
+    const receiver = await boundSocket('udp4', '127.0.0.1');
+    const arrived: Buffer[] = [];
+    receiver.on('message', (datagram) => arrived.push(datagram));
+    try {
+      const rollover = new RolloverCounter();
+      const sequence = [65534, 65535, 0, 1, 65535];
+      const payloads = sequence.map((_, index) => randomBytes(1100 + index));
+      const packet = emptyOutgoingRtp();
+      for (const [index, sequenceNumber] of sequence.entries()) {
+        Object.assign(packet, {
+          payloadType: 96,
+          sequenceNumber,
+          timestamp: 3000 * index,
+          marker: index === 1,
+          sentAtMs: 1000 + index,
+          rolloverCounter: rollover.next(sequenceNumber),
+        });
+        const payload = payloads[index] as Buffer;
+        const sent = stream.send(packet, payload, sender, '127.0.0.1', receiver.address().port);
+        assert.equal(sent, payload.length + 12 + 12 + 16, 'header, payload and tag were sent');
+      }
+      await until(() => arrived.length === sequence.length);
+      for (const [index, datagram] of arrived.entries()) {
+        const decrypted = RtpPacket.deSerialize(receiving.decrypt(datagram));
+        assert.deepEqual(decrypted.payload, payloads[index]);
+        assert.equal(decrypted.header.sequenceNumber, sequence[index]);
+        assert.equal(decrypted.header.timestamp, 3000 * index);
+        assert.equal(decrypted.header.marker, index === 1);
+        assert.equal(decrypted.header.ssrc, SSRC);
+      }
+      const tampered = Buffer.from(arrived[0] as Buffer);
+      tampered[tampered.length - 20] ^= 1;
+      assert.throws(() => receiving.decrypt(tampered));
+    } finally {
+      sender.close();
+      receiver.close();
+    }
+  });
+
+  test('reaches an IPv4 peer from a dual-stack IPv6 socket', async (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    const { sending } = sessionPair();
+    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
+    const stream = new NativeSrtpStream(binding, {
+      sessionKey: srtpSessionKey,
+      sessionSalt: srtpSessionSalt,
+      ssrc: SSRC,
+      extensions: {},
+    });
+    const sender = await boundSocket('udp6', '::');
+    const receiver = await boundSocket('udp4', '127.0.0.1');
+    const arrived = new Promise<Buffer>((resolve) => receiver.once('message', resolve));
+    try {
+      const packet = { ...emptyOutgoingRtp(), payloadType: 111, sequenceNumber: 7 };
+      const sent = stream.send(
+        packet,
+        Buffer.alloc(100),
+        sender,
+        '127.0.0.1',
+        receiver.address().port,
+      );
+      assert.equal(sent, 100 + 12 + 16);
+      assert.equal((await arrived).length, 128);
+    } finally {
+      sender.close();
+      receiver.close();
+    }
+  });
+
+  test('refuses bad arguments with a typed error instead of crashing', (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    assert.throws(() => binding.createSender(Buffer.alloc(15), Buffer.alloc(12), 1), {
+      code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+    });
+    const handle = binding.createSender(Buffer.alloc(16), Buffer.alloc(12), 1);
+    assert.throws(() => binding.send(handle, Buffer.alloc(12), Buffer.alloc(10), 0, 0), {
+      code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+      message: /setDestination/,
+    });
+    assert.throws(() => binding.setDestination(handle, 3, 'not an address', 9, false), {
+      code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+    });
+    assert.throws(() => binding.send({} as never, Buffer.alloc(12), Buffer.alloc(10), 0, 0), {
+      code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+    });
+  });
+
+  test('reads the descriptor of a bound dgram socket', async () => {
+    const socket = await boundSocket('udp4', '127.0.0.1');
+    try {
+      const fd = udpDescriptor(socket);
+      assert.ok(typeof fd === 'number' && fd > 2, `descriptor ${fd}`);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -143,6 +143,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       ),
       additionalHostAddresses: ice.hostAddresses,
       srtpWorkers: init.context.srtpWorkers,
+      nativeSrtp: init.context.nativeSrtp,
       weriftSendPath: init.context.weriftSendPath,
       name: 'WebRtcEndpoint',
     });

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { SrtpWorkerPool } from '../transport/index.js';
+import type { NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
 
 /**
@@ -36,6 +36,8 @@ export interface ServerContext {
   readonly media: MediaSettings;
   /** Worker threads that encrypt outgoing media, when the server was started with some. */
   readonly srtpWorkers: SrtpWorkerPool | undefined;
+  /** The native SRTP addon, when the server sends through it (`sendPath` native). */
+  readonly nativeSrtp: NativeSrtpBinding | undefined;
   /** Media leaves through werift's RTCRtpSender instead of the direct SRTP path. */
   readonly weriftSendPath: boolean;
 }

@@ -72,8 +72,14 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     ice: settings.ice,
     media: settings.media,
     srtpWorkers,
+    nativeSrtp: settings.nativeSrtp,
     weriftSendPath: settings.sendPath === 'werift',
   };
+  if (settings.nativeSrtpUnavailable) {
+    logger.warn('media is sent by the JavaScript SRTP path (about 2x the CPU per packet)', {
+      reason: settings.nativeSrtpUnavailable,
+    });
+  }
   const sessions = new SessionManager(registry, {
     gracePeriodMs: settings.sessionGracePeriodMs,
     logger,
@@ -149,7 +155,12 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   const { turnUrl, ...ice } = settings.ice;
   // The TURN URL carries a password: log only where the relay is.
   const turnRelay = turnUrl?.slice(turnUrl.lastIndexOf('@') + 1);
-  logger.info('media server listening', { url, ice: { ...ice, turnRelay } });
+  logger.info('media server listening', {
+    url,
+    ice: { ...ice, turnRelay },
+    sendPath: settings.sendPath,
+    sendWorkers: settings.sendWorkers,
+  });
 
   let closing: Promise<void> | undefined;
   const close = async () => {

@@ -93,8 +93,8 @@ const FLAGS = {
   },
   'send-path': {
     env: 'MEDLEY_SEND_PATH',
-    value: '<direct|werift>',
-    help: "how RTP leaves: the server's own SRTP path (default) or werift's RTCRtpSender (3x the CPU)",
+    value: '<native|direct|werift>',
+    help: "how RTP leaves: native SRTP + sendmsg (default where built), the same in JavaScript, or werift's RTCRtpSender",
   },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
@@ -205,7 +205,7 @@ export function parseCommandLine(
   const sendWorkers = read('send-workers');
   const sendPath = read('send-path');
   if (sendPath !== undefined && !isSendPath(sendPath)) {
-    throw new ConfigurationError(`--send-path must be direct or werift, got '${sendPath}'`);
+    throw new ConfigurationError(`--send-path must be native, direct or werift, got '${sendPath}'`);
   }
   if (maxLoad !== undefined && !(Number(maxLoad) > 0 && Number(maxLoad) <= 1)) {
     throw new ConfigurationError(`--max-load must be a share in (0, 1], got '${maxLoad}'`);

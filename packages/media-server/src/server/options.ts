@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger, LogLevel } from '../logger.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import type { IceSettings, MediaSettings } from '../objects/ServerContext.js';
+import { loadNativeSrtp, type NativeSrtpBinding } from '../transport/index.js';
 
 export interface IceOptions {
   /** UDP ports for ICE, inclusive (e.g. a firewall's range). Default: any port the OS gives. */
@@ -77,9 +78,11 @@ export interface MediaServerOptions {
    */
   readonly sendWorkers?: number;
   /**
-   * `direct` (default): RTP is encrypted and sent by the server's own SRTP path. `werift`: through
-   * werift's RTCRtpSender, about three times the CPU per packet; kept as a fallback and as the
-   * baseline the fan-out benchmark compares against.
+   * How RTP leaves the server. `native`: the server's own SRTP path with encryption and
+   * sendmsg(2) in the native addon (built by `npm run build:native`), the cheapest per packet.
+   * `direct`: the same path in JavaScript (node:crypto, dgram), about 2x the CPU of `native`.
+   * `werift`: werift's RTCRtpSender, about 4x; kept as a fallback and as the benchmark baseline.
+   * Default: `native` where the addon loads, else `direct` (logged); `direct` with sendWorkers.
    */
   readonly sendPath?: SendPath;
   /** Default `info`. Ignored when `logger` is given. */
@@ -102,6 +105,10 @@ export interface ResolvedOptions {
   readonly maxLoad: number;
   readonly sendWorkers: number;
   readonly sendPath: SendPath;
+  /** The addon, when `sendPath` is `native`. */
+  readonly nativeSrtp: NativeSrtpBinding | undefined;
+  /** Why the default fell back from `native` to `direct`, for the start-up log. */
+  readonly nativeSrtpUnavailable: string | undefined;
   readonly logLevel: LogLevel;
 }
 
@@ -113,10 +120,44 @@ export const DEFAULT_MEDIA_ROOT = './recordings';
 export const DEFAULT_MAX_LOAD = 0.85;
 export const MAX_SEND_WORKERS = 64;
 
-export type SendPath = 'direct' | 'werift';
+export type SendPath = 'native' | 'direct' | 'werift';
 
 export function isSendPath(value: string): value is SendPath {
-  return value === 'direct' || value === 'werift';
+  return value === 'native' || value === 'direct' || value === 'werift';
+}
+
+function resolveSendPath(
+  requested: SendPath | undefined,
+  sendWorkers: number,
+): {
+  sendPath: SendPath;
+  nativeSrtp: NativeSrtpBinding | undefined;
+  nativeSrtpUnavailable: string | undefined;
+} {
+  if (requested !== undefined && !isSendPath(requested)) {
+    throw new ConfigurationError(
+      `sendPath must be 'native', 'direct' or 'werift', got '${String(requested)}'`,
+    );
+  }
+  if (requested === 'native' && sendWorkers > 0) {
+    throw new ConfigurationError(
+      "sendWorkers encrypt with node:crypto on worker threads: use them with sendPath 'direct', or drop them for 'native'",
+    );
+  }
+  if (requested === 'direct' || requested === 'werift' || sendWorkers > 0) {
+    return {
+      sendPath: requested ?? 'direct',
+      nativeSrtp: undefined,
+      nativeSrtpUnavailable: undefined,
+    };
+  }
+  const loaded = loadNativeSrtp();
+  if ('binding' in loaded) {
+    return { sendPath: 'native', nativeSrtp: loaded.binding, nativeSrtpUnavailable: undefined };
+  }
+  if (requested === 'native')
+    throw new ConfigurationError(`sendPath 'native': ${loaded.error.message}`);
+  return { sendPath: 'direct', nativeSrtp: undefined, nativeSrtpUnavailable: loaded.error.message };
 }
 
 function checkPort(port: number, what: string): number {
@@ -190,10 +231,10 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
       `sendWorkers must be an integer from 0 to ${MAX_SEND_WORKERS}, got ${sendWorkers}`,
     );
   }
-  const sendPath = options.sendPath ?? 'direct';
-  if (!isSendPath(sendPath)) {
-    throw new ConfigurationError(`sendPath must be 'direct' or 'werift', got '${sendPath}'`);
-  }
+  const { sendPath, nativeSrtp, nativeSrtpUnavailable } = resolveSendPath(
+    options.sendPath,
+    sendWorkers,
+  );
   return {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
@@ -209,6 +250,8 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     maxLoad,
     sendWorkers,
     sendPath,
+    nativeSrtp,
+    nativeSrtpUnavailable,
     logLevel: options.logLevel ?? 'info',
   };
 }

@@ -4,9 +4,16 @@ import {
   type RTCRtpSender,
   StunProtocol,
 } from 'werift';
+import { NativeSrtpStream } from './srtp/NativeSrtpStream.js';
+import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from './srtp/RolloverCounter.js';
 import type { OutgoingHeaderExtensions } from './srtp/RtpHeaderWriter.js';
-import { emptyOutgoingRtp, SrtpStreamEncoder } from './srtp/SrtpStreamEncoder.js';
+import {
+  emptyOutgoingRtp,
+  type OutgoingRtp,
+  SrtpStreamEncoder,
+  type SrtpStreamParameters,
+} from './srtp/SrtpStreamEncoder.js';
 import type { PooledSrtpStream, SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 import {
   iceConnectionInternals,
@@ -21,6 +28,12 @@ const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send
 /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
 const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
 
+/** How a direct sender encrypts: worker threads, the native addon, or else node:crypto here. */
+export interface DirectEncryption {
+  readonly workers?: SrtpWorkerPool | undefined;
+  readonly native?: NativeSrtpBinding | undefined;
+}
+
 /**
  * Sends one RTP stream of a werift sender straight to the peer, doing per packet only what must
  * be done per packet: write a header from a template, encrypt (SRTP AEAD_AES_128_GCM), and hand
@@ -28,8 +41,10 @@ const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
  * about three times as much (it clones the packet, rebuilds header extensions, formats NTP time
  * through strings and concatenates buffers); ICE, DTLS, RTCP and the keys stay werift's.
  *
- * With a worker pool, encryption runs on a worker thread and the datagram comes back here to be
- * sent: sockets belong to this thread's ICE agent.
+ * With the native addon (the default where it is built), encryption and sendmsg(2) are one call
+ * into C with a cipher context kept per stream: about a fifth of node:crypto plus dgram per
+ * packet. With a worker pool instead, node:crypto encryption runs on a worker thread and the
+ * datagram comes back here to be sent: sockets belong to this thread's ICE agent.
  *
  * It keeps the sender's Sender Report fields (packet and octet counts, RTP/NTP timestamp of the
  * last packet) current, so werift's RTCP loop and getStats see what was sent.
@@ -38,8 +53,11 @@ export class DirectRtpSender {
   readonly #sender: SenderInternals;
   readonly #dtlsTransport: RTCDtlsTransport;
   readonly #session: SrtpSessionInternals;
-  readonly #encoder: SrtpStreamEncoder | undefined;
+  readonly #parameters: SrtpStreamParameters;
+  /** node:crypto encryption on this thread: without addon or pool, and for TURN/TCP pairs. */
+  #encoder: SrtpStreamEncoder | undefined;
   readonly #pooled: PooledSrtpStream | undefined;
+  readonly #native: NativeSrtpStream | undefined;
   readonly #rollover = new RolloverCounter();
   /** Reused: the encoder and the pool read it synchronously. */
   readonly #packet = emptyOutgoingRtp();
@@ -51,19 +69,22 @@ export class DirectRtpSender {
    * The direct path for `sender`, or undefined when it cannot be used: DTLS not connected yet, or
    * an SRTP profile other than AEAD_AES_128_GCM (werift's path then sends, as before).
    */
-  static forSender(sender: RTCRtpSender, workers?: SrtpWorkerPool): DirectRtpSender | undefined {
+  static forSender(
+    sender: RTCRtpSender,
+    encryption: DirectEncryption = {},
+  ): DirectRtpSender | undefined {
     const dtlsTransport = sender.dtlsTransport;
     if (dtlsTransport?.state !== 'connected') return undefined;
     const session = srtpSessionOf(dtlsTransport);
     if (session?.config.profile !== ProtectionProfileAeadAes128Gcm) return undefined;
-    return new DirectRtpSender(sender, dtlsTransport, session, workers);
+    return new DirectRtpSender(sender, dtlsTransport, session, encryption);
   }
 
   private constructor(
     sender: RTCRtpSender,
     dtlsTransport: RTCDtlsTransport,
     session: SrtpSessionInternals,
-    workers: SrtpWorkerPool | undefined,
+    { workers, native }: DirectEncryption,
   ) {
     this.#sender = senderInternals(sender);
     this.#dtlsTransport = dtlsTransport;
@@ -75,7 +96,9 @@ export class DirectRtpSender {
       ssrc: sender.ssrc,
       extensions: negotiatedExtensions(this.#sender),
     };
+    this.#parameters = parameters;
     if (workers) this.#pooled = workers.openStream(parameters);
+    else if (native) this.#native = new NativeSrtpStream(native, parameters);
     else this.#encoder = new SrtpStreamEncoder(parameters);
     this.#keepSenderReportCurrent(sender);
   }
@@ -135,9 +158,29 @@ export class DirectRtpSender {
     packet.rolloverCounter = this.#rollover.next(sequenceNumber);
     if (this.#pooled) {
       this.#pooled.encode(packet, payload, this.#transmit);
-    } else if (this.#encoder) {
+    } else if (!this.#sendNatively(packet, payload)) {
+      this.#encoder ??= new SrtpStreamEncoder(this.#parameters);
       const [header, ciphertext, tag] = this.#encoder.encode(packet, payload);
       this.#sendDatagram(header, ciphertext, tag);
+    }
+    return true;
+  }
+
+  /** Sends through the addon when there is one and the pair is plain UDP; false otherwise. */
+  #sendNatively(packet: OutgoingRtp, payload: Buffer): boolean {
+    const native = this.#native;
+    if (!native) return false;
+    const pair = this.#dtlsTransport.iceTransport.connection.nominated;
+    if (!pair) return true; // nothing to send on, as #sendDatagram
+    const protocol = pair.protocol;
+    if (!(protocol instanceof StunProtocol)) return false;
+    if (protocol.transport.closed) return true;
+    const [address, port] = pair.remoteAddr;
+    const sent = native.send(packet, payload, protocol.transport.socket, address, port);
+    if (sent === undefined) return false;
+    if (sent > 0) {
+      this.#dtlsTransport.packetsSent++;
+      this.#dtlsTransport.bytesSent += sent;
     }
     return true;
   }

@@ -20,6 +20,7 @@ import { RembScheduler } from './RembScheduler.js';
 import { RtpPacketHistory } from './RtpPacketHistory.js';
 import { createRemb, genericNackOf } from './rtcpFeedback.js';
 import { separateNackGenerators, simulcastLayerOf } from './simulcast.js';
+import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 
 const PAYLOAD_TYPES = 128;
@@ -49,6 +50,8 @@ export interface TransceiverBindingOptions {
   readonly weriftSendPath?: boolean | undefined;
   /** Worker threads that encrypt outgoing media; none encrypts on this thread. */
   readonly srtpWorkers?: SrtpWorkerPool | undefined;
+  /** The native SRTP addon, when the direct path sends through it. */
+  readonly nativeSrtp?: NativeSrtpBinding | undefined;
 }
 
 /**
@@ -287,7 +290,10 @@ export class TransceiverBinding {
       if (sender.dtlsTransport?.state !== 'connected') return null;
       this.#direct = this.#options.weriftSendPath
         ? null
-        : (DirectRtpSender.forSender(sender, this.#options.srtpWorkers) ?? null);
+        : (DirectRtpSender.forSender(sender, {
+            workers: this.#options.srtpWorkers,
+            native: this.#options.nativeSrtp,
+          }) ?? null);
     }
     return this.#direct;
   }

@@ -381,6 +381,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       new TransceiverBinding(this.node, transceiver, {
         answerNacks,
         srtpWorkers: this.options.srtpWorkers,
+        nativeSrtp: this.options.nativeSrtp,
         weriftSendPath: this.options.weriftSendPath,
       }),
     );

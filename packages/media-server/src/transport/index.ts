@@ -1,4 +1,5 @@
 export { WebRtcTransportError, type WebRtcTransportErrorCode } from './errors.js';
+export { loadNativeSrtp, type NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 export { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 export type {
   ConnectionState,

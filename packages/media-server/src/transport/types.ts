@@ -1,3 +1,4 @@
+import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 /** A trickle-ICE candidate, shaped like Kurento's `IceCandidate` and the browser's init dict. */
 export interface IceCandidate {
@@ -57,6 +58,11 @@ export interface WebRtcTransportOptions {
    * without, it is encrypted on the calling thread.
    */
   readonly srtpWorkers?: SrtpWorkerPool | undefined;
+  /**
+   * The native SRTP addon (encryption and sendmsg in one C call, see DirectRtpSender); without
+   * it the direct path encrypts with node:crypto and sends through dgram.
+   */
+  readonly nativeSrtp?: NativeSrtpBinding | undefined;
   /**
    * Send media through werift's own RTCRtpSender (about three times the CPU per packet) instead
    * of the direct SRTP path: a fallback, and the baseline of the fan-out benchmark.

@@ -67,6 +67,31 @@ export class RtpHeaderWriter {
   ): Buffer {
     const header = Buffer.allocUnsafe(this.#template.length);
     this.#template.copy(header);
+    return this.#fill(header, payloadType, sequenceNumber, timestamp, marker, nowMs);
+  }
+
+  /**
+   * The header of one packet written into the template itself, without allocating: only for a
+   * consumer that is done with it before the next packet is written (a synchronous send).
+   */
+  overwrite(
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    marker: boolean,
+    nowMs: number,
+  ): Buffer {
+    return this.#fill(this.#template, payloadType, sequenceNumber, timestamp, marker, nowMs);
+  }
+
+  #fill(
+    header: Buffer,
+    payloadType: number,
+    sequenceNumber: number,
+    timestamp: number,
+    marker: boolean,
+    nowMs: number,
+  ): Buffer {
     header[1] = marker ? payloadType | 0x80 : payloadType;
     header.writeUInt16BE(sequenceNumber, 2);
     header.writeUInt32BE(timestamp >>> 0, 4);

@@ -1,0 +1,233 @@
+// SRTP sender for the media server's forwarding path: AEAD_AES_128_GCM (RFC 7714) with one cipher
+// context per stream, reused for every packet, and the datagram written straight to the ICE
+// socket's file descriptor. Replaces, per packet, node:crypto's new cipher object and two result
+// buffers, and dgram's address lookup, send request object and deferred send.
+//
+// The socket stays libuv's: only sendmsg(2) is called on its descriptor, from the thread that owns
+// it, and the caller checks that the socket is still open before each send.
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#define KEY_LENGTH 16
+#define SALT_LENGTH 12
+#define TAG_LENGTH 16
+#define MAX_PAYLOAD 65536
+
+typedef struct {
+  EVP_CIPHER_CTX *cipher;
+  uint8_t iv_base[SALT_LENGTH];
+  int fd;
+  struct sockaddr_storage destination;
+  socklen_t destination_length;
+  uint8_t ciphertext[MAX_PAYLOAD + TAG_LENGTH];
+} SrtpSender;
+
+#define CHECK(call)                                                                       \
+  do {                                                                                    \
+    if ((call) != napi_ok) return throw_last_error(env);                                  \
+  } while (0)
+
+static napi_value throw_last_error(napi_env env) {
+  const napi_extended_error_info *info = NULL;
+  napi_get_last_error_info(env, &info);
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_error(env, "ERR_MEDLEY_NATIVE", info && info->error_message ? info->error_message : "N-API call failed");
+  return NULL;
+}
+
+static napi_value throw_range(napi_env env, const char *message) {
+  napi_throw_range_error(env, "ERR_MEDLEY_SRTP_ARGUMENT", message);
+  return NULL;
+}
+
+static void free_sender(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  SrtpSender *sender = data;
+  EVP_CIPHER_CTX_free(sender->cipher);
+  OPENSSL_cleanse(sender, sizeof(*sender));
+  free(sender);
+}
+
+static napi_status buffer_arg(napi_env env, napi_value value, uint8_t **data, size_t *length) {
+  return napi_get_buffer_info(env, value, (void **)data, length);
+}
+
+static SrtpSender *sender_arg(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
+  return data;
+}
+
+// createSender(sessionKey: Buffer(16), sessionSalt: Buffer(>=12), ssrc: number): External
+static napi_value create_sender(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_range(env, "createSender(sessionKey, sessionSalt, ssrc) takes three arguments");
+  uint8_t *key, *salt;
+  size_t key_length, salt_length;
+  uint32_t ssrc;
+  CHECK(buffer_arg(env, argv[0], &key, &key_length));
+  CHECK(buffer_arg(env, argv[1], &salt, &salt_length));
+  CHECK(napi_get_value_uint32(env, argv[2], &ssrc));
+  if (key_length != KEY_LENGTH || salt_length < SALT_LENGTH)
+    return throw_range(env, "AES-128-GCM needs a 16-byte session key and a 12-byte salt");
+
+  SrtpSender *sender = calloc(1, sizeof(SrtpSender));
+  if (!sender) return throw_range(env, "out of memory");
+  sender->fd = -1;
+  sender->cipher = EVP_CIPHER_CTX_new();
+  if (!sender->cipher ||
+      EVP_EncryptInit_ex(sender->cipher, EVP_aes_128_gcm(), NULL, NULL, NULL) != 1 ||
+      EVP_CIPHER_CTX_ctrl(sender->cipher, EVP_CTRL_GCM_SET_IVLEN, SALT_LENGTH, NULL) != 1 ||
+      EVP_EncryptInit_ex(sender->cipher, NULL, NULL, key, NULL) != 1) {
+    free_sender(env, sender, NULL);
+    napi_throw_error(env, "ERR_MEDLEY_SRTP_CIPHER", "OpenSSL refused the AES-128-GCM key");
+    return NULL;
+  }
+  // IV = salt XOR (0x0000 || SSRC || ROC || SEQ); the SSRC part is fixed per stream.
+  memcpy(sender->iv_base, salt, SALT_LENGTH);
+  sender->iv_base[2] ^= ssrc >> 24;
+  sender->iv_base[3] ^= ssrc >> 16;
+  sender->iv_base[4] ^= ssrc >> 8;
+  sender->iv_base[5] ^= ssrc;
+
+  napi_value external;
+  if (napi_create_external(env, sender, free_sender, NULL, &external) != napi_ok) {
+    free_sender(env, sender, NULL);
+    return throw_last_error(env);
+  }
+  return external;
+}
+
+// setDestination(sender, fd: number, address: string, port: number, ipv6Socket: boolean): void
+static napi_value set_destination(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return throw_range(env, "setDestination(sender, fd, address, port, ipv6Socket) takes five arguments");
+  SrtpSender *sender = sender_arg(env, argv[0]);
+  if (!sender) return throw_range(env, "the first argument is not a sender made by createSender()");
+  int32_t fd;
+  uint32_t port;
+  bool ipv6_socket;
+  char address[INET6_ADDRSTRLEN + 1];
+  size_t address_length;
+  CHECK(napi_get_value_int32(env, argv[1], &fd));
+  CHECK(napi_get_value_string_utf8(env, argv[2], address, sizeof(address), &address_length));
+  CHECK(napi_get_value_uint32(env, argv[3], &port));
+  CHECK(napi_get_value_bool(env, argv[4], &ipv6_socket));
+  if (fd < 0 || port == 0 || port > 65535) return throw_range(env, "the descriptor or port is out of range");
+
+  struct in_addr v4;
+  struct in6_addr v6;
+  memset(&sender->destination, 0, sizeof(sender->destination));
+  if (inet_pton(AF_INET, address, &v4) == 1 && !ipv6_socket) {
+    struct sockaddr_in *to = (struct sockaddr_in *)&sender->destination;
+    to->sin_family = AF_INET;
+    to->sin_port = htons(port);
+    to->sin_addr = v4;
+    sender->destination_length = sizeof(*to);
+  } else if (ipv6_socket && (inet_pton(AF_INET6, address, &v6) == 1 || inet_pton(AF_INET, address, &v4) == 1)) {
+    struct sockaddr_in6 *to = (struct sockaddr_in6 *)&sender->destination;
+    to->sin6_family = AF_INET6;
+    to->sin6_port = htons(port);
+    if (inet_pton(AF_INET6, address, &v6) == 1) {
+      to->sin6_addr = v6;
+    } else {  // an IPv4 peer reached from a dual-stack socket
+      memset(&to->sin6_addr, 0, sizeof(to->sin6_addr));
+      to->sin6_addr.s6_addr[10] = 0xff;
+      to->sin6_addr.s6_addr[11] = 0xff;
+      memcpy(&to->sin6_addr.s6_addr[12], &v4, sizeof(v4));
+    }
+    sender->destination_length = sizeof(*to);
+  } else {
+    return throw_range(env, "the address is not an IP address the socket can reach");
+  }
+  sender->fd = fd;
+  return NULL;
+}
+
+// send(sender, header: Buffer, payload: Buffer, rolloverCounter: number, sequenceNumber: number)
+//   => bytes sent, or -errno (the packet is dropped, as the network would)
+static napi_value send_packet(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return throw_range(env, "send(sender, header, payload, rolloverCounter, sequenceNumber) takes five arguments");
+  SrtpSender *sender = sender_arg(env, argv[0]);
+  if (!sender) return throw_range(env, "the first argument is not a sender made by createSender()");
+  uint8_t *header, *payload;
+  size_t header_length, payload_length;
+  uint32_t roc, sequence;
+  CHECK(buffer_arg(env, argv[1], &header, &header_length));
+  CHECK(buffer_arg(env, argv[2], &payload, &payload_length));
+  CHECK(napi_get_value_uint32(env, argv[3], &roc));
+  CHECK(napi_get_value_uint32(env, argv[4], &sequence));
+  if (sender->fd < 0) return throw_range(env, "setDestination() was not called");
+  if (payload_length > MAX_PAYLOAD || header_length < 12 || header_length > INT32_MAX)
+    return throw_range(env, "the header or payload length is out of range");
+
+  uint8_t iv[SALT_LENGTH];
+  memcpy(iv, sender->iv_base, SALT_LENGTH);
+  iv[6] ^= roc >> 24;
+  iv[7] ^= roc >> 16;
+  iv[8] ^= roc >> 8;
+  iv[9] ^= roc;
+  iv[10] ^= sequence >> 8;
+  iv[11] ^= sequence;
+
+  int written = 0, final_written = 0;
+  uint8_t *out = sender->ciphertext;
+  if (EVP_EncryptInit_ex(sender->cipher, NULL, NULL, NULL, iv) != 1 ||
+      EVP_EncryptUpdate(sender->cipher, NULL, &written, header, (int)header_length) != 1 ||
+      EVP_EncryptUpdate(sender->cipher, out, &written, payload, (int)payload_length) != 1 ||
+      EVP_EncryptFinal_ex(sender->cipher, out + written, &final_written) != 1 ||
+      EVP_CIPHER_CTX_ctrl(sender->cipher, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, out + payload_length) != 1) {
+    napi_throw_error(env, "ERR_MEDLEY_SRTP_CIPHER", "AES-128-GCM encryption failed in OpenSSL");
+    return NULL;
+  }
+
+  struct iovec parts[2] = {
+      {.iov_base = header, .iov_len = header_length},
+      {.iov_base = out, .iov_len = payload_length + TAG_LENGTH},
+  };
+  struct msghdr message = {
+      .msg_name = &sender->destination,
+      .msg_namelen = sender->destination_length,
+      .msg_iov = parts,
+      .msg_iovlen = 2,
+  };
+  ssize_t sent;
+  do {
+    sent = sendmsg(sender->fd, &message, MSG_DONTWAIT);
+  } while (sent < 0 && errno == EINTR);
+
+  napi_value result;
+  CHECK(napi_create_int32(env, sent < 0 ? -errno : (int32_t)sent, &result));
+  return result;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor functions[] = {
+      {"createSender", NULL, create_sender, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setDestination", NULL, set_destination, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send", NULL, send_packet, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok)
+    return NULL;
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }
