@@ -230,7 +230,8 @@ describe('native SRTP sender', () => {
         assert.equal(decrypted.header.ssrc, SSRC);
       }
       const tampered = Buffer.from(arrived[0] as Buffer);
-      tampered[tampered.length - 20] ^= 1;
+      const inPayload = tampered.length - 20;
+      tampered.writeUInt8(tampered.readUInt8(inPayload) ^ 1, inPayload);
       assert.throws(() => receiving.decrypt(tampered));
     } finally {
       sender.close();
