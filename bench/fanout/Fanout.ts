@@ -1,3 +1,4 @@
+import { setSchedulingPriority } from '../support/childProcess.js';
 import { monotonicMs } from './ArrivalLog.js';
 import type { SequenceAnchor, SubscriberReport } from './ipc.js';
 import {
@@ -14,6 +15,12 @@ import type { SubscriberSession, Target } from './targets/Target.js';
 
 /** Grace after a window for packets still in flight to arrive before they are counted. */
 const IN_FLIGHT_GRACE_MS = 1000;
+/**
+ * Every server under test (relays, Medley, Janus) runs at this nice value, the publisher and the
+ * subscribers at 0: the server has first claim on the two cores, as on a host of its own, and the
+ * load generators take what is left (their limit shows as drops at their sockets).
+ */
+const SERVER_NICE = -10;
 const FIRST_RTP_TIMEOUT_MS = 15_000;
 
 export interface LevelResult {
@@ -85,6 +92,7 @@ export class Fanout {
 
   /** Starts the publisher's stream; the server's memory after `settleMs` is its idle RSS. */
   async start(settleMs: number): Promise<{ idleRssMb: number }> {
+    setSchedulingPriority(this.target.serverPids(), SERVER_NICE);
     await this.#publisher.start(this.target.publisherEntry());
     await delay(settleMs);
     this.#idleRssKb = totalResidentKb(this.target.serverPids());

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 export interface StartedProcess {
   readonly child: ChildProcess;
@@ -60,4 +62,28 @@ export function stopProcess(
     });
     child.kill(signal);
   });
+}
+
+/**
+ * Gives every thread of these processes a nice value (negative = first claim on the CPU), as a
+ * media host would give its server. Linux schedules threads, not processes: a server with two
+ * busy threads otherwise gets twice the share of a one-thread server when the load generators on
+ * the same cores keep the machine busy. Threads created later inherit it from their creator.
+ */
+export function setSchedulingPriority(pids: readonly number[], nice: number): void {
+  for (const pid of pids) {
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process is gone
+    }
+    for (const thread of threads) {
+      try {
+        setPriority(Number(thread), nice);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
 }
