@@ -95,7 +95,15 @@ function parseOptions(): RunOptions {
 
 function defaultTargets(): string[] {
   const janus = existsSync('/usr/bin/janus') ? ['janus'] : [];
-  return ['relay', 'relay-gcm', 'medley-werift', 'medley-js', 'medley', ...janus];
+  return [
+    'relay',
+    'relay-gcm',
+    'medley-werift',
+    'medley-js',
+    'medley',
+    'medley-admission',
+    ...janus,
+  ];
 }
 
 class UsageError extends Error {
