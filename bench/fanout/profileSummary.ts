@@ -31,6 +31,12 @@ const CATEGORIES: readonly [string, (node: ProfileNode) => boolean][] = [
       /crypto|^$/.test(node.callFrame.url),
   ],
   [
+    'native SRTP (encrypt + sendmsg in the addon)',
+    (node) =>
+      /^(send|setDestination|createSender)$/.test(node.callFrame.functionName) &&
+      node.callFrame.url === '',
+  ],
+  [
     'UDP send',
     (node) =>
       /dgram|udp/.test(node.callFrame.url) ||
