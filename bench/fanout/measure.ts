@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { CLOCK_TICKS_PER_SECOND, cpuMilliseconds } from '../support/processStats.js';
+import { CLOCK_TICKS_PER_SECOND, cpuMilliseconds, residentBytes } from '../support/processStats.js';
 import { LATENCY_BIN_MS } from './ipc.js';
 
 export function totalCpuMs(pids: readonly number[]): number {
@@ -8,8 +8,11 @@ export function totalCpuMs(pids: readonly number[]): number {
 
 /** Resident memory of a process, in KiB (NaN for a process that has none any more: a zombie). */
 export function residentKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+  try {
+    return residentBytes(pid) / 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export function totalResidentKb(pids: readonly number[]): number {
