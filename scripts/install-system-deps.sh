@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Medley's tests and demos need, only those that are missing:
 # Chromium (browser tests), ffmpeg/ffprobe (recording checks), iproute2 + util-linux (the
-# loopback-only namespace), nftables (packet-loss tests).
+# loopback-only namespace), nftables (packet-loss tests), and a C toolchain for node-gyp (the media
+# server's native SRTP sender; .ci/run calls this before npm install).
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,9 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
