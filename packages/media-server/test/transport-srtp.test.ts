@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { closeSync, openSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { ProtectionProfileAeadAes128Gcm, RtpPacket, SrtpSession } from 'werift';
 import { ntpTimestampOf } from '../src/transport/DirectRtpSender.js';
@@ -289,6 +290,70 @@ describe('native SRTP sender', () => {
     });
   });
 
+  test('holds its own duplicate of the socket until closed: a socket closed meanwhile cannot hand its number to another file', async (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    const { sending } = sessionPair();
+    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
+    const stream = new NativeSrtpStream(binding, {
+      sessionKey: srtpSessionKey,
+      sessionSalt: srtpSessionSalt,
+      ssrc: SSRC,
+      extensions: {},
+    });
+    const sender = await boundSocket('udp4', '127.0.0.1');
+    const port = sender.address().port;
+    const receiver = await boundSocket('udp4', '127.0.0.1');
+    let arrived = 0;
+    receiver.on('message', () => arrived++);
+    try {
+      const packet = { ...emptyOutgoingRtp(), payloadType: 111 };
+      stream.send(packet, Buffer.alloc(50), sender, '127.0.0.1', receiver.address().port);
+      await new Promise<void>((resolve) => sender.close(resolve));
+      // The dgram socket is gone; the sender's duplicate still sends from the same port.
+      const again = stream.send(
+        packet,
+        Buffer.alloc(50),
+        sender,
+        '127.0.0.1',
+        receiver.address().port,
+      );
+      assert.equal(again, 50 + 12 + 16);
+      await until(() => arrived === 2);
+      stream.close();
+      assert.throws(
+        () => stream.send(packet, Buffer.alloc(50), sender, '127.0.0.1', receiver.address().port),
+        {
+          code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+        },
+      );
+      // Closed, the port is free again.
+      const rebound = await boundSocketOn(port);
+      rebound.close();
+    } finally {
+      receiver.close();
+    }
+  });
+
+  test('refuses a descriptor that is not a UDP socket', async (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    const handle = binding.createSender(Buffer.alloc(16), Buffer.alloc(12), 1);
+    const file = openSync(process.execPath, 'r');
+    try {
+      assert.throws(() => binding.setDestination(handle, file, '127.0.0.1', 9, false), {
+        code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+        message: /not a UDP socket/,
+      });
+      assert.throws(() => binding.setDestination(handle, 99999, '127.0.0.1', 9, false), {
+        code: 'ERR_MEDLEY_SRTP_ARGUMENT',
+        message: /not open/,
+      });
+    } finally {
+      closeSync(file);
+    }
+  });
+
   test('reads the descriptor of a bound dgram socket', async () => {
     const socket = await boundSocket('udp4', '127.0.0.1');
     try {
@@ -299,6 +364,14 @@ describe('native SRTP sender', () => {
     }
   });
 });
+
+function boundSocketOn(port: number): Promise<Socket> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
+  });
+}
 
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;

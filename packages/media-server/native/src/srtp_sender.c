@@ -3,11 +3,14 @@
 // socket's file descriptor. Replaces, per packet, node:crypto's new cipher object and two result
 // buffers, and dgram's address lookup, send request object and deferred send.
 //
-// The socket stays libuv's: only sendmsg(2) is called on its descriptor, from the thread that owns
-// it, and the caller checks that the socket is still open before each send.
+// The socket stays libuv's: the sender keeps a duplicate of its descriptor (dup), so a socket that
+// werift closes meanwhile can never leave its number to another file this sender would write to;
+// the duplicate is closed with the sender (close(), or when it is garbage-collected).
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <openssl/evp.h>
@@ -50,10 +53,16 @@ static napi_value throw_range(napi_env env, const char *message) {
   return NULL;
 }
 
+static void close_descriptor(SrtpSender *sender) {
+  if (sender->fd >= 0) close(sender->fd);
+  sender->fd = -1;
+}
+
 static void free_sender(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   SrtpSender *sender = data;
+  close_descriptor(sender);
   EVP_CIPHER_CTX_free(sender->cipher);
   OPENSSL_cleanse(sender, sizeof(*sender));
   free(sender);
@@ -155,7 +164,27 @@ static napi_value set_destination(napi_env env, napi_callback_info info) {
   } else {
     return throw_range(env, "the address is not an IP address the socket can reach");
   }
-  sender->fd = fd;
+  int duplicate = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (duplicate < 0) return throw_range(env, "the descriptor is not open");
+  int type = 0;
+  socklen_t type_length = sizeof(type);
+  if (getsockopt(duplicate, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0 || type != SOCK_DGRAM) {
+    close(duplicate);
+    return throw_range(env, "the descriptor is not a UDP socket");
+  }
+  close_descriptor(sender);
+  sender->fd = duplicate;
+  return NULL;
+}
+
+// close(sender): releases the socket duplicate now; sends after it throw.
+static napi_value close_sender(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  SrtpSender *sender = argc < 1 ? NULL : sender_arg(env, argv[0]);
+  if (!sender) return throw_range(env, "the first argument is not a sender made by createSender()");
+  close_descriptor(sender);
   return NULL;
 }
 
@@ -175,7 +204,7 @@ static napi_value send_packet(napi_env env, napi_callback_info info) {
   CHECK(buffer_arg(env, argv[2], &payload, &payload_length));
   CHECK(napi_get_value_uint32(env, argv[3], &roc));
   CHECK(napi_get_value_uint32(env, argv[4], &sequence));
-  if (sender->fd < 0) return throw_range(env, "setDestination() was not called");
+  if (sender->fd < 0) return throw_range(env, "setDestination() was not called, or the sender is closed");
   if (payload_length > MAX_PAYLOAD || header_length < 12 || header_length > INT32_MAX)
     return throw_range(env, "the header or payload length is out of range");
 
@@ -224,6 +253,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"createSender", NULL, create_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDestination", NULL, set_destination, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_packet, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, close_sender, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok)
     return NULL;

@@ -189,6 +189,7 @@ export class DirectRtpSender {
   close(): void {
     this.#closed = true;
     this.#pooled?.close();
+    this.#native?.close();
   }
 
   /** Sends the parts of one datagram on the nominated candidate pair. */

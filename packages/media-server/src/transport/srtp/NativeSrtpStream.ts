@@ -60,4 +60,9 @@ export class NativeSrtpStream {
       packet.sequenceNumber,
     );
   }
+
+  /** Lets the socket go (the sender held a duplicate of its descriptor); sending then throws. */
+  close(): void {
+    this.#binding.close(this.#handle);
+  }
 }

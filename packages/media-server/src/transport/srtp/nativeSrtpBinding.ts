@@ -8,7 +8,8 @@ export interface NativeSrtpSenderHandle {
 
 /**
  * The functions of the native SRTP addon (`native/src/srtp_sender.c`): AEAD_AES_128_GCM with one
- * cipher context per stream, and the datagram written with sendmsg(2) to the ICE socket.
+ * cipher context per stream, and the datagram written with sendmsg(2) to the ICE socket. The
+ * sender keeps its own duplicate of the socket's descriptor until `close` (or garbage collection).
  */
 export interface NativeSrtpBinding {
   createSender(sessionKey: Buffer, sessionSalt: Buffer, ssrc: number): NativeSrtpSenderHandle;
@@ -19,6 +20,8 @@ export interface NativeSrtpBinding {
     port: number,
     ipv6Socket: boolean,
   ): void;
+  /** Releases the sender's duplicate of the socket; sending afterwards throws. */
+  close(sender: NativeSrtpSenderHandle): void;
   /** Bytes sent, or a negative errno when the kernel refused the datagram (dropped). */
   send(
     sender: NativeSrtpSenderHandle,
