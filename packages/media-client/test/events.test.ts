@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MediaServer } from '../../media-server/src/index.js';
 import type { ElementConnectionEvent } from '../src/index.js';
-import {
-  connectClient,
-  delay,
-  nextValue,
-  recordedClient,
-  startMediaServer,
-  until,
-} from './helpers.js';
+import { delay, nextValue, recordedClient, startMediaServer, until } from './helpers.js';
 
 describe('events', () => {
   let server: MediaServer;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MediaServer } from '../../media-server/src/index.js';
 import { MediaClientError, type MediaPipeline, MediaServerError } from '../src/index.js';
-import { connectClient, recordedClient, startMediaServer } from './helpers.js';
+import { recordedClient, startMediaServer } from './helpers.js';
 
 describe('transactions', () => {
   let server: MediaServer;
