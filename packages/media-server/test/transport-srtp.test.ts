@@ -10,7 +10,7 @@ import { loadNativeSrtp, udpDescriptor } from '../src/transport/srtp/nativeSrtpB
 import { RolloverCounter } from '../src/transport/srtp/RolloverCounter.js';
 import { RtpHeaderWriter } from '../src/transport/srtp/RtpHeaderWriter.js';
 import { SrtpAesGcmEncryptor } from '../src/transport/srtp/SrtpAesGcmEncryptor.js';
-import { emptyOutgoingRtp } from '../src/transport/srtp/SrtpStreamEncoder.js';
+import { emptyOutgoingRtp, type OutgoingRtp } from '../src/transport/srtp/SrtpStreamEncoder.js';
 import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
 import { srtpSessionOf } from '../src/transport/weriftInternals.js';
 
@@ -49,6 +49,22 @@ function encryptorOf(session: SrtpSession): SrtpAesGcmEncryptor {
   return new SrtpAesGcmEncryptor(srtpSessionKey, srtpSessionSalt, SSRC);
 }
 
+/** `count` streams of a send worker pool, each with the werift session that decrypts it. */
+function openPooledStreams(pool: SrtpWorkerPool, count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const { sending, receiving } = sessionPair();
+    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
+    const ssrc = SSRC + index;
+    const pooled = pool.openStream({
+      sessionKey: srtpSessionKey,
+      sessionSalt: srtpSessionSalt,
+      ssrc,
+      extensions: { mid: { id: MID_ID, value: String(index) } },
+    });
+    return { pooled, receiving, ssrc, received: [] as number[] };
+  });
+}
+
 describe('direct SRTP send path', () => {
   test('packets encrypted by the direct path decrypt and authenticate in werift, across a sequence wrap', () => {
     const { sending, receiving } = sessionPair();
@@ -83,18 +99,7 @@ describe('direct SRTP send path', () => {
   test('worker threads encrypt batches of many streams; each stream decrypts in order in werift', async () => {
     const pool = new SrtpWorkerPool(2);
     try {
-      const streams = Array.from({ length: 5 }, (_, index) => {
-        const { sending, receiving } = sessionPair();
-        const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
-        const ssrc = SSRC + index;
-        const pooled = pool.openStream({
-          sessionKey: srtpSessionKey,
-          sessionSalt: srtpSessionSalt,
-          ssrc,
-          extensions: { mid: { id: MID_ID, value: String(index) } },
-        });
-        return { pooled, receiving, ssrc, received: [] as number[] };
-      });
+      const streams = openPooledStreams(pool, 5);
       // Three source packets, each fanned out to every stream in one turn (one batch per worker).
       const payloads = [randomBytes(1100), randomBytes(1200), randomBytes(300)];
       const rollover = new RolloverCounter();
@@ -218,7 +223,7 @@ describe('native SRTP sender', () => {
           rolloverCounter: rollover.next(sequenceNumber),
         });
         const payload = payloads[index] as Buffer;
-        const sent = stream.send(packet, payload, sender, '127.0.0.1', receiver.address().port);
+        const sent = sendTo(stream, sender, receiver.address().port, packet, payload);
         assert.equal(sent, payload.length + 12 + 12 + 16, 'header, payload and tag were sent');
       }
       await until(() => arrived.length === sequence.length);
@@ -256,18 +261,73 @@ describe('native SRTP sender', () => {
     const arrived = new Promise<Buffer>((resolve) => receiver.once('message', resolve));
     try {
       const packet = { ...emptyOutgoingRtp(), payloadType: 111, sequenceNumber: 7 };
-      const sent = stream.send(
-        packet,
-        Buffer.alloc(100),
-        sender,
-        '127.0.0.1',
-        receiver.address().port,
-      );
+      const sent = sendTo(stream, sender, receiver.address().port, packet, Buffer.alloc(100));
       assert.equal(sent, 100 + 12 + 16);
       assert.equal((await arrived).length, 128);
     } finally {
       sender.close();
       receiver.close();
+    }
+  });
+
+  test('native send workers encrypt and send batches of many streams on their own duplicates of the socket; each stream decrypts in order', async (t) => {
+    const binding = nativeBinding();
+    if (!binding) return t.skip('native SRTP optional here and not built');
+    const pool = new SrtpWorkerPool(2, binding);
+    const sender = await boundSocket('udp4', '127.0.0.1');
+    const receiver = await boundSocket('udp4', '127.0.0.1');
+    try {
+      const streams = openPooledStreams(pool, 5);
+      const fd = udpDescriptor(sender);
+      assert.ok(fd !== undefined);
+      for (const { pooled } of streams) {
+        assert.equal(pooled.sendsItself, true);
+        pooled.setDestination({
+          fd,
+          address: '127.0.0.1',
+          port: receiver.address().port,
+          ipv6Socket: false,
+        });
+      }
+      // The workers hold duplicates: the main thread's socket may close at once.
+      await new Promise<void>((resolve) => sender.close(resolve));
+      const payloads = [randomBytes(1100), randomBytes(1200), randomBytes(300)];
+      const bySsrc = new Map(streams.map((stream) => [stream.ssrc, stream]));
+      let left = payloads.length * streams.length;
+      const decrypted = new Promise<void>((resolve, reject) => {
+        receiver.on('message', (datagram) => {
+          try {
+            const stream = bySsrc.get(datagram.readUInt32BE(8));
+            assert.ok(stream, 'a datagram of a known stream');
+            const rtp = RtpPacket.deSerialize(stream.receiving.decrypt(datagram));
+            stream.received.push(rtp.header.sequenceNumber);
+            assert.deepEqual(rtp.payload, payloads[stream.received.length - 1]);
+            if (--left === 0) resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      const rollover = new RolloverCounter();
+      for (const [number, payload] of payloads.entries()) {
+        const sequenceNumber = (65535 + number) & 0xffff;
+        const packet = {
+          payloadType: 96,
+          sequenceNumber,
+          timestamp: 1000 * number,
+          marker: false,
+          sentAtMs: 0,
+          rolloverCounter: rollover.next(sequenceNumber),
+        };
+        for (const stream of streams) stream.pooled.encode(packet, payload);
+        // One batch per source packet and worker, as one turn of the event loop makes.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await decrypted;
+      for (const stream of streams) assert.deepEqual(stream.received, [65535, 0, 1]);
+    } finally {
+      receiver.close();
+      await pool.close();
     }
   });
 
@@ -308,21 +368,15 @@ describe('native SRTP sender', () => {
     receiver.on('message', () => arrived++);
     try {
       const packet = { ...emptyOutgoingRtp(), payloadType: 111 };
-      stream.send(packet, Buffer.alloc(50), sender, '127.0.0.1', receiver.address().port);
+      sendTo(stream, sender, receiver.address().port, packet, Buffer.alloc(50));
       await new Promise<void>((resolve) => sender.close(resolve));
       // The dgram socket is gone; the sender's duplicate still sends from the same port.
-      const again = stream.send(
-        packet,
-        Buffer.alloc(50),
-        sender,
-        '127.0.0.1',
-        receiver.address().port,
-      );
+      const again = sendTo(stream, sender, receiver.address().port, packet, Buffer.alloc(50));
       assert.equal(again, 50 + 12 + 16);
       await until(() => arrived === 2);
       stream.close();
       assert.throws(
-        () => stream.send(packet, Buffer.alloc(50), sender, '127.0.0.1', receiver.address().port),
+        () => sendTo(stream, sender, receiver.address().port, packet, Buffer.alloc(50)),
         {
           code: 'ERR_MEDLEY_SRTP_ARGUMENT',
         },
@@ -364,6 +418,22 @@ describe('native SRTP sender', () => {
     }
   });
 });
+
+/** Aims `stream` at 127.0.0.1:`port` from `socket` (as DirectRtpSender does) and sends one packet. */
+function sendTo(
+  stream: NativeSrtpStream,
+  socket: Socket,
+  port: number,
+  packet: OutgoingRtp,
+  payload: Buffer,
+): number {
+  const fd = udpDescriptor(socket);
+  if (fd !== undefined) {
+    const ipv6Socket = socket.address().family === 'IPv6';
+    stream.setDestination({ fd, address: '127.0.0.1', port, ipv6Socket });
+  }
+  return stream.send(packet, payload);
+}
 
 function boundSocketOn(port: number): Promise<Socket> {
   const socket = createSocket('udp4');

@@ -248,12 +248,46 @@ static napi_value send_packet(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// The one descriptor argument of duplicateDescriptor() and closeDescriptor(); false after throwing.
+static bool descriptor_arg(napi_env env, napi_callback_info info, int32_t *fd) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_int32(env, argv[0], fd) != napi_ok) {
+    throw_range(env, "takes one argument: a file descriptor");
+    return false;
+  }
+  return true;
+}
+
+// duplicateDescriptor(fd: number): number — a descriptor of the same socket that stays valid when
+// the original is closed: how a socket of the main thread is handed to a worker thread safely.
+static napi_value duplicate_descriptor(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  if (!descriptor_arg(env, info, &fd)) return NULL;
+  int duplicate = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (duplicate < 0) return throw_range(env, "the descriptor is not open");
+  napi_value result;
+  CHECK(napi_create_int32(env, duplicate, &result));
+  return result;
+}
+
+// closeDescriptor(fd: number): void — closes a descriptor made by duplicateDescriptor().
+static napi_value close_descriptor_function(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  if (!descriptor_arg(env, info, &fd)) return NULL;
+  if (fd < 0 || close(fd) != 0) return throw_range(env, "the descriptor is not open");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       {"createSender", NULL, create_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDestination", NULL, set_destination, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_packet, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_sender, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"duplicateDescriptor", NULL, duplicate_descriptor, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeDescriptor", NULL, close_descriptor_function, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions) != napi_ok)
     return NULL;

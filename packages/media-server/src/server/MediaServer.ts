@@ -65,7 +65,9 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   const logger = options.logger ?? createJsonLogger(settings.logLevel);
   const registry = new ObjectRegistry([...builtinTypes, ...(options.elementTypes ?? [])]);
   const srtpWorkers =
-    settings.sendWorkers > 0 ? new SrtpWorkerPool(settings.sendWorkers) : undefined;
+    settings.sendWorkers > 0
+      ? new SrtpWorkerPool(settings.sendWorkers, settings.nativeSrtp)
+      : undefined;
   const context: ServerContext = {
     registry,
     logger,

@@ -89,7 +89,7 @@ const FLAGS = {
   'send-workers': {
     env: 'MEDLEY_SEND_WORKERS',
     value: '<count>',
-    help: 'worker threads that encrypt outgoing media, for fan-out beyond one core (default 0)',
+    help: 'worker threads that encrypt and send outgoing media, for fan-out beyond one core (default 0)',
   },
   'send-path': {
     env: 'MEDLEY_SEND_PATH',

@@ -72,9 +72,9 @@ export interface MediaServerOptions {
    */
   readonly maxLoad?: number;
   /**
-   * Worker threads that encrypt outgoing media, so that fan-out to many subscribers uses more
-   * than one core (ICE, DTLS and the media graph stay on the main thread). Default 0: the main
-   * thread encrypts, which is cheaper per packet while one core suffices.
+   * Worker threads that encrypt and send outgoing media, so that fan-out to many subscribers
+   * uses more than one core (ICE, DTLS and the media graph stay on the main thread). Default 0:
+   * the main thread sends, which is cheaper per packet while one core suffices.
    */
   readonly sendWorkers?: number;
   /**
@@ -82,7 +82,8 @@ export interface MediaServerOptions {
    * sendmsg(2) in the native addon (built by `npm run build:native`), the cheapest per packet.
    * `direct`: the same path in JavaScript (node:crypto, dgram), about 2x the CPU of `native`.
    * `werift`: werift's RTCRtpSender, about 4x; kept as a fallback and as the benchmark baseline.
-   * Default: `native` where the addon loads, else `direct` (logged); `direct` with sendWorkers.
+   * Default: `native` where the addon loads, else `direct` (logged). With sendWorkers, `native`
+   * workers encrypt and send; `direct` workers encrypt and hand the datagrams back.
    */
   readonly sendPath?: SendPath;
   /** Default `info`. Ignored when `logger` is given. */
@@ -126,10 +127,7 @@ export function isSendPath(value: string): value is SendPath {
   return value === 'native' || value === 'direct' || value === 'werift';
 }
 
-function resolveSendPath(
-  requested: SendPath | undefined,
-  sendWorkers: number,
-): {
+function resolveSendPath(requested: SendPath | undefined): {
   sendPath: SendPath;
   nativeSrtp: NativeSrtpBinding | undefined;
   nativeSrtpUnavailable: string | undefined;
@@ -139,17 +137,8 @@ function resolveSendPath(
       `sendPath must be 'native', 'direct' or 'werift', got '${String(requested)}'`,
     );
   }
-  if (requested === 'native' && sendWorkers > 0) {
-    throw new ConfigurationError(
-      "sendWorkers encrypt with node:crypto on worker threads: use them with sendPath 'direct', or drop them for 'native'",
-    );
-  }
-  if (requested === 'direct' || requested === 'werift' || sendWorkers > 0) {
-    return {
-      sendPath: requested ?? 'direct',
-      nativeSrtp: undefined,
-      nativeSrtpUnavailable: undefined,
-    };
+  if (requested === 'direct' || requested === 'werift') {
+    return { sendPath: requested, nativeSrtp: undefined, nativeSrtpUnavailable: undefined };
   }
   const loaded = loadNativeSrtp();
   if ('binding' in loaded) {
@@ -231,10 +220,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
       `sendWorkers must be an integer from 0 to ${MAX_SEND_WORKERS}, got ${sendWorkers}`,
     );
   }
-  const { sendPath, nativeSrtp, nativeSrtpUnavailable } = resolveSendPath(
-    options.sendPath,
-    sendWorkers,
-  );
+  const { sendPath, nativeSrtp, nativeSrtpUnavailable } = resolveSendPath(options.sendPath);
   return {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),

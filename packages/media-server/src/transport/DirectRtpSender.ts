@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram';
 import {
   ProtectionProfileAeadAes128Gcm,
   type RTCDtlsTransport,
@@ -5,6 +6,8 @@ import {
   StunProtocol,
 } from 'werift';
 import { NativeSrtpStream } from './srtp/NativeSrtpStream.js';
+import { udpDescriptor } from './srtp/nativeSrtpBinding.js';
+import { RtpHeaderWriter } from './srtp/RtpHeaderWriter.js';
 import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from './srtp/RolloverCounter.js';
 import type { OutgoingHeaderExtensions } from './srtp/RtpHeaderWriter.js';
@@ -43,8 +46,9 @@ export interface DirectEncryption {
  *
  * With the native addon (the default where it is built), encryption and sendmsg(2) are one call
  * into C with a cipher context kept per stream: about a fifth of node:crypto plus dgram per
- * packet. With a worker pool instead, node:crypto encryption runs on a worker thread and the
- * datagram comes back here to be sent: sockets belong to this thread's ICE agent.
+ * packet. With a worker pool, that call runs on a worker thread, on the worker's own duplicate of
+ * the ICE socket's descriptor; a JavaScript pool encrypts there with node:crypto and hands the
+ * datagram back to be sent here.
  *
  * It keeps the sender's Sender Report fields (packet and octet counts, RTP/NTP timestamp of the
  * last packet) current, so werift's RTCP loop and getStats see what was sent.
@@ -58,6 +62,10 @@ export class DirectRtpSender {
   #encoder: SrtpStreamEncoder | undefined;
   readonly #pooled: PooledSrtpStream | undefined;
   readonly #native: NativeSrtpStream | undefined;
+  /** Header + tag bytes of a packet, for the statistics of packets a worker sends. */
+  readonly #overheadBytes: number;
+  /** Where the native sender (here or on a worker) was last aimed. */
+  #aimedAt: { socket: Socket; address: string; port: number } | undefined;
   readonly #rollover = new RolloverCounter();
   /** Reused: the encoder and the pool read it synchronously. */
   readonly #packet = emptyOutgoingRtp();
@@ -97,6 +105,7 @@ export class DirectRtpSender {
       extensions: negotiatedExtensions(this.#sender),
     };
     this.#parameters = parameters;
+    this.#overheadBytes = new RtpHeaderWriter(sender.ssrc, parameters.extensions).length + 16;
     if (workers) this.#pooled = workers.openStream(parameters);
     else if (native) this.#native = new NativeSrtpStream(native, parameters);
     else this.#encoder = new SrtpStreamEncoder(parameters);
@@ -156,7 +165,7 @@ export class DirectRtpSender {
     packet.marker = marker;
     packet.sentAtMs = performance.now();
     packet.rolloverCounter = this.#rollover.next(sequenceNumber);
-    if (this.#pooled) {
+    if (this.#pooled && !this.#pooled.sendsItself) {
       this.#pooled.encode(packet, payload, this.#transmit);
     } else if (!this.#sendNatively(packet, payload)) {
       this.#encoder ??= new SrtpStreamEncoder(this.#parameters);
@@ -166,21 +175,37 @@ export class DirectRtpSender {
     return true;
   }
 
-  /** Sends through the addon when there is one and the pair is plain UDP; false otherwise. */
+  /**
+   * Sends through the addon, here or on a worker, when there is one and the pair is plain UDP;
+   * false when the packet must go through node:crypto and dgram here (TURN/TCP pair, or a socket
+   * whose descriptor cannot be read).
+   */
   #sendNatively(packet: OutgoingRtp, payload: Buffer): boolean {
-    const native = this.#native;
-    if (!native) return false;
+    const target = this.#native ?? this.#pooled;
+    if (!target) return false;
     const pair = this.#dtlsTransport.iceTransport.connection.nominated;
     if (!pair) return true; // nothing to send on, as #sendDatagram
     const protocol = pair.protocol;
     if (!(protocol instanceof StunProtocol)) return false;
     if (protocol.transport.closed) return true;
+    const socket = protocol.transport.socket;
     const [address, port] = pair.remoteAddr;
-    const sent = native.send(packet, payload, protocol.transport.socket, address, port);
-    if (sent === undefined) return false;
-    if (sent > 0) {
+    const aimed = this.#aimedAt;
+    if (aimed?.socket !== socket || aimed.address !== address || aimed.port !== port) {
+      const fd = udpDescriptor(socket);
+      if (fd === undefined) return false;
+      target.setDestination({ fd, address, port, ipv6Socket: socket.address().family === 'IPv6' });
+      this.#aimedAt = { socket, address, port };
+    }
+    if (this.#native) {
+      const sent = this.#native.send(packet, payload);
+      if (sent <= 0) return true; // refused by the kernel: lost, as on the wire
       this.#dtlsTransport.packetsSent++;
       this.#dtlsTransport.bytesSent += sent;
+    } else {
+      this.#pooled?.encode(packet, payload);
+      this.#dtlsTransport.packetsSent++;
+      this.#dtlsTransport.bytesSent += payload.length + this.#overheadBytes;
     }
     return true;
   }

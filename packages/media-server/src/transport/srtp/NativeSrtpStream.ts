@@ -1,20 +1,25 @@
-import type { Socket } from 'node:dgram';
 import type { NativeSrtpBinding, NativeSrtpSenderHandle } from './nativeSrtpBinding.js';
-import { udpDescriptor } from './nativeSrtpBinding.js';
 import { RtpHeaderWriter } from './RtpHeaderWriter.js';
 import type { OutgoingRtp, SrtpStreamParameters } from './SrtpStreamEncoder.js';
 
+/** Where a native stream sends: a UDP socket's descriptor and the peer's address. */
+export interface NativeDestination {
+  readonly fd: number;
+  readonly address: string;
+  readonly port: number;
+  /** The socket is IPv6 (an IPv4 peer is then reached as ::ffff:a.b.c.d). */
+  readonly ipv6Socket: boolean;
+}
+
 /**
  * One outgoing RTP stream sent by the native addon: the header is written in place into one
- * template, encrypted and sent in a single call, with nothing allocated per packet.
+ * template, encrypted and sent in a single call, with nothing allocated per packet. Works on any
+ * thread: the addon keeps its own duplicate of the destination's descriptor.
  */
 export class NativeSrtpStream {
   readonly #binding: NativeSrtpBinding;
   readonly #handle: NativeSrtpSenderHandle;
   readonly #headers: RtpHeaderWriter;
-  #socket: Socket | undefined;
-  #address = '';
-  #port = 0;
 
   constructor(binding: NativeSrtpBinding, parameters: SrtpStreamParameters) {
     const { sessionKey, sessionSalt, ssrc, extensions } = parameters;
@@ -23,28 +28,17 @@ export class NativeSrtpStream {
     this.#headers = new RtpHeaderWriter(ssrc, extensions);
   }
 
+  /** Sends from now on to `destination` (the descriptor is duplicated: the caller keeps its own). */
+  setDestination({ fd, address, port, ipv6Socket }: NativeDestination): void {
+    this.#binding.setDestination(this.#handle, fd, address, port, ipv6Socket);
+  }
+
   /**
-   * Encrypts and sends one packet to `address:port` from `socket`, which must be open. Returns
-   * the bytes sent, a negative errno when the kernel refused the datagram (a full socket buffer:
-   * a loss, as on the wire, that NACKs recover), or undefined when the socket's descriptor
-   * cannot be read (the caller then sends another way).
+   * Encrypts and sends one packet. Returns the bytes sent, or a negative errno when the kernel
+   * refused the datagram (a full socket buffer: a loss, as on the wire, that NACKs recover).
+   * Throws before a destination is set and after `close`.
    */
-  send(
-    packet: OutgoingRtp,
-    payload: Uint8Array,
-    socket: Socket,
-    address: string,
-    port: number,
-  ): number | undefined {
-    if (socket !== this.#socket || address !== this.#address || port !== this.#port) {
-      const fd = udpDescriptor(socket);
-      if (fd === undefined) return undefined;
-      const ipv6Socket = socket.address().family === 'IPv6';
-      this.#binding.setDestination(this.#handle, fd, address, port, ipv6Socket);
-      this.#socket = socket;
-      this.#address = address;
-      this.#port = port;
-    }
+  send(packet: OutgoingRtp, payload: Uint8Array): number {
     const header = this.#headers.overwrite(
       packet.payloadType,
       packet.sequenceNumber,

@@ -57,6 +57,11 @@ export class RtpHeaderWriter {
     this.#absSendTimeOffset = absSendTimeOffset;
   }
 
+  /** Bytes of every header this writer writes (fixed part and extensions). */
+  get length(): number {
+    return this.#template.length;
+  }
+
   /** A new header for one packet; `nowMs` is any monotonic clock in milliseconds. */
   write(
     payloadType: number,

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import type { NativeSrtpBinding } from './nativeSrtpBinding.js';
+import type { NativeDestination } from './NativeSrtpStream.js';
 import type { OutgoingRtp, SrtpStreamParameters } from './SrtpStreamEncoder.js';
-import type { FromSrtpWorker, ToSrtpWorker } from './workerMessages.js';
+import type { FromSrtpWorker, SrtpWorkerData, ToSrtpWorker } from './workerMessages.js';
 
 const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(
@@ -12,42 +14,65 @@ const WORKER_URL = new URL(
  * Run from its sources (tests and benches, through tsx), the worker must register tsx itself:
  * Node 20 applies neither the parent's loader hooks nor `--import` to a worker's entry module.
  */
-function startWorker(name: string): Worker {
-  if (!RUNNING_FROM_SOURCES) return new Worker(WORKER_URL, { name });
+function startWorker(name: string, workerData: SrtpWorkerData): Worker {
+  if (!RUNNING_FROM_SOURCES) return new Worker(WORKER_URL, { name, workerData });
   const entry = JSON.stringify(WORKER_URL.href);
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`,
-    { eval: true, name },
+    { eval: true, name, workerData },
   );
 }
 
 /** Receives one encoded datagram, ready to send. */
 export type DatagramHandler = (datagram: Buffer) => void;
 
-/** An outgoing stream whose packets a worker encrypts. */
+/** An outgoing stream whose packets a worker encrypts (and, in a native pool, sends). */
 export interface PooledSrtpStream {
-  /** Queues `packet` for encryption; `deliver` gets the datagram back on this thread. */
-  encode(packet: OutgoingRtp, payload: Uint8Array, deliver: DatagramHandler): void;
+  /** The worker sends the packets itself (native pool); else `encode` delivers datagrams here. */
+  readonly sendsItself: boolean;
+  /**
+   * Queues `packet` for encryption. JavaScript pool: `deliver` gets the datagram back on this
+   * thread. Native pool: the worker sends it to the stream's destination.
+   */
+  encode(packet: OutgoingRtp, payload: Uint8Array, deliver?: DatagramHandler): void;
+  /**
+   * Native pool: where the worker sends from now on. The descriptor is duplicated here, before
+   * this returns, so the caller's socket may close at any time after.
+   */
+  setDestination(destination: NativeDestination): void;
   close(): void;
 }
 
 /**
- * Worker threads that encrypt outgoing SRTP, so that fan-out uses every core while sockets, ICE,
- * DTLS and the media graph stay on the main thread. Packets queued during one turn of the main
- * event loop (a source packet fanned out to its subscribers) travel to a worker as one message:
- * the payload bytes are copied once into a transferred buffer, however many subscribers share
- * them, and the encrypted datagrams come back the same way. Streams are spread over the workers
- * round-robin; a stream always stays on its worker, so its packets keep their order.
+ * Worker threads that encrypt outgoing SRTP, so that fan-out uses every core while ICE, DTLS and
+ * the media graph stay on the main thread. Packets queued during one turn of the main event loop
+ * (a source packet fanned out to its subscribers) travel to a worker as one message: the payload
+ * bytes are copied once into a transferred buffer, however many subscribers share them. With the
+ * native addon the worker encrypts and sends each datagram itself, on a duplicate of the ICE
+ * socket's descriptor; without, node:crypto encrypts there and the datagrams come back to be sent
+ * here. Streams are spread over the workers round-robin; a stream always stays on its worker, so
+ * its packets keep their order.
  */
 export class SrtpWorkerPool {
   readonly #channels: WorkerChannel[];
+  readonly #native: NativeSrtpBinding | undefined;
   #nextStream = 1;
 
-  constructor(size: number) {
+  /** @param native the addon: workers send natively (each loads it too); else node:crypto. */
+  constructor(size: number, native?: NativeSrtpBinding) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`A send worker pool needs at least one worker; got ${size}.`);
     }
-    this.#channels = Array.from({ length: size }, (_, index) => new WorkerChannel(index));
+    this.#native = native;
+    this.#channels = Array.from(
+      { length: size },
+      (_, index) => new WorkerChannel(index, { native: native !== undefined }),
+    );
+  }
+
+  /** Workers send natively (otherwise they hand encrypted datagrams back). */
+  get native(): boolean {
+    return this.#native !== undefined;
   }
 
   /** The workers, for admission control (their event loops carry media). */
@@ -59,10 +84,17 @@ export class SrtpWorkerPool {
     const stream = this.#nextStream++;
     const channel = this.#channels[stream % this.#channels.length] as WorkerChannel;
     channel.post({ type: 'open', stream, parameters });
+    const native = this.#native;
     let open = true;
     return {
+      sendsItself: native !== undefined,
       encode: (packet, payload, deliver) => {
         if (open) channel.enqueue(stream, packet, payload, deliver);
+      },
+      setDestination: (destination) => {
+        if (!open || !native) return;
+        const fd = native.duplicateDescriptor(destination.fd);
+        channel.post({ type: 'destination', stream, destination: { ...destination, fd } });
       },
       close: () => {
         if (!open) return;
@@ -83,13 +115,15 @@ class WorkerChannel {
   #records: number[] = [];
   #payloads: Uint8Array[] = [];
   #payloadBytes = 0;
-  #deliveries: DatagramHandler[] = [];
+  #deliveries: (DatagramHandler | undefined)[] = [];
   #flushScheduled = false;
   #nextBatch = 1;
-  readonly #inFlight = new Map<number, DatagramHandler[]>();
+  readonly #inFlight = new Map<number, (DatagramHandler | undefined)[]>();
+  readonly #native: boolean;
 
-  constructor(index: number) {
-    this.worker = startWorker(`medley-srtp-${index}`);
+  constructor(index: number, workerData: SrtpWorkerData) {
+    this.#native = workerData.native;
+    this.worker = startWorker(`medley-srtp-${index}`, workerData);
     this.worker.unref();
     this.worker.on('message', (message: FromSrtpWorker) => this.#deliver(message));
     this.worker.on('error', (error) => {
@@ -106,7 +140,7 @@ class WorkerChannel {
     stream: number,
     packet: OutgoingRtp,
     payload: Uint8Array,
-    deliver: DatagramHandler,
+    deliver: DatagramHandler | undefined,
   ): void {
     // Subscribers of one source get the same payload one after another: store it once.
     if (this.#payloads.at(-1) !== payload) {
@@ -145,8 +179,10 @@ class WorkerChannel {
     const records = Float64Array.from(this.#records);
     const batch = this.#nextBatch++;
     // An idle pool does not keep the process alive; a batch on its way back does.
-    if (this.#inFlight.size === 0) this.worker.ref();
-    this.#inFlight.set(batch, this.#deliveries);
+    if (!this.#native) {
+      if (this.#inFlight.size === 0) this.worker.ref();
+      this.#inFlight.set(batch, this.#deliveries);
+    }
     this.#records = [];
     this.#payloads = [];
     this.#payloadBytes = 0;
@@ -162,8 +198,7 @@ class WorkerChannel {
     let start = 0;
     for (let index = 0; index < deliveries.length; index++) {
       const end = message.ends[index] as number;
-      if (end > start)
-        (deliveries[index] as DatagramHandler)(Buffer.from(message.datagrams, start, end - start));
+      if (end > start) deliveries[index]?.(Buffer.from(message.datagrams, start, end - start));
       start = end;
     }
   }

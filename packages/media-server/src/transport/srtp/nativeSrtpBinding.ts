@@ -20,6 +20,10 @@ export interface NativeSrtpBinding {
     port: number,
     ipv6Socket: boolean,
   ): void;
+  /** A descriptor of the same socket that stays valid when the original closes. */
+  duplicateDescriptor(fd: number): number;
+  /** Closes a descriptor made by `duplicateDescriptor`. */
+  closeDescriptor(fd: number): void;
   /** Releases the sender's duplicate of the socket; sending afterwards throws. */
   close(sender: NativeSrtpSenderHandle): void;
   /** Bytes sent, or a negative errno when the kernel refused the datagram (dropped). */

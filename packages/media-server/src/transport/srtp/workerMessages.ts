@@ -1,4 +1,11 @@
+import type { NativeDestination } from './NativeSrtpStream.js';
 import type { SrtpStreamParameters } from './SrtpStreamEncoder.js';
+
+/** What a send worker is started with. */
+export interface SrtpWorkerData {
+  /** Encrypt and send through the native addon (no datagram comes back), else node:crypto. */
+  readonly native: boolean;
+}
 
 /**
  * One packet to encode, as numbers in a Float64Array batch: `RECORD_FIELDS` per packet.
@@ -20,7 +27,10 @@ export const RecordField = {
 export type ToSrtpWorker =
   | { readonly type: 'open'; readonly stream: number; readonly parameters: SrtpStreamParameters }
   | { readonly type: 'close'; readonly stream: number }
+  /** Native workers: `destination.fd` is a duplicate made for the worker, which closes it. */
+  | { readonly type: 'destination'; readonly stream: number; readonly destination: NativeDestination }
   | {
+      /** JavaScript workers answer with the datagrams; native workers send them. */
       readonly type: 'encode';
       readonly batch: number;
       readonly records: Float64Array;
