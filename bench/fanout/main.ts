@@ -27,7 +27,7 @@ const TARGETS: Record<string, () => Target> = {
   'medley-js': () =>
     new MedleyTarget({ name: 'medley-js', sendPath: 'direct', sendWorkers: 0, maxLoad: 1 }),
   'medley-workers': () =>
-    new MedleyTarget({ name: 'medley-workers', sendPath: 'direct', sendWorkers: 2, maxLoad: 1 }),
+    new MedleyTarget({ name: 'medley-workers', sendPath: 'native', sendWorkers: 2, maxLoad: 1 }),
   'medley-admission': () =>
     new MedleyTarget({
       name: 'medley-admission',
