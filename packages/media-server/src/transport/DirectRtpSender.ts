@@ -6,11 +6,9 @@ import {
   StunProtocol,
 } from 'werift';
 import { NativeSrtpStream } from './srtp/NativeSrtpStream.js';
-import { udpDescriptor } from './srtp/nativeSrtpBinding.js';
-import { RtpHeaderWriter } from './srtp/RtpHeaderWriter.js';
-import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
+import { type NativeSrtpBinding, udpDescriptor } from './srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from './srtp/RolloverCounter.js';
-import type { OutgoingHeaderExtensions } from './srtp/RtpHeaderWriter.js';
+import { type OutgoingHeaderExtensions, RtpHeaderWriter } from './srtp/RtpHeaderWriter.js';
 import {
   emptyOutgoingRtp,
   type OutgoingRtp,

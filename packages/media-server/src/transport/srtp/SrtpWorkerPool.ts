@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { NativeSrtpBinding } from './nativeSrtpBinding.js';
 import type { NativeDestination } from './NativeSrtpStream.js';
+import type { NativeSrtpBinding } from './nativeSrtpBinding.js';
 import type { OutgoingRtp, SrtpStreamParameters } from './SrtpStreamEncoder.js';
 import type { FromSrtpWorker, SrtpWorkerData, ToSrtpWorker } from './workerMessages.js';
 

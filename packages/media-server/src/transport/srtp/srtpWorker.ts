@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadNativeSrtp, type NativeSrtpBinding } from './nativeSrtpBinding.js';
 import { NativeSrtpStream } from './NativeSrtpStream.js';
+import { loadNativeSrtp, type NativeSrtpBinding } from './nativeSrtpBinding.js';
 import { emptyOutgoingRtp, type OutgoingRtp, SrtpStreamEncoder } from './SrtpStreamEncoder.js';
 import {
   type FromSrtpWorker,

@@ -28,7 +28,11 @@ export type ToSrtpWorker =
   | { readonly type: 'open'; readonly stream: number; readonly parameters: SrtpStreamParameters }
   | { readonly type: 'close'; readonly stream: number }
   /** Native workers: `destination.fd` is a duplicate made for the worker, which closes it. */
-  | { readonly type: 'destination'; readonly stream: number; readonly destination: NativeDestination }
+  | {
+      readonly type: 'destination';
+      readonly stream: number;
+      readonly destination: NativeDestination;
+    }
   | {
       /** JavaScript workers answer with the datagrams; native workers send them. */
       readonly type: 'encode';
