@@ -1,4 +1,4 @@
-import type { MediaClient } from '@medley/media-client';
+import { type MediaClient, type MediaPipeline, MediaServerError } from '@medley/media-client';
 import { expect } from '@playwright/test';
 
 /** The elements of every pipeline on the media server, counted by type. */
@@ -6,11 +6,21 @@ export async function elementCounts(client: MediaClient): Promise<Record<string,
   const counts: Record<string, number> = {};
   for (const pipeline of await client.serverManager.getPipelines()) {
     counts.MediaPipeline = (counts.MediaPipeline ?? 0) + 1;
-    for (const child of await pipeline.getChildren()) {
+    for (const child of await childrenOf(pipeline)) {
       counts[child.type] = (counts[child.type] ?? 0) + 1;
     }
   }
   return counts;
+}
+
+/** A pipeline's elements; none when it was released after the listing (releases are async). */
+async function childrenOf(pipeline: MediaPipeline): Promise<readonly { type: string }[]> {
+  try {
+    return await pipeline.getChildren();
+  } catch (error) {
+    if (error instanceof MediaServerError && error.code === 'MEDIA_OBJECT_NOT_FOUND') return [];
+    throw error;
+  }
 }
 
 /**
