@@ -6,9 +6,16 @@ import { describe, test } from 'node:test';
 import { ProtectionProfileAeadAes128Gcm, RtpPacket, SrtpSession } from 'werift';
 import { ntpTimestampOf } from '../src/transport/DirectRtpSender.js';
 import { NativeSrtpStream } from '../src/transport/srtp/NativeSrtpStream.js';
-import { loadNativeSrtp, udpDescriptor } from '../src/transport/srtp/nativeSrtpBinding.js';
+import {
+  loadNativeSrtp,
+  type NativeSrtpBinding,
+  udpDescriptor,
+} from '../src/transport/srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from '../src/transport/srtp/RolloverCounter.js';
-import { RtpHeaderWriter } from '../src/transport/srtp/RtpHeaderWriter.js';
+import {
+  type OutgoingHeaderExtensions,
+  RtpHeaderWriter,
+} from '../src/transport/srtp/RtpHeaderWriter.js';
 import { SrtpAesGcmEncryptor } from '../src/transport/srtp/SrtpAesGcmEncryptor.js';
 import { emptyOutgoingRtp, type OutgoingRtp } from '../src/transport/srtp/SrtpStreamEncoder.js';
 import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
@@ -47,6 +54,17 @@ function sessionKeysOf(session: SrtpSession): { srtpSessionKey: Buffer; srtpSess
 function encryptorOf(session: SrtpSession): SrtpAesGcmEncryptor {
   const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(session);
   return new SrtpAesGcmEncryptor(srtpSessionKey, srtpSessionSalt, SSRC);
+}
+
+/** A native stream of SSRC and the werift session that decrypts it. */
+function nativeStreamOf(
+  binding: NativeSrtpBinding,
+  extensions: OutgoingHeaderExtensions,
+): { stream: NativeSrtpStream; receiving: SrtpSession } {
+  const { sending, receiving } = sessionPair();
+  const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
+  const parameters = { sessionKey: srtpSessionKey, sessionSalt: srtpSessionSalt, ssrc: SSRC };
+  return { stream: new NativeSrtpStream(binding, { ...parameters, extensions }), receiving };
 }
 
 /** `count` streams of a send worker pool, each with the werift session that decrypts it. */
@@ -196,13 +214,9 @@ describe('native SRTP sender', () => {
   test('datagrams it sends on a real socket decrypt and authenticate in werift, across a sequence wrap', async (t) => {
     const binding = nativeBinding();
     if (!binding) return t.skip('native SRTP optional here and not built');
-    const { sending, receiving } = sessionPair();
-    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
-    const stream = new NativeSrtpStream(binding, {
-      sessionKey: srtpSessionKey,
-      sessionSalt: srtpSessionSalt,
-      ssrc: SSRC,
-      extensions: { mid: { id: MID_ID, value: '1' }, absSendTimeId: ABS_SEND_TIME_ID },
+    const { stream, receiving } = nativeStreamOf(binding, {
+      mid: { id: MID_ID, value: '1' },
+      absSendTimeId: ABS_SEND_TIME_ID,
     });
     const sender = await boundSocket('udp4', '127.0.0.1');
     const receiver = await boundSocket('udp4', '127.0.0.1');
@@ -248,14 +262,7 @@ describe('native SRTP sender', () => {
   test('reaches an IPv4 peer from a dual-stack IPv6 socket', async (t) => {
     const binding = nativeBinding();
     if (!binding) return t.skip('native SRTP optional here and not built');
-    const { sending } = sessionPair();
-    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
-    const stream = new NativeSrtpStream(binding, {
-      sessionKey: srtpSessionKey,
-      sessionSalt: srtpSessionSalt,
-      ssrc: SSRC,
-      extensions: {},
-    });
+    const { stream } = nativeStreamOf(binding, {});
     const sender = await boundSocket('udp6', '::');
     const receiver = await boundSocket('udp4', '127.0.0.1');
     const arrived = new Promise<Buffer>((resolve) => receiver.once('message', resolve));
@@ -353,14 +360,7 @@ describe('native SRTP sender', () => {
   test('holds its own duplicate of the socket until closed: a socket closed meanwhile cannot hand its number to another file', async (t) => {
     const binding = nativeBinding();
     if (!binding) return t.skip('native SRTP optional here and not built');
-    const { sending } = sessionPair();
-    const { srtpSessionKey, srtpSessionSalt } = sessionKeysOf(sending);
-    const stream = new NativeSrtpStream(binding, {
-      sessionKey: srtpSessionKey,
-      sessionSalt: srtpSessionSalt,
-      ssrc: SSRC,
-      extensions: {},
-    });
+    const { stream } = nativeStreamOf(binding, {});
     const sender = await boundSocket('udp4', '127.0.0.1');
     const port = sender.address().port;
     const receiver = await boundSocket('udp4', '127.0.0.1');

@@ -70,11 +70,6 @@ export class SrtpWorkerPool {
     );
   }
 
-  /** Workers send natively (otherwise they hand encrypted datagrams back). */
-  get native(): boolean {
-    return this.#native !== undefined;
-  }
-
   /** The workers, for admission control (their event loops carry media). */
   get workers(): readonly Worker[] {
     return this.#channels.map((channel) => channel.worker);
