@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Medley's tests and demos need, only those that are missing:
 # Chromium (browser tests), ffmpeg/ffprobe (recording checks), iproute2 + util-linux (the
-# loopback-only namespace), nftables (packet-loss tests), and a C toolchain for node-gyp (the media
-# server's native SRTP sender; .ci/run calls this before npm install).
+# loopback-only namespace), nftables (packet-loss tests), a C toolchain for node-gyp (the media
+# server's native SRTP sender; .ci/run calls this before npm install), and GStreamer with its
+# Python bindings (the media server's filters and transcoders).
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,18 @@ command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The media server's processing plane (GStreamerFilter, transcoding): GStreamer 1.22 with its
+# plugins, driven from Debian's own python3 through PyGObject (python3-gst-1.0).
+command -v gst-launch-1.0 >/dev/null 2>&1 || missing+=(gstreamer1.0-tools)
+gst_plugin() { gst-inspect-1.0 "$1" >/dev/null 2>&1; }
+gst_plugin videoflip || missing+=(gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
+gst_plugin x264enc || missing+=(gstreamer1.0-plugins-ugly)
+gst_plugin avdec_h264 || missing+=(gstreamer1.0-libav)
+gst_plugin gaussianblur || missing+=(gstreamer1.0-plugins-bad)
+gst_plugin textoverlay || missing+=(gstreamer1.0-x)
+gst_plugin facedetect || missing+=(gstreamer1.0-opencv opencv-data)
+/usr/bin/python3 -c 'import gi; gi.require_version("Gst", "1.0"); gi.require_version("GstVideo", "1.0")' \
+  >/dev/null 2>&1 || missing+=(python3-gst-1.0 gir1.2-gst-plugins-base-1.0)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

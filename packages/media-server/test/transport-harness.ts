@@ -14,6 +14,13 @@ export interface PeerOptions {
   readonly audio?: boolean;
   readonly video?: boolean;
   readonly videoCodecs?: readonly string[];
+  /** Restricts the audio codecs it negotiates (mime types, e.g. `audio/PCMU`). */
+  readonly audioCodecs?: readonly string[];
+  /**
+   * `camera`: Chromium's fake camera and microphone (default). `synthetic`: a picture whose left
+   * half is red and right half blue (so a flip or a mix can be seen) and a 440 Hz tone.
+   */
+  readonly source?: 'camera' | 'synthetic';
   readonly dataChannel?: boolean;
   /** Camera size to capture; default 320x240 keeps the encoder cheap. */
   readonly videoSize?: readonly [number, number];
@@ -21,11 +28,22 @@ export interface PeerOptions {
   readonly simulcast?: readonly RTCRtpEncodingParameters[];
 }
 
+/** RGB at the middle of the left and right quarters of a decoded picture. */
+export interface PictureSample {
+  readonly left: readonly [number, number, number];
+  readonly right: readonly [number, number, number];
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface InboundStats {
   readonly framesDecoded: number;
   readonly audioPacketsReceived: number;
   readonly videoPacketsReceived: number;
   readonly videoCodec: string | undefined;
+  readonly audioCodec: string | undefined;
+  /** Sum of the squared audio levels of what was played out (W3C totalAudioEnergy). */
+  readonly totalAudioEnergy: number;
   /** PLIs the browser's video sender received (keyframe requests from the server). */
   readonly pliReceived: number;
   readonly connectionState: string;
@@ -59,13 +77,15 @@ window.createPeer = async (id, options) => {
     element.muted = true;
     element.srcObject = new MediaStream([event.track]);
     document.body.appendChild(element);
+    if (event.track.kind === 'video') peer.video = element;
   };
   if (options.dataChannel) {
     peer.channel = pc.createDataChannel('chat');
     peer.channel.onmessage = (event) => peer.messages.push(event.data);
   }
+  const capture = options.source === 'synthetic' ? syntheticStream : (constraints) => navigator.mediaDevices.getUserMedia(constraints);
   const stream = options.send && (options.audio || options.video)
-    ? await navigator.mediaDevices.getUserMedia({ audio: options.audio, video: options.video && { width: options.videoSize[0], height: options.videoSize[1] } })
+    ? await capture({ audio: options.audio, video: options.video && { width: options.videoSize[0], height: options.videoSize[1] } }, peer)
     : null;
   for (const kind of ['audio', 'video']) {
     if (!options[kind]) continue;
@@ -88,8 +108,59 @@ window.createPeer = async (id, options) => {
       );
       transceiver.setCodecPreferences(codecs);
     }
+    if (kind === 'audio' && options.audioCodecs) {
+      transceiver.setCodecPreferences(RTCRtpReceiver.getCapabilities('audio').codecs.filter(
+        (codec) => options.audioCodecs.includes(codec.mimeType)));
+    }
   }
   window.peers[id] = peer;
+};
+// Left half red, right half blue, redrawn at 30 fps; and a 440 Hz tone.
+async function syntheticStream({ audio, video }, peer) {
+  const tracks = [];
+  if (video) {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.width;
+    canvas.height = video.height;
+    const context = canvas.getContext('2d');
+    const track = canvas.captureStream(0).getVideoTracks()[0];
+    const draw = () => {
+      context.fillStyle = '#ff0000';
+      context.fillRect(0, 0, canvas.width / 2, canvas.height);
+      context.fillStyle = '#0000ff';
+      context.fillRect(canvas.width / 2, 0, canvas.width / 2, canvas.height);
+      track.requestFrame();
+    };
+    draw();
+    peer.timer = setInterval(draw, 33);
+    tracks.push(track);
+  }
+  if (audio) {
+    const context = new AudioContext({ sampleRate: 48000 });
+    await context.resume();
+    const oscillator = context.createOscillator();
+    oscillator.frequency.value = 440;
+    const gain = context.createGain();
+    gain.gain.value = 0.5;
+    const destination = context.createMediaStreamDestination();
+    oscillator.connect(gain).connect(destination);
+    oscillator.start();
+    peer.audioContext = context;
+    tracks.push(destination.stream.getAudioTracks()[0]);
+  }
+  return new MediaStream(tracks);
+}
+// The colour at the middle of the left and of the right quarter of the received picture.
+window.samplePicture = (id) => {
+  const video = window.peers[id]?.video;
+  if (!video || video.videoWidth === 0) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0);
+  const at = (x) => Array.from(context.getImageData(Math.floor(x), Math.floor(canvas.height / 2), 1, 1).data.slice(0, 3));
+  return { left: at(canvas.width / 4), right: at(canvas.width * 3 / 4), width: canvas.width, height: canvas.height };
 };
 window.createOffer = async (id) => {
   const { pc, gathered } = window.peers[id];
@@ -112,6 +183,7 @@ window.inboundStats = async (id) => {
   const { pc } = window.peers[id];
   const report = await pc.getStats();
   const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
+    audioCodec: undefined, totalAudioEnergy: 0,
     pliReceived: 0, connectionState: pc.connectionState, videoPacketsLost: 0, freezeCount: 0,
     totalFreezesDuration: 0, nacksSent: 0, plisSent: 0, frameWidth: 0 };
   for (const stats of report.values()) {
@@ -129,6 +201,8 @@ window.inboundStats = async (id) => {
       result.frameWidth = stats.frameWidth ?? result.frameWidth;
     } else {
       result.audioPacketsReceived += stats.packetsReceived ?? 0;
+      result.audioCodec = report.get(stats.codecId)?.mimeType;
+      result.totalAudioEnergy += stats.totalAudioEnergy ?? 0;
     }
   }
   return result;
@@ -145,6 +219,8 @@ window.closePeer = (id) => {
   if (!peer) return;
   // Stopped tracks free the fake camera, so a later peer can capture at another size.
   for (const sender of peer.pc.getSenders()) sender.track?.stop();
+  clearInterval(peer.timer);
+  peer.audioContext?.close();
   peer.pc.close();
   delete window.peers[id];
 };
@@ -248,6 +324,11 @@ export class BrowserPeer {
     ] as const);
   }
 
+  /** Colours of the left and right of the picture the peer decodes now (null before the first frame). */
+  samplePicture(): Promise<PictureSample | null> {
+    return this.page.evaluate((peerId) => window.samplePicture(peerId), this.id);
+  }
+
   stats(): Promise<InboundStats> {
     return this.page.evaluate((peerId) => window.inboundStats(peerId), this.id);
   }
@@ -322,5 +403,6 @@ declare global {
     inboundStats(id: string): Promise<InboundStats>;
     availableOutgoingBitrate(id: string): Promise<number>;
     closePeer(id: string): void;
+    samplePicture(id: string): PictureSample | null;
   }
 }

@@ -37,6 +37,7 @@ export abstract class MediaElement extends MediaObject {
   protected constructor(init: ObjectInit, parent: MediaPipeline | MediaObject, node: MediaNode) {
     super(init, parent);
     this.node = node;
+    node.codecAdapter = init.context.processing.transcoders;
     elementsByNode.set(node, this);
     node.on('elementconnected', (link) => this.emitLinkEvent('ElementConnected', link));
     node.on('elementdisconnected', (link) => this.emitLinkEvent('ElementDisconnected', link));
@@ -45,10 +46,26 @@ export abstract class MediaElement extends MediaObject {
     node.on('mediaerror', (error) =>
       this.emitEvent('Error', {
         description: error.message,
-        errorCode: ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+        errorCode: errorCodeOf(error),
         type: error.code,
       }),
     );
+    node.on('mediatranscoding', (change) =>
+      this.emitEvent('MediaTranscodingStateChanged', {
+        state: change.transcoding ? 'TRANSCODING' : 'NOT_TRANSCODING',
+        binName: change.binName,
+        mediaType: change.mediaType,
+      }),
+    );
+  }
+
+  /**
+   * Whether this element's output of `mediaType` is being transcoded for some sink (Kurento's
+   * agnosticbin lives at the source, so this is asked of the element that sends the media).
+   */
+  isMediaTranscoding(mediaType: MediaType, binName?: string): boolean {
+    const transcodings = this.node.source(mediaType).transcodings;
+    return binName ? transcodings.has(binName) : transcodings.size > 0;
   }
 
   /** Sends this element's media (one type, or all) to `sink`; a sink has one source per type. */
@@ -137,10 +154,25 @@ function connectionData(link: ElementConnection): Record<string, unknown>[] {
   ];
 }
 
+/** The Kurento error code an `Error` event carries for a graph error. */
+function errorCodeOf(error: MediaGraphError): number {
+  switch (error.code) {
+    case 'TRANSCODING_FAILED':
+    case 'PROCESSING_FAILED':
+      return ErrorCodes.UNEXPECTED_ERROR;
+    default:
+      return ErrorCodes.UNSUPPORTED_MEDIA_TYPE;
+  }
+}
+
 function graphToKurento(error: unknown): unknown {
   if (!(error instanceof MediaGraphError)) return error;
   const type =
-    error.code === 'NODE_RELEASED' ? 'MEDIA_OBJECT_NOT_FOUND' : 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR';
+    error.code === 'NODE_RELEASED'
+      ? 'MEDIA_OBJECT_NOT_FOUND'
+      : error.code === 'TRANSCODING_DISABLED'
+        ? 'CONNECT_ERROR'
+        : 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR';
   return new KurentoError(type, error.message, { cause: error });
 }
 
@@ -199,10 +231,9 @@ export const MediaElementType = defineType<MediaElement>({
       (target, { mediaType }) => target.isMediaFlowingOut(mediaType),
       'boolean',
     ),
-    /** No element transcodes yet: media is forwarded in the codec it arrived in. */
     isMediaTranscoding: method(
       { mediaType: MediaTypeValue, binName: optionalDescription },
-      () => false,
+      (target, { mediaType, binName }) => target.isMediaTranscoding(mediaType, binName),
       'boolean',
     ),
     getStats: method(

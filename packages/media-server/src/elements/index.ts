@@ -5,6 +5,8 @@ import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
 import { DispatcherType } from './Dispatcher.js';
 import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
 import { EndpointType } from './Endpoint.js';
+import { FilterType } from './Filter.js';
+import { GStreamerFilterType } from './GStreamerFilter.js';
 import { HubType } from './Hub.js';
 import { HubPortType } from './HubPort.js';
 import { MediaElementType } from './MediaElement.js';
@@ -21,6 +23,8 @@ export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
 export { Dispatcher, DispatcherType } from './Dispatcher.js';
 export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
 export { EndpointType } from './Endpoint.js';
+export { FilterType } from './Filter.js';
+export { FilterTypeValue, GStreamerFilter, GStreamerFilterType } from './GStreamerFilter.js';
 export { Hub, HubType } from './Hub.js';
 export { HubPort, HubPortType } from './HubPort.js';
 export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
@@ -57,4 +61,6 @@ export const builtinTypes: readonly ObjectType[] = [
   HubPortType,
   DispatcherOneToManyType,
   DispatcherType,
+  FilterType,
+  GStreamerFilterType,
 ];

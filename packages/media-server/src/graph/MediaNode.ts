@@ -1,3 +1,4 @@
+import type { CodecAdapter } from './CodecAdapter.js';
 import { MediaGraphError } from './errors.js';
 import { MediaFlowMeter } from './MediaFlowMeter.js';
 import { MediaSinkPad } from './MediaSinkPad.js';
@@ -24,6 +25,14 @@ export interface MediaFlowChange {
   readonly padName: string;
 }
 
+/** A transcoder of one of this node's source pads started or stopped. */
+export interface MediaTranscodingChange {
+  readonly mediaType: MediaType;
+  readonly transcoding: boolean;
+  /** The transcoder's name (Kurento's `binName`). */
+  readonly binName: string;
+}
+
 export interface MediaNodeEvents {
   [event: string]: unknown[];
   /** A link was made; emitted on both its source node and its sink node (once for a self-link). */
@@ -36,6 +45,8 @@ export interface MediaNodeEvents {
   mediaflowout: [MediaFlowChange];
   /** Something went wrong with media on this node, e.g. a codec its peer did not negotiate. */
   mediaerror: [MediaGraphError];
+  /** A conversion of this node's output started or stopped (Kurento's MediaTranscodingStateChanged). */
+  mediatranscoding: [MediaTranscodingChange];
   released: [];
 }
 
@@ -61,6 +72,12 @@ const DEFAULT_FLOW_TIMEOUT_MS = 2000;
  */
 export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
   readonly name: string;
+  /**
+   * Converts a source's stream for this node's sinks when they negotiated another codec (set by
+   * the element from its server's processing plane). Undefined: such media is dropped and
+   * reported.
+   */
+  codecAdapter: CodecAdapter | undefined;
   readonly #sources = new Map<MediaType, MediaSourcePad>();
   readonly #sinks = new Map<MediaType, MediaSinkPad>();
   #released = false;
@@ -103,7 +120,9 @@ export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
    */
   connect(sink: MediaNode, mediaType?: MediaType): void {
     this.#assertUsable(sink);
-    for (const type of mediaType ? [mediaType] : MEDIA_TYPES) {
+    const types = mediaType ? [mediaType] : MEDIA_TYPES;
+    for (const type of types) sink.codecAdapter?.checkLink(this.source(type), sink.sink(type));
+    for (const type of types) {
       const sourcePad = this.source(type);
       const sinkPad = sink.sink(type);
       if (sinkPad.source === sourcePad) continue;
@@ -154,6 +173,11 @@ export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
   /** Whether media left through the source side within the flow timeout. */
   isMediaFlowingOut(mediaType: MediaType): boolean {
     return this.source(mediaType).isFlowing;
+  }
+
+  /** Reports a transcoder of one of this node's source pads starting or stopping. */
+  reportTranscoding(change: MediaTranscodingChange): void {
+    this.emit('mediatranscoding', change);
   }
 
   /** Reports a media problem as a `mediaerror` event (used by pads and by elements). */

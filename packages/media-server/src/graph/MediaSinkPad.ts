@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { CodecAdaptation } from './CodecAdapter.js';
 import { MediaGraphError } from './errors.js';
 import { isKeyframeStart } from './keyframe.js';
 import { describeCodec, isCodecCompatible, type MediaCodec } from './MediaCodec.js';
@@ -51,6 +52,8 @@ export class MediaSinkPad {
   #lastInputCodec: MediaCodec | undefined;
   #lastOutputCodec: MediaCodec | null = null;
   #reportedCodecs = new WeakSet<MediaCodec>();
+  /** A conversion of the source's stream into a codec of ours, while the source sends another. */
+  #adaptation: ActiveAdaptation | undefined;
   #awaitingKeyframe = false;
   #lastKeyframeAskAtMs = 0;
   #receiverBitrate: number | undefined;
@@ -96,6 +99,7 @@ export class MediaSinkPad {
    * codec and keeps its payload type (pass-through elements, recorders).
    */
   setNegotiatedCodecs(codecs: readonly MediaCodec[] | undefined): void {
+    this.#endAdaptation();
     this.#negotiatedCodecs = codecs;
     this.#lastInputCodec = undefined;
     this.#reportedCodecs = new WeakSet();
@@ -111,7 +115,13 @@ export class MediaSinkPad {
    */
   requestKeyframe(): void {
     this.#lastKeyframeAskAtMs = performance.now();
-    this.#source?.requestKeyframe();
+    if (this.#adaptation) this.#adaptation.handle.requestKeyframe();
+    else this.#source?.requestKeyframe();
+  }
+
+  /** Whether what this sink forwards is converted from another codec (see CodecAdapter). */
+  get adapted(): boolean {
+    return this.#adaptation !== undefined;
   }
 
   /**
@@ -147,6 +157,23 @@ export class MediaSinkPad {
     if (!codec) return;
     if (packet.layer !== undefined && !this.#isForwardedLayer(packet)) return;
     if (this.#awaitingKeyframe && !this.#isResumePoint(packet)) return;
+    this.#forward(packet, codec);
+  }
+
+  /**
+   * Called by the conversion this sink uses (see {@link CodecAdapter}) for each converted packet;
+   * it is forwarded like a packet of the source's own (hot path).
+   */
+  deliverAdaptedRtp(packet: MediaPacket): void {
+    const adaptation = this.#adaptation;
+    if (!adaptation || !this.onRtp) return;
+    if (this.#awaitingKeyframe && !this.#isResumePoint(packet)) return;
+    this.#forward(packet, adaptation.sends);
+  }
+
+  #forward(packet: MediaPacket, codec: MediaCodec): void {
+    const consume = this.onRtp;
+    if (!consume) return;
     if (!this.rewriter.rewrite(packet, codec.clockRate, performance.now())) return;
     const output = this.#output;
     output.payloadType = codec === packet.codec ? packet.payloadType : codec.payloadType;
@@ -167,6 +194,8 @@ export class MediaSinkPad {
   /** Graph bookkeeping, called by {@link MediaNode.connect}: a new source starts. */
   attach(source: MediaSourcePad): void {
     this.#source = source;
+    this.#lastInputCodec = undefined;
+    this.#reportedCodecs = new WeakSet();
     this.restartStream();
   }
 
@@ -188,11 +217,13 @@ export class MediaSinkPad {
 
   /** Graph bookkeeping, called by {@link MediaNode.disconnect}. */
   detach(): void {
+    this.#endAdaptation();
     this.#source = undefined;
   }
 
   /** Stops flow detection; called when the node is released. */
   close(): void {
+    this.#endAdaptation();
     this.#flow.stop();
     this.onRtp = undefined;
     this.onData = undefined;
@@ -208,11 +239,63 @@ export class MediaSinkPad {
     const output = negotiated
       ? (negotiated.find((candidate) => isCodecCompatible(input, candidate)) ?? null)
       : input;
-    if (output === null && negotiated && negotiated.length > 0)
-      this.#reportMismatch(input, negotiated);
+    if (output !== null) this.#endAdaptation();
+    else if (negotiated && negotiated.length > 0) this.#adapt(input, negotiated);
     this.#lastInputCodec = input;
     this.#lastOutputCodec = output;
     return output;
+  }
+
+  /** The source sends a codec we did not negotiate: ask for a conversion, or report it. */
+  #adapt(input: MediaCodec, negotiated: readonly MediaCodec[]): void {
+    if (this.#adaptation?.input === input) return;
+    this.#endAdaptation();
+    const adapter = this.node.codecAdapter;
+    const source = this.#source;
+    if (!adapter || !source) {
+      this.#reportMismatch(input, negotiated);
+      return;
+    }
+    try {
+      const handle = adapter.adapt(source, input, negotiated, this);
+      const sends = negotiated.find((candidate) => isCodecCompatible(handle.output, candidate));
+      if (!sends) {
+        handle.release();
+        this.#reportMismatch(input, negotiated);
+        return;
+      }
+      this.#adaptation = { input, handle, sends };
+      this.rewriter.switchSource();
+      if (this.mediaType === 'VIDEO') this.#awaitingKeyframe = true;
+    } catch (error) {
+      if (!(error instanceof MediaGraphError)) throw error;
+      if (this.#reportedCodecs.has(input)) return;
+      this.#reportedCodecs.add(input);
+      this.node.reportError(error);
+    }
+  }
+
+  #endAdaptation(): void {
+    const adaptation = this.#adaptation;
+    if (!adaptation) return;
+    this.#adaptation = undefined;
+    this.#lastInputCodec = undefined;
+    adaptation.handle.release();
+    this.rewriter.switchSource();
+  }
+
+  /**
+   * The conversion this sink used stopped working (its process died): forward nothing in that
+   * codec until the link is made again, and report why.
+   */
+  adaptationFailed(error: MediaGraphError): void {
+    const adaptation = this.#adaptation;
+    if (!adaptation) return;
+    this.#adaptation = undefined;
+    this.#reportedCodecs.add(adaptation.input);
+    this.#lastInputCodec = adaptation.input;
+    this.#lastOutputCodec = null;
+    this.node.reportError(error);
   }
 
   #reportMismatch(input: MediaCodec, negotiated: readonly MediaCodec[]): void {
@@ -267,4 +350,12 @@ export class MediaSinkPad {
       this.requestKeyframe();
     return false;
   }
+}
+
+interface ActiveAdaptation {
+  /** The source's codec being converted. */
+  readonly input: MediaCodec;
+  readonly handle: CodecAdaptation;
+  /** Our negotiated codec the converted packets go out as. */
+  readonly sends: MediaCodec;
 }

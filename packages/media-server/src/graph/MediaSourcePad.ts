@@ -1,4 +1,5 @@
 import { runGuarded } from './listenerFailure.js';
+import type { MediaCodec } from './MediaCodec.js';
 import type { MediaFlowMeter } from './MediaFlowMeter.js';
 import type { MediaNode } from './MediaNode.js';
 import type { DataMessage, MediaPacket } from './MediaPacket.js';
@@ -33,7 +34,15 @@ export class MediaSourcePad {
    */
   onReceiverBitrate: ((bitsPerSecond: number | undefined) => void) | undefined;
 
+  /**
+   * Set by the element that produces the media, once it knows: the codecs it may send, its
+   * preferred first (a WebRTC publisher's negotiated receive codecs). Lets a link whose sink
+   * shares none of them be refused at connect time when transcoding is off.
+   */
+  codecs: readonly MediaCodec[] | undefined;
+
   #sinks: readonly MediaSinkPad[] = [];
+  readonly #transcodings = new Set<string>();
   readonly #flow: MediaFlowMeter;
   readonly #layers = new LayerBitrates();
   #lastKeyframeRequestAtMs = Number.NEGATIVE_INFINITY;
@@ -61,6 +70,19 @@ export class MediaSourcePad {
    */
   get layerBitrates(): readonly number[] {
     return this.#layers.bitrates;
+  }
+
+  /** The names of the transcoders converting this pad's stream now (Kurento's binNames). */
+  get transcodings(): ReadonlySet<string> {
+    return this.#transcodings;
+  }
+
+  /** Called by the processing plane when a transcoder of this pad's stream starts or stops. */
+  setTranscoding(binName: string, transcoding: boolean): void {
+    if (this.#transcodings.has(binName) === transcoding) return;
+    if (transcoding) this.#transcodings.add(binName);
+    else this.#transcodings.delete(binName);
+    this.node.reportTranscoding({ mediaType: this.mediaType, transcoding, binName });
   }
 
   /** Sends an RTP packet produced by the element to every linked sink (AUDIO and VIDEO pads). */

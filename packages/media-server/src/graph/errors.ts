@@ -6,7 +6,13 @@ export type MediaGraphErrorCode =
   /** An operation was attempted on a released node. */
   | 'NODE_RELEASED'
   /** A link was asked for that the graph cannot make (e.g. between two pipelines). */
-  | 'INVALID_LINK';
+  | 'INVALID_LINK'
+  /** A link needs a transcoder and transcoding is off (`--transcoding never`). */
+  | 'TRANSCODING_DISABLED'
+  /** A transcoder could not be started or stopped working. */
+  | 'TRANSCODING_FAILED'
+  /** A processing stage (filter, transcoder) stopped working. */
+  | 'PROCESSING_FAILED';
 
 /** An error of the in-process media graph. `mediaType` names the affected stream, when one is. */
 export class MediaGraphError extends Error {

@@ -1,3 +1,4 @@
+export type { CodecAdaptation, CodecAdapter } from './CodecAdapter.js';
 export { MediaGraphError, type MediaGraphErrorCode } from './errors.js';
 export { HubPortNode } from './HubPortNode.js';
 export {
@@ -21,6 +22,7 @@ export {
   MediaNode,
   type MediaNodeEvents,
   type MediaNodeOptions,
+  type MediaTranscodingChange,
 } from './MediaNode.js';
 export type { DataMessage, MediaPacket } from './MediaPacket.js';
 export { MediaSinkPad, RECEIVER_BITRATE_LIFETIME_MS } from './MediaSinkPad.js';

@@ -37,7 +37,8 @@ export interface TypeSpec<T extends MediaObject, P extends ParamSchema> {
   readonly extends?: ObjectType;
   /** Absent for abstract types, which exist only to share members. */
   readonly constructorParams?: P;
-  create?(params: ParsedParams<P>, init: ObjectInit): T;
+  /** May be async: an element that starts a process (a filter) resolves once it is usable. */
+  create?(params: ParsedParams<P>, init: ObjectInit): T | Promise<T>;
   readonly methods?: Readonly<Record<string, MethodSpec<T>>>;
   readonly properties?: Readonly<Record<string, PropertySpec<T>>>;
   /** Kurento 7 event names this type raises (older aliases are resolved by the protocol). */
@@ -153,11 +154,11 @@ export class ObjectType {
   }
 
   /** Validates the constructor params and builds an instance (not yet registered). */
-  instantiate(
+  async instantiate(
     constructorParams: Record<string, unknown>,
     values: ValueContext,
     context: ServerContext,
-  ): MediaObject {
+  ): Promise<MediaObject> {
     const create = this.spec.create;
     if (!create) {
       throw new KurentoError(

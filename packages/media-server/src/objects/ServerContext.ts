@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import type { NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
 
@@ -40,4 +41,6 @@ export interface ServerContext {
   readonly nativeSrtp: NativeSrtpBinding | undefined;
   /** Media leaves through werift's RTCRtpSender instead of the direct SRTP path. */
   readonly weriftSendPath: boolean;
+  /** GStreamer stages: filters and the transcoders links insert between codecs. */
+  readonly processing: ProcessingPlane;
 }

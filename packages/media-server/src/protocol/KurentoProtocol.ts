@@ -215,9 +215,9 @@ export class KurentoProtocol {
     const type = this.registry.getType(readString(params, 'type'));
     const constructorParams = readRecord(params, 'constructorParams');
     const session = call.session();
-    // Endpoints bring media load; pipelines, hubs and filters only route what endpoints bring.
-    if (type.isA('Endpoint')) this.admission?.admit(type.name);
-    const object = type.instantiate(constructorParams, this.registry, this.context);
+    // Endpoints bring media load and filters processing load; pipelines and hubs only route it.
+    if (type.isA('Endpoint') || type.isA('Filter')) this.admission?.admit(type.name);
+    const object = await type.instantiate(constructorParams, this.registry, this.context);
     this.registry.add(object);
     this.sessions.hold(session, object);
     this.logger.debug('created', { object: object.id, sessionId: session.id });

@@ -18,6 +18,11 @@ export interface AdmissionControlOptions {
   readonly loops?: () => readonly MediaLoop[];
   /** How long the load must last to count: a burst of set-up work is not saturation. */
   readonly windowMs?: number;
+  /**
+   * Share (0–1) of the machine's cores taken by processing stages (GStreamer filters and
+   * transcoders run in their own processes, outside every event loop).
+   */
+  readonly processingLoad?: () => number;
 }
 
 const SAMPLE_INTERVAL_MS = 500;
@@ -37,6 +42,8 @@ const MAIN_LOOP: MediaLoop = {
 export class AdmissionControl {
   readonly maxLoad: number;
   readonly #loops: () => readonly MediaLoop[];
+  readonly #processingLoad: () => number;
+  #smoothedProcessing: number | undefined;
   readonly #previous = new Map<MediaLoop, EventLoopUtilization>();
   readonly #smoothed = new Map<MediaLoop, number>();
   /** Weight of a new sample in the moving average. */
@@ -48,6 +55,7 @@ export class AdmissionControl {
   constructor(options: AdmissionControlOptions) {
     this.maxLoad = options.maxLoad;
     this.#loops = options.loops ?? (() => []);
+    this.#processingLoad = options.processingLoad ?? (() => 0);
     this.#weight = Math.min(1, SAMPLE_INTERVAL_MS / (options.windowMs ?? DEFAULT_WINDOW_MS));
     this.#timer = setInterval(() => this.#sample(), SAMPLE_INTERVAL_MS);
     this.#timer.unref();
@@ -92,6 +100,13 @@ export class AdmissionControl {
     }
     for (const loop of this.#previous.keys())
       if (!loops.includes(loop)) this.#previous.delete(loop);
+    const processing = this.#processingLoad();
+    this.#smoothedProcessing =
+      this.#weight * processing + (1 - this.#weight) * (this.#smoothedProcessing ?? processing);
+    if (this.#smoothedProcessing > load) {
+      load = this.#smoothedProcessing;
+      busiest = 'processing (GStreamer stages, share of all cores)';
+    }
     this.#load = load;
     this.#busiest = busiest;
   }

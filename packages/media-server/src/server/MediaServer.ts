@@ -8,6 +8,7 @@ import { createJsonLogger } from '../logger.js';
 import { ObjectRegistry } from '../objects/ObjectRegistry.js';
 import type { ServerContext } from '../objects/ServerContext.js';
 import { ServerManager, ServerManagerType } from '../objects/ServerManager.js';
+import { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import { ClientConnection } from '../protocol/ClientConnection.js';
 import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
@@ -68,7 +69,9 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     settings.sendWorkers > 0
       ? new SrtpWorkerPool(settings.sendWorkers, settings.nativeSrtp)
       : undefined;
+  const processing = new ProcessingPlane(settings.processing, logger);
   const context: ServerContext = {
+    processing,
     registry,
     logger,
     ice: settings.ice,
@@ -95,7 +98,11 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     name: `send worker ${worker.threadId}`,
     eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
   }));
-  const admission = new AdmissionControl({ maxLoad: settings.maxLoad, loops: () => workerLoops });
+  const admission = new AdmissionControl({
+    maxLoad: settings.maxLoad,
+    loops: () => workerLoops,
+    processingLoad: () => processing.load,
+  });
   const protocol = new KurentoProtocol({ registry, sessions, context, logger, admission });
 
   const connections = new Set<ClientConnection>();
@@ -172,6 +179,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     admission.close();
     await srtpWorkers?.close();
     await Promise.all(registry.all().map((object) => object.release()));
+    await processing.close();
     webSockets.close();
     await new Promise<void>((resolve) => {
       httpServer.close(() => resolve());

@@ -4,7 +4,9 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger, LogLevel } from '../logger.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import type { IceSettings, MediaSettings } from '../objects/ServerContext.js';
+import type { ProcessingSettings } from '../processing/ProcessingPlane.js';
 import { loadNativeSrtp, type NativeSrtpBinding } from '../transport/index.js';
+import { type ProcessingOptions, resolveProcessing } from './processingOptions.js';
 
 export interface IceOptions {
   /** UDP ports for ICE, inclusive (e.g. a firewall's range). Default: any port the OS gives. */
@@ -92,6 +94,8 @@ export interface MediaServerOptions {
   readonly logger?: Logger;
   /** More element types to serve (custom elements), besides the built-in ones. */
   readonly elementTypes?: readonly ObjectType[];
+  /** GStreamer filters and automatic transcoding (see ProcessingOptions). */
+  readonly processing?: ProcessingOptions;
 }
 
 export interface ResolvedOptions {
@@ -111,6 +115,7 @@ export interface ResolvedOptions {
   /** Why the default fell back from `native` to `direct`, for the start-up log. */
   readonly nativeSrtpUnavailable: string | undefined;
   readonly logLevel: LogLevel;
+  readonly processing: ProcessingSettings;
 }
 
 export const DEFAULT_PORT = 8888;
@@ -239,5 +244,6 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     nativeSrtp,
     nativeSrtpUnavailable,
     logLevel: options.logLevel ?? 'info',
+    processing: resolveProcessing(options.processing),
   };
 }

@@ -133,6 +133,7 @@ export class TransceiverBinding {
     for (const { werift, graph } of codecs) this.#codecsByPayloadType[werift.payloadType] = graph;
     this.#sendCodecs = new Map(codecs.map(({ werift, graph }) => [graph, werift]));
     this.#receiving = direction === 'sendrecv' || direction === 'recvonly';
+    this.#source.codecs = this.#receiving ? codecs.map(({ graph }) => graph) : undefined;
     const sending = direction === 'sendrecv' || direction === 'sendonly';
     this.#sink.setNegotiatedCodecs(sending ? codecs.map(({ graph }) => graph) : []);
     this.#sink.onRtp = sending ? (packet) => this.#send(packet) : undefined;

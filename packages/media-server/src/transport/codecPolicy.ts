@@ -2,7 +2,8 @@ import { fmtpParameter, type MediaCodec } from '../graph/index.js';
 
 /**
  * The codecs this server negotiates, in its order of preference, and the RTCP feedback it
- * handles. No transcoding happens, so the list is what browsers send and decode everywhere.
+ * handles. Media is forwarded as it arrives where both sides share a codec; otherwise the
+ * processing plane transcodes between these codecs.
  */
 export interface CodecRule {
   readonly kind: 'audio' | 'video';
@@ -46,6 +47,10 @@ export const CODEC_RULES: readonly CodecRule[] = [
     parameters: 'minptime=10;useinbandfec=1',
     accepts: () => true,
   },
+  // G.711, for peers that offer nothing better (SIP gateways, a browser restricted to it); a
+  // browser that also offers Opus gets Opus, listed first.
+  { kind: 'audio', name: 'PCMU', clockRate: 8000, payloadType: 0, accepts: () => true },
+  { kind: 'audio', name: 'PCMA', clockRate: 8000, payloadType: 8, accepts: () => true },
 ];
 
 /**

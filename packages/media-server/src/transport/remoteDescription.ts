@@ -24,7 +24,7 @@ export function prepareRemoteDescription(sdp: unknown, type: 'offer' | 'answer')
     throw new WebRtcTransportError(
       'SDP_NO_ACCEPTABLE_CODEC',
       `The ${type} has no codec this server can use in ${unusable.join('; ')}. ` +
-        `Supported: ${describeSupportedCodecs()}. Make the browser offer one of them (no transcoding is done).`,
+        `Supported: ${describeSupportedCodecs()}. Make the browser offer one of them.`,
     );
   }
   return sdpTransform.write(session);

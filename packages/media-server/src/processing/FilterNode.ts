@@ -1,0 +1,175 @@
+import {
+  describeCodec,
+  MEDIA_TYPES,
+  type MediaCodec,
+  MediaGraphError,
+  MediaNode,
+  type MediaPacket,
+  type MediaType,
+} from '../graph/index.js';
+import type { Logger } from '../logger.js';
+import {
+  bitrateSetting,
+  canDecode,
+  canEncode,
+  decodeChain,
+  encodeChain,
+  encoderName,
+  kindOf,
+  LEAKY_QUEUE,
+  producedCodec,
+  rawConversion,
+} from './codecElements.js';
+import type { ProcessingStage } from './ProcessingStage.js';
+
+const STREAM = 'medley_media';
+const BEFORE_COMMAND = 'medley_before';
+const AFTER_COMMAND = 'medley_after';
+const INITIAL_BITRATE = { AUDIO: 64_000, VIDEO: 1_000_000 } as const;
+const MIN_VIDEO_BITRATE = 150_000;
+const BITRATE_HYSTERESIS = 0.1;
+/** When the input codec cannot be encoded again (VP9), the filter's output falls back to these. */
+const FALLBACK_OUTPUT: Readonly<Record<'AUDIO' | 'VIDEO', MediaCodec>> = {
+  VIDEO: { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 },
+  AUDIO: { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 },
+};
+
+export interface FilterNodeOptions {
+  /** The gst-launch fragment between the decoder and the encoder (already checked). */
+  readonly command: string;
+  /** The media the command filters; the other media passes through untouched. */
+  readonly mediaType: 'AUDIO' | 'VIDEO';
+  readonly stage: ProcessingStage;
+  readonly logger: Logger;
+}
+
+/**
+ * The graph side of a filter: the filtered media goes through a GStreamer stage (decode, the
+ * command, encode again in the codec it came in), the rest passes through as in a PassThrough.
+ * The stage's pipeline is built when the first packet shows the codec, and rebuilt if the
+ * source's codec changes. Keyframe requests cross the stage both ways, and the encoder follows
+ * the lowest bitrate the filter's receivers report.
+ */
+export class FilterNode extends MediaNode {
+  readonly filteredType: 'AUDIO' | 'VIDEO';
+  readonly stage: ProcessingStage;
+  readonly #command: string;
+  readonly #logger: Logger;
+  #inputCodec: MediaCodec | undefined;
+  #outputCodec: MediaCodec | undefined;
+  #running = false;
+  #bitrate: number;
+  #failed = false;
+
+  constructor(options: FilterNodeOptions) {
+    super({ name: 'GStreamerFilter' });
+    this.filteredType = options.mediaType;
+    this.stage = options.stage;
+    this.#command = options.command;
+    this.#logger = options.logger;
+    this.#bitrate = INITIAL_BITRATE[options.mediaType];
+    for (const mediaType of MEDIA_TYPES) {
+      if (mediaType !== this.filteredType) this.#passThrough(mediaType);
+    }
+    const sinkPad = this.sink(this.filteredType);
+    const sourcePad = this.source(this.filteredType);
+    sinkPad.onRtp = (packet) => this.#filter(packet);
+    sourcePad.onKeyframeRequest = () => this.stage.requestKeyframe(STREAM);
+    sourcePad.onReceiverBitrate = (bitrate) => this.#followReceiverBitrate(bitrate);
+    this.stage.onPacket = (_stream, packet) => sourcePad.pushRtp(packet);
+    this.stage.on('keyframeneeded', () => sinkPad.requestKeyframe());
+    this.stage.on('failed', (error) => this.#fail(error.message));
+  }
+
+  /**
+   * The names of the stage's elements that came from the command, in pipeline order (the ones
+   * between the server's glue before and after it); empty until the pipeline runs.
+   */
+  commandElements(): string[] {
+    const elements = this.stage.elements;
+    const first = elements.indexOf(`${BEFORE_COMMAND}_scale`);
+    const last = elements.indexOf(`${AFTER_COMMAND}_convert`);
+    return first >= 0 && last > first ? elements.slice(first + 1, last) : [];
+  }
+
+  /** The codec the filter sends now, once media went through it. */
+  get outputCodec(): MediaCodec | undefined {
+    return this.#outputCodec;
+  }
+
+  #passThrough(mediaType: MediaType): void {
+    const sinkPad = this.sink(mediaType);
+    const sourcePad = this.source(mediaType);
+    sinkPad.onRtp = (packet) => sourcePad.pushRtp(packet);
+    sinkPad.onData = (message) => sourcePad.pushData(message);
+    sourcePad.onKeyframeRequest = () => sinkPad.requestKeyframe();
+    sourcePad.onReceiverBitrate = (bitrate) => sinkPad.reportReceiverBitrate(bitrate);
+  }
+
+  #filter(packet: MediaPacket): void {
+    if (this.#failed) return;
+    if (packet.codec !== this.#inputCodec) {
+      this.#restart(packet.codec);
+      return;
+    }
+    if (this.#running) this.stage.send(STREAM, packet);
+  }
+
+  /** Builds the stage's pipeline for a new input codec; packets wait (are dropped) meanwhile. */
+  #restart(codec: MediaCodec): void {
+    this.#inputCodec = codec;
+    this.#running = false;
+    if (!canDecode(codec) || kindOf(codec) !== this.filteredType.toLowerCase()) {
+      this.reportError(
+        new MediaGraphError(
+          'CODEC_NOT_NEGOTIATED',
+          `GStreamerFilter cannot decode ${describeCodec(codec)}: its ${this.filteredType} is dropped. Send VP8, VP9 or H.264 video, Opus, PCMU or PCMA audio.`,
+          this.filteredType,
+        ),
+      );
+      return;
+    }
+    const output = producedCodec(canEncode(codec) ? codec : FALLBACK_OUTPUT[this.filteredType]);
+    const kind = kindOf(codec);
+    const description =
+      `${decodeChain(STREAM, codec)} ! ${rawConversion(kind, BEFORE_COMMAND)} ! ${this.#command} ! ` +
+      `${rawConversion(kind, AFTER_COMMAND)} ! ${LEAKY_QUEUE} ! ${encodeChain(STREAM, output, { bitrate: this.#bitrate })}`;
+    this.stage
+      .start(description, [{ name: STREAM, output }])
+      .then(() => {
+        if (this.#inputCodec !== codec || this.released) return;
+        this.#outputCodec = output;
+        this.#running = true;
+        this.sink(this.filteredType).requestKeyframe();
+      })
+      .catch((error: unknown) =>
+        this.#fail(error instanceof Error ? error.message : String(error)),
+      );
+  }
+
+  #followReceiverBitrate(estimate: number | undefined): void {
+    const output = this.#outputCodec;
+    if (estimate === undefined || !output || this.filteredType !== 'VIDEO') return;
+    const target = Math.max(MIN_VIDEO_BITRATE, Math.round(estimate * 0.9));
+    if (Math.abs(target - this.#bitrate) <= this.#bitrate * BITRATE_HYSTERESIS) return;
+    const setting = bitrateSetting(output, target);
+    if (!setting) return;
+    this.#bitrate = target;
+    this.stage
+      .setProperty([encoderName(STREAM)], setting.property, setting.value)
+      .catch((error: unknown) => this.#logger.debug('bitrate change failed', { error }));
+  }
+
+  #fail(reason: string): void {
+    if (this.#failed || this.released) return;
+    this.#failed = true;
+    this.#running = false;
+    this.reportError(
+      new MediaGraphError(
+        'PROCESSING_FAILED',
+        `The filter stopped: ${reason} Its ${this.filteredType} no longer flows (the other media does); release the filter and create a new one.`,
+        this.filteredType,
+      ),
+    );
+  }
+}

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, type TestContext, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import type { MediaServer } from '../src/index.js';
+import { RpcClient } from './support/RpcClient.js';
+import { eventually, startServer } from './support/server.js';
+import { stageProcesses, stageStartedBy } from './support/stageProcesses.js';
+import { BrowserHarness, BrowserPeer, type PictureSample } from './transport-harness.js';
+
+/**
+ * GStreamerFilter through the Kurento Protocol, with a real Chromium sending a picture whose
+ * left half is red and right half blue: the filter's effect is read off the decoded frames.
+ */
+
+type Colour = 'red' | 'blue' | 'other';
+
+function colourOf([red, green, blue]: readonly [number, number, number]): Colour {
+  if (red > 150 && blue < 100 && green < 100) return 'red';
+  if (blue > 150 && red < 100 && green < 100) return 'blue';
+  return 'other';
+}
+
+function halves(sample: PictureSample | null): string {
+  return sample ? `${colourOf(sample.left)}|${colourOf(sample.right)}` : 'no picture';
+}
+
+async function waitForPicture(peer: BrowserPeer, wanted: string, timeoutMs = 20_000) {
+  let last = 'no picture';
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    last = halves(await peer.samplePicture());
+    if (last === wanted) return;
+    await sleep(200);
+  }
+  assert.fail(`the decoded picture should be ${wanted}, last seen ${last}`);
+}
+
+describe('GStreamerFilter', () => {
+  const harness = new BrowserHarness();
+  let server: MediaServer;
+  let client: RpcClient;
+  let page: Page;
+
+  before(async () => {
+    server = await startServer();
+    client = await RpcClient.open(server.url);
+    await harness.start();
+    page = await harness.newPage();
+  });
+
+  after(async () => {
+    await client.close();
+    await server.close();
+    await harness.stop();
+  });
+
+  /** Page → WebRtcEndpoint → filter → the same endpoint → page; released when the test ends. */
+  async function loopbackThroughFilter(context: TestContext, id: string, command: string) {
+    const pipeline = await client.create('MediaPipeline');
+    context.after(() => client.call('release', { object: pipeline }).catch(() => undefined));
+    const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    let filter = '';
+    const stage = await stageStartedBy(async () => {
+      filter = await client.create('GStreamerFilter', { mediaPipeline: pipeline, command });
+    });
+    await client.invoke(endpoint, 'connect', { sink: filter });
+    await client.invoke(filter, 'connect', { sink: endpoint });
+    const peer = await BrowserPeer.create(page, id, { source: 'synthetic' });
+    context.after(() => peer.close());
+    await peer.connectToEndpoint(client, endpoint);
+    return { pipeline, endpoint, filter, peer, stage };
+  }
+
+  test('flips the picture horizontally, and takes a new property value while media flows', async (context) => {
+    const { pipeline, filter, peer, stage } = await loopbackThroughFilter(
+      context,
+      'flip',
+      'videoflip method=horizontal-flip',
+    );
+    // The page sends red|blue: the filter's output must come back mirrored.
+    await waitForPicture(peer, 'blue|red');
+    await client.invoke(filter, 'setElementProperty', {
+      propertyName: 'method',
+      propertyValue: 'none',
+    });
+    await waitForPicture(peer, 'red|blue');
+    assert.equal(
+      await client.invoke(filter, 'getElementProperty', { propertyName: 'method' }),
+      'none',
+    );
+    assert.equal(await client.invoke(filter, 'getCommand'), 'videoflip method=horizontal-flip');
+    const badValue = await client.failure('invoke', {
+      object: filter,
+      operation: 'setElementProperty',
+      operationParams: { propertyName: 'method', propertyValue: 'sideways' },
+    });
+    assert.equal(badValue.code, 40107);
+    const unknown = await client.failure('invoke', {
+      object: filter,
+      operation: 'getElementProperty',
+      operationParams: { propertyName: 'no-such-property' },
+    });
+    assert.equal(unknown.code, 40107);
+    const stats = await peer.stats();
+    assert.ok(stats.audioPacketsReceived > 0, 'audio passes through a VIDEO filter');
+    await client.call('release', { object: pipeline });
+    await eventually(
+      async () =>
+        (await stageProcesses()).some((found) => found.pid === stage.pid) ? undefined : true,
+      'the GStreamer process is gone with the pipeline',
+    );
+  });
+
+  test('a GStreamer process killed with SIGKILL is an Error event, is reaped, and the audio goes on', async (context) => {
+    const { filter, peer, stage } = await loopbackThroughFilter(
+      context,
+      'kill',
+      'videobalance saturation=0.0',
+    );
+    await client.call('subscribe', { object: filter, type: 'Error' });
+    await peer.waitForStats((stats) => stats.framesDecoded > 10);
+    const from = client.received.length;
+    process.kill(stage.pid, 'SIGKILL');
+    const error = await client.waitForEvent('Error', filter, from);
+    assert.equal(error.params.value.data.type, 'PROCESSING_FAILED');
+    assert.match(String(error.params.value.data.description), /killed by SIGKILL/);
+    await eventually(
+      async () =>
+        (await stageProcesses()).some((found) => found.pid === stage.pid) ? undefined : true,
+      'the killed process is reaped (no zombie left)',
+    );
+    const before = (await peer.stats()).audioPacketsReceived;
+    await peer.waitForStats((stats) => stats.audioPacketsReceived > before + 25);
+    assert.equal(
+      await client.invoke(filter, 'isMediaFlowingIn', { mediaType: 'VIDEO' }),
+      true,
+      'the filter still takes the video in (its process is gone, the server is not)',
+    );
+  });
+
+  test('refuses commands that name elements outside the allow-list, or that GStreamer cannot parse', async () => {
+    const runningBefore = (await stageProcesses()).length;
+    const pipeline = await client.create('MediaPipeline');
+    const refused: [string, RegExp][] = [
+      ['filesrc location=/etc/passwd', /'filesrc'/],
+      ['videoflip ! filesink location=/tmp/medley-filter-escape', /'filesink'/],
+      ['file:///etc/passwd', /'filesrc'/],
+      ['udpsink host=127.0.0.1 port=9', /'udpsink'/],
+      ['tcpclientsrc host=127.0.0.1 port=9', /'tcpclientsrc'/],
+      ['souphttpsrc location=http://127.0.0.1:1/', /'souphttpsrc'/],
+      ['appsink', /'appsink'/],
+      ['multifilesink location=/tmp/x%d', /'multifilesink'/],
+      ['identity dump=true', /'identity'/],
+      ['videoflip name=medley_media_out', /medley_/],
+      ['videoflip method=', /not a GStreamer pipeline fragment/],
+      ['no-such-element', /not a GStreamer pipeline fragment/],
+      ['videoflip ! ! (', /not a GStreamer pipeline fragment/],
+      ['', /empty/],
+      ['videoflip\u0000method=none', /control characters/],
+    ];
+    for (const [command, message] of refused) {
+      const error = await client.failure('create', {
+        type: 'GStreamerFilter',
+        constructorParams: { mediaPipeline: pipeline, command },
+      });
+      assert.equal(error.code, 40107, `${JSON.stringify(command)}: ${error.message}`);
+      assert.match(error.message, message, `${JSON.stringify(command)}: ${error.message}`);
+    }
+    const wrongType = await client.failure('create', {
+      type: 'GStreamerFilter',
+      constructorParams: { mediaPipeline: pipeline, command: 'videoflip', filterType: 'SOUND' },
+    });
+    assert.equal(wrongType.code, 40107);
+    assert.equal(
+      (await stageProcesses()).length,
+      runningBefore,
+      'a refused command leaves no process behind',
+    );
+    const filter = await client.create('GStreamerFilter', {
+      mediaPipeline: pipeline,
+      command: 'audioecho delay=50000000',
+    });
+    const notStarted = await client.failure('invoke', {
+      object: filter,
+      operation: 'setElementProperty',
+      operationParams: { propertyName: 'delay', propertyValue: '1' },
+    });
+    assert.equal(notStarted.code, 40108, 'no pipeline before media arrives');
+    await client.call('release', { object: pipeline });
+    assert.equal((await stageProcesses()).length, runningBefore);
+  });
+});
