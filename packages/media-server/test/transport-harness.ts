@@ -78,6 +78,7 @@ window.createPeer = async (id, options) => {
     element.srcObject = new MediaStream([event.track]);
     document.body.appendChild(element);
     if (event.track.kind === 'video') peer.video = element;
+    if (event.track.kind === 'audio') peer.audioLevel = audioLevelMeter(event.track);
   };
   if (options.dataChannel) {
     peer.channel = pc.createDataChannel('chat');
@@ -150,6 +151,22 @@ async function syntheticStream({ audio, video }, peer) {
   }
   return new MediaStream(tracks);
 }
+// RMS of the received audio over the last analyser window (0 = silence, 0.35 = a half-scale sine).
+function audioLevelMeter(track) {
+  const context = new AudioContext();
+  context.resume();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 2048;
+  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  return () => {
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    return Math.sqrt(sum / samples.length);
+  };
+}
+window.audioLevel = (id) => window.peers[id]?.audioLevel?.() ?? 0;
 // The colour at the middle of the left and of the right quarter of the received picture.
 window.samplePicture = (id) => {
   const video = window.peers[id]?.video;
@@ -329,6 +346,11 @@ export class BrowserPeer {
     return this.page.evaluate((peerId) => window.samplePicture(peerId), this.id);
   }
 
+  /** RMS level of the audio the peer receives now (0 for silence). */
+  audioLevel(): Promise<number> {
+    return this.page.evaluate((peerId) => window.audioLevel(peerId), this.id);
+  }
+
   stats(): Promise<InboundStats> {
     return this.page.evaluate((peerId) => window.inboundStats(peerId), this.id);
   }
@@ -404,5 +426,6 @@ declare global {
     availableOutgoingBitrate(id: string): Promise<number>;
     closePeer(id: string): void;
     samplePicture(id: string): PictureSample | null;
+    audioLevel(id: string): number;
   }
 }
