@@ -79,6 +79,10 @@ describe('command line', () => {
       () => parseCommandLine(['--send-workers', 'two'], {}),
       /--send-workers must be a whole number/,
     );
+    assert.throws(
+      () => parseCommandLine(['--transcoding', 'sometimes'], {}),
+      /--transcoding must be auto or never/,
+    );
     assert.throws(() => parseCommandLine(['--frobnicate'], {}), ConfigurationError);
     assert.equal(parseCommandLine(['--help'], {}).kind, 'help');
   });
@@ -92,6 +96,26 @@ describe('command line', () => {
       /sendPath must be 'native', 'direct' or 'werift'/,
     );
     assert.equal(resolveOptions({ sendPath: 'direct', sendWorkers: 2 }).sendPath, 'direct');
+    assert.throws(
+      () => resolveOptions({ processing: { allowFilterElements: ['videoflip', 'file src'] } }),
+      /'file src' is not a GStreamer element factory name/,
+    );
+    assert.throws(
+      () => resolveOptions({ processing: { transcoding: 'always' as never } }),
+      /transcoding must be 'auto' or 'never'/,
+    );
+    const processing = parseCommandLine(
+      ['--transcoding', 'never', '--filter-allow', 'facedetect'],
+      {},
+    );
+    assert.equal(processing.kind, 'serve');
+    if (processing.kind === 'serve') {
+      const resolved = resolveOptions(processing.options).processing;
+      assert.equal(resolved.transcoding, 'never');
+      assert.ok(resolved.allowedFilterElements.includes('facedetect'));
+      assert.ok(resolved.allowedFilterElements.includes('videoflip'), 'the defaults stay');
+      assert.ok(!resolved.allowedFilterElements.includes('filesrc'));
+    }
     // The addon is built by npm install here: the default takes it.
     if (process.env.MEDLEY_NATIVE_SRTP !== 'optional') {
       assert.equal(resolveOptions({}).sendPath, 'native');

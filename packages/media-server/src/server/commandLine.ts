@@ -12,6 +12,7 @@ import {
   isSendPath,
   type MediaServerOptions,
 } from './options.js';
+import { isTranscodingMode, type ProcessingOptions } from './processingOptions.js';
 
 /** Each flag and the environment variable that sets it when the flag is absent. */
 const FLAGS = {
@@ -96,6 +97,21 @@ const FLAGS = {
     value: '<native|direct|werift>',
     help: "how RTP leaves: native SRTP + sendmsg (default where built), the same in JavaScript, or werift's RTCRtpSender",
   },
+  transcoding: {
+    env: 'MEDLEY_TRANSCODING',
+    value: '<auto|never>',
+    help: 'links between codecs that do not match get a transcoder (auto, default) or are refused (never)',
+  },
+  'filter-allow': {
+    env: 'MEDLEY_FILTER_ALLOW',
+    value: '<factory,factory>',
+    help: 'more GStreamer element factories GStreamerFilter commands may use (never file, socket or program elements)',
+  },
+  'gst-python': {
+    env: 'MEDLEY_GST_PYTHON',
+    value: '<path>',
+    help: 'python3 with PyGObject and GStreamer for processing stages (default /usr/bin/python3)',
+  },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
     value: `<${logLevels.join('|')}>`,
@@ -132,7 +148,7 @@ function integer(text: string, what: string): number {
   return Number(text);
 }
 
-function addressList(text: string): string[] {
+function commaSeparated(text: string): string[] {
   return text
     .split(',')
     .map((entry) => entry.trim())
@@ -189,7 +205,7 @@ export function parseCommandLine(
   const hostAddresses = read('ice-host-addresses');
   const ice: IceOptions = {
     ...(range ? { portRange: portRange(range) } : {}),
-    ...(hostAddresses !== undefined ? { hostAddresses: addressList(hostAddresses) } : {}),
+    ...(hostAddresses !== undefined ? { hostAddresses: commaSeparated(hostAddresses) } : {}),
     ...optional('externalIPv4', read('external-ipv4')),
     ...optional('externalIPv6', read('external-ipv6')),
     ...optional('stunServer', read('stun-server')),
@@ -201,6 +217,16 @@ export function parseCommandLine(
       `--allow-http-playback must be true or false, got '${allowHttpPlayback}'`,
     );
   }
+  const transcoding = read('transcoding');
+  if (transcoding !== undefined && !isTranscodingMode(transcoding)) {
+    throw new ConfigurationError(`--transcoding must be auto or never, got '${transcoding}'`);
+  }
+  const filterAllow = read('filter-allow');
+  const processing: ProcessingOptions = {
+    ...(transcoding !== undefined ? { transcoding } : {}),
+    ...(filterAllow ? { allowFilterElements: commaSeparated(filterAllow) } : {}),
+    ...optional('python', read('gst-python')),
+  };
   const maxLoad = read('max-load');
   const sendWorkers = read('send-workers');
   const sendPath = read('send-path');
@@ -241,6 +267,7 @@ export function parseCommandLine(
         ? { allowHttpPlayback: allowHttpPlayback === 'true' }
         : {}),
       ice,
+      processing,
     },
   };
 }
