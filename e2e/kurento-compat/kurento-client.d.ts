@@ -25,6 +25,12 @@ declare module 'kurento-client' {
 
   export interface MediaElement extends MediaObject {
     connect(sink: MediaElement): Promise<void>;
+    isMediaTranscoding(mediaType: string, binName?: string): Promise<boolean>;
+  }
+
+  export interface GStreamerFilter extends MediaElement {
+    setElementProperty(propertyName: string, propertyValue: string): Promise<void>;
+    getCommand(): Promise<string>;
   }
 
   export interface WebRtcEndpoint extends MediaElement {
@@ -35,6 +41,7 @@ declare module 'kurento-client' {
 
   export interface MediaPipeline extends MediaObject {
     create(type: 'WebRtcEndpoint'): Promise<WebRtcEndpoint>;
+    create(type: 'GStreamerFilter', params: { command: string; filterType?: string }): Promise<GStreamerFilter>;
     create(type: string, params?: Record<string, unknown>): Promise<MediaElement>;
   }
 

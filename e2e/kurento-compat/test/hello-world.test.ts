@@ -123,6 +123,45 @@ describe('kurento-client 7.3.0 drives Medley unchanged', () => {
     assert.deepEqual(await manager.getPipelines(), []);
   });
 
+  test('creates a GStreamerFilter, loops video through it and changes its element while media flows', { timeout: 90_000 }, async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    const filter = await pipeline.create('GStreamerFilter', {
+      command: 'videoflip method=horizontal-flip',
+      filterType: 'VIDEO',
+    });
+    const transcodingEvents: Record<string, unknown>[] = [];
+    webRtc.on('MediaTranscodingStateChanged', (event) => transcodingEvents.push(event));
+    const browser = await BrowserPeer.launch((candidate) =>
+      webRtc.addIceCandidate(IceCandidate(candidate)),
+    );
+    try {
+      webRtc.on('IceCandidateFound', (event) => {
+        void browser.addServerCandidate(event.candidate as CandidateInit);
+      });
+      await webRtc.connect(filter);
+      await filter.connect(webRtc);
+      await browser.applyAnswer(await webRtc.processOffer(await browser.createOffer()));
+      await webRtc.gatherCandidates();
+      await until(async () => (await browser.decodedVideoFrames()) >= 10, 'filtered frames');
+      await filter.setElementProperty('method', 'vertical-flip');
+      assert.equal(await filter.getCommand(), 'videoflip method=horizontal-flip');
+      assert.equal(await webRtc.isMediaTranscoding('VIDEO'), false, 'VP8 both ways: no transcoder');
+      assert.deepEqual(transcodingEvents, []);
+    } finally {
+      await browser.close();
+    }
+    const refused = (await pipeline
+      .create('GStreamerFilter', { command: 'filesrc location=/etc/passwd' })
+      .then(
+        () => assert.fail('a file-reading command must be refused'),
+        (rejection: unknown) => rejection,
+      )) as KurentoClientError;
+    assert.equal(refused.code, 40107);
+    assert.match(refused.message, /filesrc/);
+    await pipeline.release();
+  });
+
   test('an unknown object id rejects with a ReferenceError carrying code 40101', async () => {
     const error = (await client.getMediaobjectById('no-such-id_kurento.MediaPipeline').then(
       () => assert.fail('expected a rejection'),
