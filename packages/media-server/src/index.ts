@@ -7,6 +7,10 @@ export {
   DispatcherOneToManyType,
   DispatcherType,
   EndpointType,
+  FilterType,
+  FilterTypeValue,
+  GStreamerFilter,
+  GStreamerFilterType,
   Hub,
   HubPort,
   HubPortType,
@@ -73,6 +77,7 @@ export {
 export type { IceSettings, MediaSettings, ServerContext } from './objects/ServerContext.js';
 export { KURENTO_API_VERSION } from './objects/ServerManager.js';
 export * as valueTypes from './objects/valueTypes.js';
+export { DEFAULT_FILTER_ELEMENTS, type TranscodingMode } from './processing/index.js';
 export { createMediaServer, type MediaServer } from './server/MediaServer.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -83,3 +88,4 @@ export {
   type IceOptions,
   type MediaServerOptions,
 } from './server/options.js';
+export type { ProcessingOptions } from './server/processingOptions.js';

@@ -16,6 +16,7 @@ import type {
   AudioCaps,
   CertificateKeyType,
   ConnectionState,
+  FilterType,
   GstreamerDotDetails,
   IceCandidate,
   IceCandidatePair,
@@ -162,6 +163,17 @@ export interface MediaElement<Events extends MediaElementEvents = MediaElementEv
     MediaElementMethods {}
 
 export interface PassThrough extends MediaElement<MediaElementEvents> {}
+
+export interface GStreamerFilterMethods {
+  /** The gst-launch fragment the filter was created with. */
+  getCommand(): Promise<string>;
+  /** Sets a property of the command's element while media flows (value as gst-launch writes it). */
+  setElementProperty(propertyName: string, propertyValue: string): Promise<void>;
+  getElementProperty(propertyName: string): Promise<string>;
+}
+
+/** Media of one type through a GStreamer fragment (`videoflip method=horizontal-flip`). */
+export interface GStreamerFilter extends MediaElement<MediaElementEvents>, GStreamerFilterMethods {}
 
 export interface HubPort extends MediaElement<MediaElementEvents> {}
 
@@ -310,6 +322,12 @@ export interface ElementParams {
   };
   RtpEndpoint: { crypto?: SDES; useIpv6?: boolean };
   PassThrough: Record<never, never>;
+  GStreamerFilter: {
+    /** A gst-launch fragment of allowed elements, e.g. `videobalance saturation=0.0`. */
+    command: string;
+    /** Which media it filters; AUTODETECT (default) asks GStreamer. */
+    filterType?: FilterType;
+  };
   RecorderEndpoint: {
     /** Where to write, e.g. `file:///tmp/call.webm`. */
     uri: string;
@@ -347,6 +365,8 @@ export interface MediaObjectTypes {
   Dispatcher: Dispatcher;
   DispatcherOneToMany: DispatcherOneToMany;
   PassThrough: PassThrough;
+  Filter: MediaElement;
+  GStreamerFilter: GStreamerFilter;
   Endpoint: MediaElement;
   SessionEndpoint: MediaElement<SessionEndpointEvents>;
   SdpEndpoint: SdpEndpoint;

@@ -7,6 +7,7 @@ import type {
   BaseRtpEndpointMethods,
   DispatcherMethods,
   DispatcherOneToManyMethods,
+  GStreamerFilterMethods,
   Hub,
   MediaElementMethods,
   MediaObjectMethods,
@@ -122,6 +123,15 @@ export const schema = {
     methods: methodsOf<DispatcherOneToManyMethods>({ setSource: ['source'], removeSource: [] }),
   },
   PassThrough: { parent: 'MediaElement', methods: noMethods },
+  Filter: { parent: 'MediaElement', methods: noMethods },
+  GStreamerFilter: {
+    parent: 'Filter',
+    methods: methodsOf<GStreamerFilterMethods>({
+      getCommand: [],
+      setElementProperty: ['propertyName', 'propertyValue'],
+      getElementProperty: ['propertyName'],
+    }),
+  },
   Endpoint: { parent: 'MediaElement', methods: noMethods },
   SessionEndpoint: { parent: 'Endpoint', methods: noMethods },
   SdpEndpoint: {

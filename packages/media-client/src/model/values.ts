@@ -6,6 +6,9 @@ export type MediaState = 'CONNECTED' | 'DISCONNECTED';
 export type ConnectionState = 'CONNECTED' | 'DISCONNECTED';
 export type MediaFlowState = 'FLOWING' | 'NOT_FLOWING';
 export type MediaTranscodingState = 'TRANSCODING' | 'NOT_TRANSCODING';
+
+/** Which media a filter changes (Kurento's FilterType). */
+export type FilterType = 'AUDIO' | 'AUTODETECT' | 'VIDEO';
 export type IceComponentState =
   | 'DISCONNECTED'
   | 'GATHERING'
