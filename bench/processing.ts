@@ -60,7 +60,8 @@ const CODECS = {
 /** How the floor's sender encodes, like a browser would (not counted). */
 const SOURCE_ENCODER: Record<Codec, string> = {
   VP8: `vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${BITRATE} lag-in-frames=0 ! rtpvp8pay pt=96 mtu=1200`,
-  H264: `x264enc tune=zerolatency speed-preset=ultrafast bitrate=${BITRATE / 1000} ! video/x-h264,profile=constrained-baseline ! rtph264pay pt=102 mtu=1200 config-interval=-1`,
+  // OpenH264, the encoder Chromium itself sends H.264 with.
+  H264: `openh264enc bitrate=${BITRATE} complexity=low ! video/x-h264,profile=constrained-baseline ! rtph264pay pt=102 mtu=1200 config-interval=-1`,
 };
 
 // Runs in the page: a publisher and a receiver peer connection, each restricted to one codec.
@@ -90,7 +91,7 @@ window.bench.peer = async (role, codec, flashing) => {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: ${WIDTH}, height: ${HEIGHT}, frameRate: 30 } });
   }
   const transceiver = stream
-    ? pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly', streams: [stream] })
+    ? pc.addTransceiver(stream.getVideoTracks()[0], { direction: flashing ? 'sendrecv' : 'sendonly', streams: [stream] })
     : pc.addTransceiver('video', { direction: 'recvonly' });
   const capabilities = (stream ? RTCRtpSender : RTCRtpReceiver).getCapabilities('video').codecs;
   transceiver.setCodecPreferences(capabilities.filter((c) => c.mimeType === 'video/' + codec &&
