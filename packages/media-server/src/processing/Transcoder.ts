@@ -75,7 +75,6 @@ export class Transcoder {
     tapSink.onRtp = (packet) => this.#stage?.send(STREAM, packet);
     // The tap's own source pad is never linked: it throttles the subscribers' keyframe requests.
     this.#tap.source(mediaType).onKeyframeRequest = () => this.#stage?.requestKeyframe(STREAM);
-    source.node.connect(this.#tap, mediaType);
     source.setTranscoding(binName, true);
     this.#bitrateTimer = setInterval(
       () => this.#followReceiverBitrate(),
@@ -146,7 +145,10 @@ export class Transcoder {
           encodeChain(STREAM, this.output, { bitrate: this.#bitrate }),
         [{ name: STREAM, output: this.output }],
       );
-      this.#tap.sink(mediaType).requestKeyframe();
+      // Linked only now: linking asks the source for a keyframe, and a source that cannot make
+      // one (a player resends its last group of pictures, at most once a second) must not
+      // spend that answer on a stage that is not there to take it.
+      if (!this.#closed) this.source.node.connect(this.#tap, mediaType);
     } catch (error) {
       this.#fail(error instanceof Error ? error.message : String(error));
     }

@@ -119,9 +119,13 @@ export function decodeChain(stream: string, codec: MediaCodec): string {
   const caps =
     `application/x-rtp,media=${elements.kind},clock-rate=${codec.clockRate},` +
     `encoding-name=${elements.encodingName},payload=${codec.payloadType}`;
+  // No drop-on-latency: a source that answers a keyframe request by resending its last group
+  // of pictures (a player) sends a burst spanning up to a second, and dropping the oldest of it
+  // would drop the very keyframe that was asked for. The leaky queue after the decoder is what
+  // keeps a slow stage from falling behind.
   return (
     `udpsrc name=${stream}_in caps="${caps}" buffer-size=1048576 ! ` +
-    `rtpjitterbuffer latency=50 do-lost=true drop-on-latency=true ! ${elements.decode}`
+    `rtpjitterbuffer latency=50 do-lost=true ! ${elements.decode}`
   );
 }
 
