@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
-import type { MediaServer } from '../src/index.js';
-import { RpcClient } from './support/RpcClient.js';
-import { eventually, startServer } from './support/server.js';
+import { browserSuite } from './support/browserSuite.js';
+import { eventually } from './support/server.js';
 import { stageProcesses, stageStartedBy } from './support/stageProcesses.js';
-import { BrowserHarness, BrowserPeer, type PictureSample } from './transport-harness.js';
+import { BrowserPeer, type PictureSample } from './transport-harness.js';
 
 /**
  * GStreamerFilter through the Kurento Protocol, with a real Chromium sending a picture whose
@@ -37,38 +35,22 @@ async function waitForPicture(peer: BrowserPeer, wanted: string, timeoutMs = 20_
 }
 
 describe('GStreamerFilter', () => {
-  const harness = new BrowserHarness();
-  let server: MediaServer;
-  let client: RpcClient;
-  let page: Page;
-
-  before(async () => {
-    server = await startServer();
-    client = await RpcClient.open(server.url);
-    await harness.start();
-    page = await harness.newPage();
-  });
-
-  after(async () => {
-    await client.close();
-    await server.close();
-    await harness.stop();
-  });
+  const suite = browserSuite();
 
   /** Page → WebRtcEndpoint → filter → the same endpoint → page; released when the test ends. */
   async function loopbackThroughFilter(context: TestContext, id: string, command: string) {
-    const pipeline = await client.create('MediaPipeline');
-    context.after(() => client.call('release', { object: pipeline }).catch(() => undefined));
-    const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const pipeline = await suite.client.create('MediaPipeline');
+    context.after(() => suite.client.call('release', { object: pipeline }).catch(() => undefined));
+    const endpoint = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
     let filter = '';
     const stage = await stageStartedBy(async () => {
-      filter = await client.create('GStreamerFilter', { mediaPipeline: pipeline, command });
+      filter = await suite.client.create('GStreamerFilter', { mediaPipeline: pipeline, command });
     });
-    await client.invoke(endpoint, 'connect', { sink: filter });
-    await client.invoke(filter, 'connect', { sink: endpoint });
-    const peer = await BrowserPeer.create(page, id, { source: 'synthetic' });
+    await suite.client.invoke(endpoint, 'connect', { sink: filter });
+    await suite.client.invoke(filter, 'connect', { sink: endpoint });
+    const peer = await BrowserPeer.create(suite.page, id, { source: 'synthetic' });
     context.after(() => peer.close());
-    await peer.connectToEndpoint(client, endpoint);
+    await peer.connectToEndpoint(suite.client, endpoint);
     return { pipeline, endpoint, filter, peer, stage };
   }
 
@@ -80,23 +62,26 @@ describe('GStreamerFilter', () => {
     );
     // The page sends red|blue: the filter's output must come back mirrored.
     await waitForPicture(peer, 'blue|red');
-    await client.invoke(filter, 'setElementProperty', {
+    await suite.client.invoke(filter, 'setElementProperty', {
       propertyName: 'method',
       propertyValue: 'none',
     });
     await waitForPicture(peer, 'red|blue');
     assert.equal(
-      await client.invoke(filter, 'getElementProperty', { propertyName: 'method' }),
+      await suite.client.invoke(filter, 'getElementProperty', { propertyName: 'method' }),
       'none',
     );
-    assert.equal(await client.invoke(filter, 'getCommand'), 'videoflip method=horizontal-flip');
-    const badValue = await client.failure('invoke', {
+    assert.equal(
+      await suite.client.invoke(filter, 'getCommand'),
+      'videoflip method=horizontal-flip',
+    );
+    const badValue = await suite.client.failure('invoke', {
       object: filter,
       operation: 'setElementProperty',
       operationParams: { propertyName: 'method', propertyValue: 'sideways' },
     });
     assert.equal(badValue.code, 40107);
-    const unknown = await client.failure('invoke', {
+    const unknown = await suite.client.failure('invoke', {
       object: filter,
       operation: 'getElementProperty',
       operationParams: { propertyName: 'no-such-property' },
@@ -104,7 +89,7 @@ describe('GStreamerFilter', () => {
     assert.equal(unknown.code, 40107);
     const stats = await peer.stats();
     assert.ok(stats.audioPacketsReceived > 0, 'audio passes through a VIDEO filter');
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
     await eventually(
       async () =>
         (await stageProcesses()).some((found) => found.pid === stage.pid) ? undefined : true,
@@ -118,11 +103,11 @@ describe('GStreamerFilter', () => {
       'kill',
       'videobalance saturation=0.0',
     );
-    await client.call('subscribe', { object: filter, type: 'Error' });
+    await suite.client.call('subscribe', { object: filter, type: 'Error' });
     await peer.waitForStats((stats) => stats.framesDecoded > 10);
-    const from = client.received.length;
+    const from = suite.client.received.length;
     process.kill(stage.pid, 'SIGKILL');
-    const error = await client.waitForEvent('Error', filter, from);
+    const error = await suite.client.waitForEvent('Error', filter, from);
     assert.equal(error.params.value.data.type, 'PROCESSING_FAILED');
     assert.match(String(error.params.value.data.description), /killed by SIGKILL/);
     await eventually(
@@ -133,7 +118,7 @@ describe('GStreamerFilter', () => {
     const before = (await peer.stats()).audioPacketsReceived;
     await peer.waitForStats((stats) => stats.audioPacketsReceived > before + 25);
     assert.equal(
-      await client.invoke(filter, 'isMediaFlowingIn', { mediaType: 'VIDEO' }),
+      await suite.client.invoke(filter, 'isMediaFlowingIn', { mediaType: 'VIDEO' }),
       true,
       'the filter still takes the video in (its process is gone, the server is not)',
     );
@@ -141,7 +126,7 @@ describe('GStreamerFilter', () => {
 
   test('refuses commands that name elements outside the allow-list, or that GStreamer cannot parse', async () => {
     const runningBefore = (await stageProcesses()).length;
-    const pipeline = await client.create('MediaPipeline');
+    const pipeline = await suite.client.create('MediaPipeline');
     const refused: [string, RegExp][] = [
       ['filesrc location=/etc/passwd', /'filesrc'/],
       ['videoflip ! filesink location=/tmp/medley-filter-escape', /'filesink'/],
@@ -160,14 +145,14 @@ describe('GStreamerFilter', () => {
       ['videoflip\u0000method=none', /control characters/],
     ];
     for (const [command, message] of refused) {
-      const error = await client.failure('create', {
+      const error = await suite.client.failure('create', {
         type: 'GStreamerFilter',
         constructorParams: { mediaPipeline: pipeline, command },
       });
       assert.equal(error.code, 40107, `${JSON.stringify(command)}: ${error.message}`);
       assert.match(error.message, message, `${JSON.stringify(command)}: ${error.message}`);
     }
-    const wrongType = await client.failure('create', {
+    const wrongType = await suite.client.failure('create', {
       type: 'GStreamerFilter',
       constructorParams: { mediaPipeline: pipeline, command: 'videoflip', filterType: 'SOUND' },
     });
@@ -177,17 +162,17 @@ describe('GStreamerFilter', () => {
       runningBefore,
       'a refused command leaves no process behind',
     );
-    const filter = await client.create('GStreamerFilter', {
+    const filter = await suite.client.create('GStreamerFilter', {
       mediaPipeline: pipeline,
       command: 'audioecho delay=50000000',
     });
-    const notStarted = await client.failure('invoke', {
+    const notStarted = await suite.client.failure('invoke', {
       object: filter,
       operation: 'setElementProperty',
       operationParams: { propertyName: 'delay', propertyValue: '1' },
     });
     assert.equal(notStarted.code, 40108, 'no pipeline before media arrives');
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
     assert.equal((await stageProcesses()).length, runningBefore);
   });
 });

@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { MediaServer } from '../src/index.js';
-import { RpcClient } from './support/RpcClient.js';
-import { eventually, startServer } from './support/server.js';
+import { describe, type TestContext, test } from 'node:test';
+import { browserSuite } from './support/browserSuite.js';
+import { eventually } from './support/server.js';
 import { stageProcesses } from './support/stageProcesses.js';
-import { BrowserHarness, BrowserPeer, type PeerOptions } from './transport-harness.js';
+import { BrowserPeer, type PeerOptions } from './transport-harness.js';
 
 /**
  * Automatic transcoding with real Chromium peers: a publisher and viewers restricted to codecs
  * they do not share. What the viewers decode, and how many GStreamer processes run, is checked.
  */
 describe('automatic transcoding', () => {
-  const harness = new BrowserHarness();
-  let server: MediaServer;
-  let client: RpcClient;
-  let page: Page;
-
-  before(async () => {
-    server = await startServer();
-    client = await RpcClient.open(server.url);
-    await harness.start();
-    page = await harness.newPage();
-  });
-
-  after(async () => {
-    await client.close();
-    await server.close();
-    await harness.stop();
-  });
+  const suite = browserSuite();
 
   async function newPipeline(context: TestContext): Promise<string> {
-    const pipeline = await client.create('MediaPipeline');
-    context.after(() => client.call('release', { object: pipeline }).catch(() => undefined));
+    const pipeline = await suite.client.create('MediaPipeline');
+    context.after(() => suite.client.call('release', { object: pipeline }).catch(() => undefined));
     return pipeline;
   }
 
@@ -42,10 +24,10 @@ describe('automatic transcoding', () => {
     id: string,
     options: PeerOptions,
   ) {
-    const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
-    const peer = await BrowserPeer.create(page, id, options);
+    const endpoint = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const peer = await BrowserPeer.create(suite.page, id, options);
     context.after(() => peer.close());
-    await peer.connectToEndpoint(client, endpoint);
+    await peer.connectToEndpoint(suite.client, endpoint);
     return { endpoint, peer };
   }
 
@@ -56,18 +38,18 @@ describe('automatic transcoding', () => {
       receive: false,
       videoCodecs: ['video/VP8'],
     });
-    await client.call('subscribe', {
+    await suite.client.call('subscribe', {
       object: publisher.endpoint,
       type: 'MediaTranscodingStateChanged',
     });
-    const from = client.received.length;
+    const from = suite.client.received.length;
     const viewers = [];
     for (const id of ['h264-viewer-1', 'h264-viewer-2']) {
       const viewer = await peerOnEndpoint(context, pipeline, id, {
         send: false,
         videoCodecs: ['video/H264'],
       });
-      await client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
+      await suite.client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
       viewers.push(viewer);
     }
     for (const { peer } of viewers) {
@@ -81,7 +63,7 @@ describe('automatic transcoding', () => {
         `right half blue: ${picture.right}`,
       );
     }
-    const started = await client.waitForEvent(
+    const started = await suite.client.waitForEvent(
       'MediaTranscodingStateChanged',
       publisher.endpoint,
       from,
@@ -89,18 +71,18 @@ describe('automatic transcoding', () => {
     assert.equal(started.params.value.data.state, 'TRANSCODING');
     assert.equal(started.params.value.data.mediaType, 'VIDEO');
     assert.equal(
-      await client.invoke(publisher.endpoint, 'isMediaTranscoding', { mediaType: 'VIDEO' }),
+      await suite.client.invoke(publisher.endpoint, 'isMediaTranscoding', { mediaType: 'VIDEO' }),
       true,
     );
     assert.equal(
-      await client.invoke(publisher.endpoint, 'isMediaTranscoding', { mediaType: 'AUDIO' }),
+      await suite.client.invoke(publisher.endpoint, 'isMediaTranscoding', { mediaType: 'AUDIO' }),
       false,
       'Opus reaches the viewers as it is',
     );
     assert.equal((await stageProcesses()).length, 1, 'both viewers share one transcoder');
-    const stoppedFrom = client.received.length;
-    for (const { endpoint } of viewers) await client.call('release', { object: endpoint });
-    const stopped = await client.waitForEvent(
+    const stoppedFrom = suite.client.received.length;
+    for (const { endpoint } of viewers) await suite.client.call('release', { object: endpoint });
+    const stopped = await suite.client.waitForEvent(
       'MediaTranscodingStateChanged',
       publisher.endpoint,
       stoppedFrom,
@@ -123,7 +105,7 @@ describe('automatic transcoding', () => {
       send: false,
       videoCodecs: ['video/VP8'],
     });
-    await client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
+    await suite.client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
     const stats = await viewer.peer.waitForStats((seen) => seen.framesDecoded > 15, 30_000);
     assert.equal(stats.videoCodec, 'video/VP8');
   });
@@ -140,7 +122,7 @@ describe('automatic transcoding', () => {
       video: false,
       audioCodecs: ['audio/PCMU'],
     });
-    await client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
+    await suite.client.invoke(publisher.endpoint, 'connect', { sink: viewer.endpoint });
     const first = await viewer.peer.waitForStats((seen) => seen.audioPacketsReceived > 50, 30_000);
     assert.equal(first.audioCodec, 'audio/PCMU');
     // The tone is a half-scale sine (RMS 0.35); G.711 keeps it well above 0.1, silence is 0.
@@ -153,39 +135,23 @@ describe('automatic transcoding', () => {
 });
 
 describe('transcoding off (--transcoding never)', () => {
-  const harness = new BrowserHarness();
-  let server: MediaServer;
-  let client: RpcClient;
-  let page: Page;
-
-  before(async () => {
-    server = await startServer({ processing: { transcoding: 'never' } });
-    client = await RpcClient.open(server.url);
-    await harness.start();
-    page = await harness.newPage();
-  });
-
-  after(async () => {
-    await client.close();
-    await server.close();
-    await harness.stop();
-  });
+  const suite = browserSuite({ processing: { transcoding: 'never' } });
 
   test('a link between codecs that do not match is refused, naming both', async () => {
-    const pipeline = await client.create('MediaPipeline');
-    const publisher = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
-    const viewer = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
-    const publishing = await BrowserPeer.create(page, 'publisher', {
+    const pipeline = await suite.client.create('MediaPipeline');
+    const publisher = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const viewer = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const publishing = await BrowserPeer.create(suite.page, 'publisher', {
       receive: false,
       videoCodecs: ['video/VP8'],
     });
-    const viewing = await BrowserPeer.create(page, 'viewer', {
+    const viewing = await BrowserPeer.create(suite.page, 'viewer', {
       send: false,
       videoCodecs: ['video/H264'],
     });
-    await publishing.connectToEndpoint(client, publisher);
-    await viewing.connectToEndpoint(client, viewer);
-    const refused = await client.failure('invoke', {
+    await publishing.connectToEndpoint(suite.client, publisher);
+    await viewing.connectToEndpoint(suite.client, viewer);
+    const refused = await suite.client.failure('invoke', {
       object: publisher,
       operation: 'connect',
       operationParams: { sink: viewer, mediaType: 'VIDEO' },
@@ -194,10 +160,10 @@ describe('transcoding off (--transcoding never)', () => {
     assert.match(refused.message, /VP8/);
     assert.match(refused.message, /H264/);
     assert.match(refused.message, /--transcoding auto/);
-    await client.invoke(publisher, 'connect', { sink: viewer, mediaType: 'AUDIO' });
+    await suite.client.invoke(publisher, 'connect', { sink: viewer, mediaType: 'AUDIO' });
     assert.equal((await stageProcesses()).length, 0);
     await publishing.close();
     await viewing.close();
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
   });
 });

@@ -1,63 +1,44 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
-import type { MediaServer } from '../src/index.js';
+import { browserSuite } from './support/browserSuite.js';
 import type { EventNotification } from './support/RpcClient.js';
-import { RpcClient } from './support/RpcClient.js';
-import { eventually, startServer } from './support/server.js';
-import { BrowserHarness, BrowserPeer, type InboundStats } from './transport-harness.js';
+import { eventually } from './support/server.js';
+import { BrowserPeer, type InboundStats } from './transport-harness.js';
 
 /**
  * The SFU through the Kurento Protocol with real Chromium peers: one publisher fanned out to
  * many subscribers, and the dispatcher hubs switching sources under a subscriber.
  */
 describe('fan-out and hubs with Chromium', () => {
-  const harness = new BrowserHarness();
-  let server: MediaServer;
-  let client: RpcClient;
-  let page: Page;
+  const suite = browserSuite();
   let pipeline: string;
-
-  before(async () => {
-    server = await startServer();
-    client = await RpcClient.open(server.url);
-    await harness.start();
-    page = await harness.newPage();
-  });
-
-  after(async () => {
-    await client.close();
-    await server.close();
-    await harness.stop();
-  });
 
   /** A browser publishing camera and microphone into a new WebRtcEndpoint. */
   async function publish(id: string) {
-    const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
-    const peer = await BrowserPeer.create(page, id, { receive: false });
-    await peer.connectToEndpoint(client, endpoint);
+    const endpoint = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const peer = await BrowserPeer.create(suite.page, id, { receive: false });
+    await peer.connectToEndpoint(suite.client, endpoint);
     return { endpoint, peer };
   }
 
   /** A browser receiving from a new WebRtcEndpoint (fed by whatever connects to it). */
   async function subscribe(id: string) {
-    const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
-    const peer = await BrowserPeer.create(page, id, { send: false });
-    await peer.connectToEndpoint(client, endpoint);
+    const endpoint = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+    const peer = await BrowserPeer.create(suite.page, id, { send: false });
+    await peer.connectToEndpoint(suite.client, endpoint);
     return { endpoint, peer };
   }
 
   async function videoStats(endpoint: string): Promise<Record<string, unknown>[]> {
-    const report = (await client.invoke(endpoint, 'getStats', { mediaType: 'VIDEO' })) as Record<
-      string,
-      Record<string, unknown>
-    >;
+    const report = (await suite.client.invoke(endpoint, 'getStats', {
+      mediaType: 'VIDEO',
+    })) as Record<string, Record<string, unknown>>;
     return Object.values(report);
   }
 
   function flowEvents(type: string, object: string, from: number): EventNotification[] {
-    return client.events
+    return suite.client.events
       .slice(from)
       .filter(
         (event) =>
@@ -85,24 +66,24 @@ describe('fan-out and hubs with Chromium', () => {
   }
 
   test('one publisher reaches five subscribers; a vanished or leaving subscriber stalls nobody; flow and connection events follow the media', async () => {
-    pipeline = await client.create('MediaPipeline');
+    pipeline = await suite.client.create('MediaPipeline');
     const publisher = await publish('fan-publisher');
     const subscribers = [];
     for (let index = 0; index < 5; index++) subscribers.push(await subscribe(`fan-${index}`));
     for (const type of ['MediaFlowOutStateChanged', 'MediaFlowInStateChanged']) {
-      await client.call('subscribe', { object: publisher.endpoint, type });
+      await suite.client.call('subscribe', { object: publisher.endpoint, type });
       for (const { endpoint } of subscribers)
-        await client.call('subscribe', { object: endpoint, type });
+        await suite.client.call('subscribe', { object: endpoint, type });
     }
-    const eventsFrom = client.events.length;
+    const eventsFrom = suite.client.events.length;
     for (const { endpoint } of subscribers)
-      await client.invoke(publisher.endpoint, 'connect', { sink: endpoint });
+      await suite.client.invoke(publisher.endpoint, 'connect', { sink: endpoint });
 
     const peers = subscribers.map(({ peer }) => peer);
     const started = await allDecode(peers, [], 20);
     for (const stats of started) assert.ok(stats.audioPacketsReceived > 0, 'audio arrives too');
     assert.equal(
-      await client.invoke(publisher.endpoint, 'isMediaFlowingOut', { mediaType: 'VIDEO' }),
+      await suite.client.invoke(publisher.endpoint, 'isMediaFlowingOut', { mediaType: 'VIDEO' }),
       true,
     );
     for (const { endpoint } of subscribers) {
@@ -113,7 +94,7 @@ describe('fan-out and hubs with Chromium', () => {
     // Audio and video leave each subscriber endpoint with their own SSRCs.
     const [first] = subscribers;
     assert.ok(first);
-    const outbound = (await client.invoke(first.endpoint, 'getStats')) as Record<
+    const outbound = (await suite.client.invoke(first.endpoint, 'getStats')) as Record<
       string,
       Record<string, unknown>
     >;
@@ -136,20 +117,20 @@ describe('fan-out and hubs with Chromium', () => {
     // One subscriber's browser disappears without a word, another leaves properly.
     const [dead, leaving, ...staying] = subscribers;
     assert.ok(dead && leaving);
-    await client.call('subscribe', { object: dead.endpoint, type: 'ConnectionStateChanged' });
-    const beforeDeath = client.events.length;
+    await suite.client.call('subscribe', { object: dead.endpoint, type: 'ConnectionStateChanged' });
+    const beforeDeath = suite.client.events.length;
     await dead.peer.close();
-    const disconnected = await client.waitForEvent(
+    const disconnected = await suite.client.waitForEvent(
       'ConnectionStateChanged',
       dead.endpoint,
       beforeDeath,
     );
     assert.equal(disconnected.params.value.data.newState, 'DISCONNECTED');
-    await client.call('release', { object: leaving.endpoint });
+    await suite.client.call('release', { object: leaving.endpoint });
     await leaving.peer.close();
     const stayingPeers = staying.map(({ peer }) => peer);
     await allDecode(stayingPeers, await Promise.all(stayingPeers.map((peer) => peer.stats())), 30);
-    const afterLeave = client.events.length;
+    const afterLeave = suite.client.events.length;
     assert.ok(
       flowEvents('MediaFlowOutStateChanged', publisher.endpoint, eventsFrom).every(
         (event) => event.params.value.data.state === 'FLOWING',
@@ -173,26 +154,28 @@ describe('fan-out and hubs with Chromium', () => {
       assert.equal(stopped?.params.value.data.state, 'NOT_FLOWING');
     }
     for (const { peer } of staying) await peer.close();
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
   });
 
   test('DispatcherOneToMany switches every port to a new source without breaking the stream', async () => {
-    pipeline = await client.create('MediaPipeline');
-    const dispatcher = await client.create('DispatcherOneToMany', { mediaPipeline: pipeline });
+    pipeline = await suite.client.create('MediaPipeline');
+    const dispatcher = await suite.client.create('DispatcherOneToMany', {
+      mediaPipeline: pipeline,
+    });
     const a = await publish('one-to-many-a');
     const b = await publish('one-to-many-b');
     const viewer = await subscribe('one-to-many-viewer');
-    const portA = await client.create('HubPort', { hub: dispatcher });
-    const portB = await client.create('HubPort', { hub: dispatcher });
-    const viewerPort = await client.create('HubPort', { hub: dispatcher });
-    await client.invoke(a.endpoint, 'connect', { sink: portA });
-    await client.invoke(b.endpoint, 'connect', { sink: portB });
-    await client.invoke(viewerPort, 'connect', { sink: viewer.endpoint });
+    const portA = await suite.client.create('HubPort', { hub: dispatcher });
+    const portB = await suite.client.create('HubPort', { hub: dispatcher });
+    const viewerPort = await suite.client.create('HubPort', { hub: dispatcher });
+    await suite.client.invoke(a.endpoint, 'connect', { sink: portA });
+    await suite.client.invoke(b.endpoint, 'connect', { sink: portB });
+    await suite.client.invoke(viewerPort, 'connect', { sink: viewer.endpoint });
 
-    await client.invoke(dispatcher, 'setSource', { source: portA });
+    await suite.client.invoke(dispatcher, 'setSource', { source: portA });
     const fromA = await viewer.peer.waitForStats((stats) => stats.framesDecoded > 20);
     const bBefore = await b.peer.stats();
-    await client.invoke(dispatcher, 'setSource', { source: portB });
+    await suite.client.invoke(dispatcher, 'setSource', { source: portB });
     await a.peer.close(); // whatever the viewer decodes from now on came from B
     const fromB = await allDecode([viewer.peer], [fromA], 40);
     const viewerStats = fromB[0] as InboundStats;
@@ -205,38 +188,38 @@ describe('fan-out and hubs with Chromium', () => {
     const bAfter = await b.peer.stats();
     assert.ok(bAfter.pliReceived > bBefore.pliReceived, 'the new source was asked for a keyframe');
 
-    await client.invoke(dispatcher, 'removeSource');
+    await suite.client.invoke(dispatcher, 'removeSource');
     await b.peer.close();
     await viewer.peer.close();
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
   });
 
   test('Dispatcher routes a chosen port to another and reroutes it', async () => {
-    pipeline = await client.create('MediaPipeline');
-    const dispatcher = await client.create('Dispatcher', { mediaPipeline: pipeline });
+    pipeline = await suite.client.create('MediaPipeline');
+    const dispatcher = await suite.client.create('Dispatcher', { mediaPipeline: pipeline });
     const a = await publish('dispatcher-a');
     const b = await publish('dispatcher-b');
     const viewer = await subscribe('dispatcher-viewer');
     const [portA, portB, viewerPort] = [
-      await client.create('HubPort', { hub: dispatcher }),
-      await client.create('HubPort', { hub: dispatcher }),
-      await client.create('HubPort', { hub: dispatcher }),
+      await suite.client.create('HubPort', { hub: dispatcher }),
+      await suite.client.create('HubPort', { hub: dispatcher }),
+      await suite.client.create('HubPort', { hub: dispatcher }),
     ];
-    await client.invoke(a.endpoint, 'connect', { sink: portA });
-    await client.invoke(b.endpoint, 'connect', { sink: portB });
-    await client.invoke(viewerPort, 'connect', { sink: viewer.endpoint });
+    await suite.client.invoke(a.endpoint, 'connect', { sink: portA });
+    await suite.client.invoke(b.endpoint, 'connect', { sink: portB });
+    await suite.client.invoke(viewerPort, 'connect', { sink: viewer.endpoint });
     await sleep(500);
     assert.equal((await viewer.peer.stats()).framesDecoded, 0, 'an unrouted port sends nothing');
 
-    await client.invoke(dispatcher, 'connect', { source: portA, sink: viewerPort });
+    await suite.client.invoke(dispatcher, 'connect', { source: portA, sink: viewerPort });
     const fromA = await viewer.peer.waitForStats((stats) => stats.framesDecoded > 10);
-    await client.invoke(dispatcher, 'connect', { source: portB, sink: viewerPort });
+    await suite.client.invoke(dispatcher, 'connect', { source: portB, sink: viewerPort });
     await a.peer.close();
     const [fromB] = await allDecode([viewer.peer], [fromA], 20);
     assert.ok((fromB?.videoPacketsLost ?? 0) <= 2);
 
     await b.peer.close();
     await viewer.peer.close();
-    await client.call('release', { object: pipeline });
+    await suite.client.call('release', { object: pipeline });
   });
 });

@@ -34,6 +34,6 @@ export {
   type MediaType,
   RTP_MEDIA_TYPES,
 } from './MediaType.js';
-export { PassThroughNode } from './PassThroughNode.js';
+export { PassThroughNode, passThrough } from './PassThroughNode.js';
 export { type RtpHeaderFields, RtpStreamRewriter } from './RtpStreamRewriter.js';
 export { type EventMap, TypedEventEmitter } from './TypedEventEmitter.js';

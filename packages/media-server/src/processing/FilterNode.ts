@@ -5,29 +5,25 @@ import {
   MediaGraphError,
   MediaNode,
   type MediaPacket,
-  type MediaType,
+  passThrough,
 } from '../graph/index.js';
 import type { Logger } from '../logger.js';
 import {
-  bitrateSetting,
   canDecode,
   canEncode,
   decodeChain,
   encodeChain,
-  encoderName,
   kindOf,
   LEAKY_QUEUE,
   producedCodec,
   rawConversion,
 } from './codecElements.js';
+import { EncoderBitrate } from './EncoderBitrate.js';
 import type { ProcessingStage } from './ProcessingStage.js';
 
 const STREAM = 'medley_media';
 const BEFORE_COMMAND = 'medley_before';
 const AFTER_COMMAND = 'medley_after';
-const INITIAL_BITRATE = { AUDIO: 64_000, VIDEO: 1_000_000 } as const;
-const MIN_VIDEO_BITRATE = 150_000;
-const BITRATE_HYSTERESIS = 0.1;
 /** When the input codec cannot be encoded again (VP9), the filter's output falls back to these. */
 const FALLBACK_OUTPUT: Readonly<Record<'AUDIO' | 'VIDEO', MediaCodec>> = {
   VIDEO: { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 },
@@ -58,7 +54,7 @@ export class FilterNode extends MediaNode {
   #inputCodec: MediaCodec | undefined;
   #outputCodec: MediaCodec | undefined;
   #running = false;
-  #bitrate: number;
+  readonly #bitrate: EncoderBitrate;
   #failed = false;
 
   constructor(options: FilterNodeOptions) {
@@ -67,15 +63,20 @@ export class FilterNode extends MediaNode {
     this.stage = options.stage;
     this.#command = options.command;
     this.#logger = options.logger;
-    this.#bitrate = INITIAL_BITRATE[options.mediaType];
+    this.#bitrate = new EncoderBitrate(
+      options.mediaType === 'VIDEO' ? 'video' : 'audio',
+      options.logger,
+    );
     for (const mediaType of MEDIA_TYPES) {
-      if (mediaType !== this.filteredType) this.#passThrough(mediaType);
+      if (mediaType !== this.filteredType) passThrough(this, mediaType);
     }
     const sinkPad = this.sink(this.filteredType);
     const sourcePad = this.source(this.filteredType);
     sinkPad.onRtp = (packet) => this.#filter(packet);
     sourcePad.onKeyframeRequest = () => this.stage.requestKeyframe(STREAM);
-    sourcePad.onReceiverBitrate = (bitrate) => this.#followReceiverBitrate(bitrate);
+    sourcePad.onReceiverBitrate = (estimate) => {
+      if (this.#outputCodec) this.#bitrate.follow(this.stage, STREAM, this.#outputCodec, estimate);
+    };
     this.stage.onPacket = (_stream, packet) => sourcePad.pushRtp(packet);
     this.stage.on('keyframeneeded', () => sinkPad.requestKeyframe());
     this.stage.on('failed', (error) => this.#fail(error.message));
@@ -95,15 +96,6 @@ export class FilterNode extends MediaNode {
   /** The codec the filter sends now, once media went through it. */
   get outputCodec(): MediaCodec | undefined {
     return this.#outputCodec;
-  }
-
-  #passThrough(mediaType: MediaType): void {
-    const sinkPad = this.sink(mediaType);
-    const sourcePad = this.source(mediaType);
-    sinkPad.onRtp = (packet) => sourcePad.pushRtp(packet);
-    sinkPad.onData = (message) => sourcePad.pushData(message);
-    sourcePad.onKeyframeRequest = () => sinkPad.requestKeyframe();
-    sourcePad.onReceiverBitrate = (bitrate) => sinkPad.reportReceiverBitrate(bitrate);
   }
 
   #filter(packet: MediaPacket): void {
@@ -133,7 +125,7 @@ export class FilterNode extends MediaNode {
     const kind = kindOf(codec);
     const description =
       `${decodeChain(STREAM, codec)} ! ${rawConversion(kind, BEFORE_COMMAND)} ! ${this.#command} ! ` +
-      `${rawConversion(kind, AFTER_COMMAND)} ! ${LEAKY_QUEUE} ! ${encodeChain(STREAM, output, { bitrate: this.#bitrate })}`;
+      `${rawConversion(kind, AFTER_COMMAND)} ! ${LEAKY_QUEUE} ! ${encodeChain(STREAM, output, { bitrate: this.#bitrate.current })}`;
     this.stage
       .start(description, [{ name: STREAM, output }])
       .then(() => {
@@ -145,19 +137,6 @@ export class FilterNode extends MediaNode {
       .catch((error: unknown) =>
         this.#fail(error instanceof Error ? error.message : String(error)),
       );
-  }
-
-  #followReceiverBitrate(estimate: number | undefined): void {
-    const output = this.#outputCodec;
-    if (estimate === undefined || !output || this.filteredType !== 'VIDEO') return;
-    const target = Math.max(MIN_VIDEO_BITRATE, Math.round(estimate * 0.9));
-    if (Math.abs(target - this.#bitrate) <= this.#bitrate * BITRATE_HYSTERESIS) return;
-    const setting = bitrateSetting(output, target);
-    if (!setting) return;
-    this.#bitrate = target;
-    this.stage
-      .setProperty([encoderName(STREAM)], setting.property, setting.value)
-      .catch((error: unknown) => this.#logger.debug('bitrate change failed', { error }));
   }
 
   #fail(reason: string): void {

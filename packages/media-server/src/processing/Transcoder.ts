@@ -7,28 +7,16 @@ import {
   type MediaSourcePad,
 } from '../graph/index.js';
 import type { Logger } from '../logger.js';
-import {
-  bitrateSetting,
-  decodeChain,
-  encodeChain,
-  encoderName,
-  kindOf,
-  LEAKY_QUEUE,
-  rawConversion,
-} from './codecElements.js';
+import { decodeChain, encodeChain, kindOf, LEAKY_QUEUE, rawConversion } from './codecElements.js';
+import { EncoderBitrate } from './EncoderBitrate.js';
 import type { ProcessingPlane } from './ProcessingPlane.js';
 import type { ProcessingStage } from './ProcessingStage.js';
 
 /** The one stream of a transcoder's stage. */
 const STREAM = 'medley_media';
 
-/** Start bitrates before any receiver reports an estimate. */
-const INITIAL_BITRATE = { audio: 64_000, video: 1_000_000 } as const;
 /** How often the encoder's bitrate follows the lowest receiver estimate. */
 const BITRATE_CHECK_INTERVAL_MS = 1000;
-/** A new estimate within this share of the current bitrate changes nothing. */
-const BITRATE_HYSTERESIS = 0.1;
-const MIN_VIDEO_BITRATE = 150_000;
 
 /**
  * One conversion of a source pad's stream into another codec, shared by every sink that needs
@@ -49,7 +37,7 @@ export class Transcoder {
   readonly #subscribers = new Set<MediaSinkPad>();
   readonly #bitrateTimer: NodeJS.Timeout;
   #stage: ProcessingStage | undefined;
-  #bitrate: number;
+  readonly #bitrate: EncoderBitrate;
   #closed = false;
 
   constructor(
@@ -68,7 +56,7 @@ export class Transcoder {
     this.binName = binName;
     this.#logger = logger.child({ transcoder: binName });
     this.#onClosed = onClosed;
-    this.#bitrate = INITIAL_BITRATE[kindOf(output)];
+    this.#bitrate = new EncoderBitrate(kindOf(output), this.#logger);
     this.#tap = new MediaNode({ name: binName });
     const mediaType = source.mediaType;
     const tapSink = this.#tap.sink(mediaType);
@@ -142,7 +130,7 @@ export class Transcoder {
       const kind = kindOf(this.output);
       await stage.start(
         `${decodeChain(STREAM, this.input)} ! ${rawConversion(kind, 'medley_raw')} ! ${LEAKY_QUEUE} ! ` +
-          encodeChain(STREAM, this.output, { bitrate: this.#bitrate }),
+          encodeChain(STREAM, this.output, { bitrate: this.#bitrate.current }),
         [{ name: STREAM, output: this.output }],
       );
       // Linked only now: linking asks the source for a keyframe, and a source that cannot make
@@ -172,20 +160,12 @@ export class Transcoder {
   /** The encoder follows the lowest bitrate its receivers report (their REMB), as a browser would. */
   #followReceiverBitrate(): void {
     const stage = this.#stage;
-    if (!stage || kindOf(this.output) !== 'video') return;
+    if (!stage) return;
     let lowest: number | undefined;
     for (const sink of this.#subscribers) {
       const estimate = sink.receiverBitrate();
       if (estimate !== undefined && (lowest === undefined || estimate < lowest)) lowest = estimate;
     }
-    if (lowest === undefined) return;
-    const target = Math.max(MIN_VIDEO_BITRATE, Math.round(lowest * 0.9));
-    if (Math.abs(target - this.#bitrate) <= this.#bitrate * BITRATE_HYSTERESIS) return;
-    const setting = bitrateSetting(this.output, target);
-    if (!setting) return;
-    this.#bitrate = target;
-    stage
-      .setProperty([encoderName(STREAM)], setting.property, setting.value)
-      .catch((error: unknown) => this.#logger.debug('bitrate change failed', { error }));
+    this.#bitrate.follow(stage, STREAM, this.output, lowest);
   }
 }
