@@ -154,6 +154,26 @@ describe('command line', () => {
     }
   });
 
+  it('runs as the README shows it, through npx from the repository root', async () => {
+    // npm links a workspace's bin only if its target exists at install time; this proves the link
+    // and the built CLI behind it, without npx ever asking the registry.
+    const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    const child = spawn('npx', ['--no-install', 'medley-media-server', '--version'], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, output);
+    assert.match(output, /^\d+\.\d+\.\d+\n$/);
+  });
+
   it('exits with status 2 and a message on a bad option', async () => {
     const child = runCli(['--ice-port-range', '9-1', '--port', '0']);
     let errors = '';
