@@ -11,6 +11,7 @@ import { HttpByteSource } from '../playback/HttpByteSource.js';
 import { openDemuxer } from '../playback/openDemuxer.js';
 import { Playback } from '../playback/Playback.js';
 import type { MediaPipeline } from './MediaPipeline.js';
+import { OutsideMediaRootError, openInsideRootForReading } from './MediaRootFile.js';
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
 import { resolveUri, type UriLocation } from './UriEndpointLocation.js';
 
@@ -38,15 +39,18 @@ export class PlayerEndpoint extends UriEndpoint {
   #opening: Promise<Playback> | undefined;
 
   constructor(init: ObjectInit, pipeline: MediaPipeline, uri: string) {
-    const location = resolveUri(uri, init.context.media, 'PlayerEndpoint');
+    const location = resolveUri(uri, init.context.media, 'PlayerEndpoint', init.context.logger);
     super(init, pipeline, new MediaNode({ name: 'PlayerEndpoint' }), uri);
     this.location = location;
     this.node.source('VIDEO').onKeyframeRequest = () => this.#playback?.requestKeyframe();
   }
 
-  /** Where the media is read from, for messages: the file path or the URL. */
+  /**
+   * Where the media is read from, for messages to the client: the URI as it gave it (a file's
+   * absolute path, which names the media root, goes to the server log only).
+   */
   get resource(): string {
-    return this.location.kind === 'file' ? this.location.path : this.location.url.href;
+    return this.location.kind === 'file' ? `'${this.uri}'` : this.location.url.href;
   }
 
   /** Starts playing (from the start after a stop or the end), or resumes after a pause. */
@@ -110,10 +114,13 @@ export class PlayerEndpoint extends UriEndpoint {
     try {
       source =
         this.location.kind === 'file'
-          ? await FileByteSource.open(this.location.path)
+          ? await FileByteSource.fromHandle(
+              await openInsideRootForReading(this.location.path, this.context.media.root),
+            )
           : await HttpByteSource.open(this.location.url);
     } catch (error) {
-      throw toMediaFileError(error, this.resource);
+      if (error instanceof OutsideMediaRootError) throw error;
+      throw toMediaFileError(error);
     }
     const demuxer = await openDemuxer(source);
     const playback = new Playback(demuxer, {
@@ -160,8 +167,18 @@ export class PlayerEndpoint extends UriEndpoint {
 
   #kurentoError(error: unknown): KurentoError {
     if (error instanceof KurentoError) return error;
-    const fileError =
-      error instanceof MediaFileError ? error : toMediaFileError(error, this.resource);
+    if (error instanceof OutsideMediaRootError) {
+      this.logger.warn('player refused a file outside the media root', {
+        uri: this.uri,
+        path: error.path,
+      });
+      return new KurentoError(
+        'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR',
+        `PlayerEndpoint cannot read ${this.resource}: ${error.message}; nothing was read. Play files that are inside the media root.`,
+        { cause: error },
+      );
+    }
+    const fileError = error instanceof MediaFileError ? error : toMediaFileError(error);
     if (fileError.code === 'NOT_FOUND' || fileError.code === 'UNREADABLE') {
       return new KurentoError(
         'URI_PATH_FILE_NOT_FOUND',
@@ -177,11 +194,13 @@ export class PlayerEndpoint extends UriEndpoint {
   }
 }
 
-function toMediaFileError(error: unknown, source: string): MediaFileError {
+function toMediaFileError(error: unknown): MediaFileError {
   if (error instanceof MediaFileError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-    return new MediaFileError('NOT_FOUND', `no such file (${source})`, { cause: error });
+    return new MediaFileError('NOT_FOUND', 'no such file (or not a regular file)', {
+      cause: error,
+    });
   }
   return new MediaFileError('UNREADABLE', `${code ?? String(error)}`, { cause: error });
 }

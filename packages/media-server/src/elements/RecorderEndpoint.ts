@@ -49,7 +49,12 @@ export class RecorderEndpoint extends UriEndpoint {
         `mediaProfile ${options.mediaProfile} is not supported: the recorder stores media without transcoding, in WEBM, MKV or MP4 (and their _VIDEO_ONLY / _AUDIO_ONLY variants)`,
       );
     }
-    const location = resolveUri(options.uri, init.context.media, 'RecorderEndpoint');
+    const location = resolveUri(
+      options.uri,
+      init.context.media,
+      'RecorderEndpoint',
+      init.context.logger,
+    );
     if (location.kind !== 'file') throw new InvalidParamError('RecorderEndpoint writes files only');
     super(init, pipeline, new MediaNode({ name: 'RecorderEndpoint' }), options.uri);
     this.profile = profile;
@@ -107,13 +112,14 @@ export class RecorderEndpoint extends UriEndpoint {
 
   async #start(): Promise<void> {
     try {
-      await prepareRecordingDirectory(this.uri, this.path, this.context.media);
+      await prepareRecordingDirectory(this.uri, this.path, this.context.media, this.logger);
     } catch (error) {
       if (error instanceof KurentoError) throw error;
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.logger.warn('cannot create a recording directory', { path: this.path, reason });
       throw new KurentoError(
         'UNEXPECTED_ERROR',
-        `RecorderEndpoint cannot create the directory of ${this.path} (${reason}): check that the media root ${this.context.media.root} is writable`,
+        `RecorderEndpoint cannot create the directory of '${this.uri}' (${reason}): check that the media root is writable (the server log names the path)`,
         { cause: error },
       );
     }
@@ -122,6 +128,8 @@ export class RecorderEndpoint extends UriEndpoint {
     const videoSink = this.node.sink('VIDEO');
     const recording: Recording = new Recording({
       path: this.path,
+      mediaRoot: this.context.media.root,
+      name: `'${this.uri}'`,
       profile: this.profile,
       requestKeyframe: () => videoSink.requestKeyframe(),
       onStarted: () => this.emitEvent('Recording'),

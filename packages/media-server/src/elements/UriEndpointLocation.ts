@@ -2,6 +2,7 @@ import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidParamError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { MediaSettings } from '../objects/ServerContext.js';
 
 /** Where a UriEndpoint's media is: a file inside the media root, or an HTTP resource. */
@@ -13,28 +14,67 @@ export type UriLocation =
 export type UriPurpose = 'RecorderEndpoint' | 'PlayerEndpoint';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Bounds of a path inside the media root: directories below it, and bytes. */
+export const MAX_PATH_DEPTH = 32;
+export const MAX_PATH_BYTES = 1024;
 
 /**
  * Resolves a Kurento URI against the media root. Relative paths and `file://` URIs must land
  * inside the root: `..` that climbs out, a symbolic link that leads out (checked on the real
- * path of the deepest existing directory), and any other scheme are refused with a 40107 error
- * naming the path and the root. `http(s)://` is allowed for players when the server enables it.
+ * path of the deepest existing directory), control characters, paths deeper than
+ * MAX_PATH_DEPTH or longer than MAX_PATH_BYTES, and any other scheme are refused with a 40107
+ * error. Errors name the URI as the client gave it, never the media root or a link's target
+ * (those go to `logger`). `http(s)://` is allowed for players when the server enables it.
  */
-export function resolveUri(uri: string, media: MediaSettings, purpose: UriPurpose): UriLocation {
+export function resolveUri(
+  uri: string,
+  media: MediaSettings,
+  purpose: UriPurpose,
+  logger?: Logger,
+): UriLocation {
+  refuseControlCharacters(uri, uri, purpose);
   const trimmed = uri.trim();
   if (trimmed === '') throw new InvalidParamError(`${purpose} needs a uri, got an empty string`);
   const scheme = SCHEME.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') return httpLocation(trimmed, media, purpose);
   if (scheme !== undefined && scheme !== 'file') {
     throw new InvalidParamError(
-      `${purpose} uri '${uri}' has the unsupported scheme '${scheme}:': use a path relative to the media root ${media.root} (e.g. 'calls/today.webm') or a file:// URI inside it`,
+      `${purpose} uri '${uri}' has the unsupported scheme '${scheme}:': use a path relative to the media root (e.g. 'calls/today.webm') or a file:// URI inside it`,
     );
   }
   const requested = scheme === 'file' ? fileUriPath(trimmed, uri, purpose) : trimmed;
+  refuseControlCharacters(requested, uri, purpose);
   const path = isAbsolute(requested) ? resolve(requested) : resolve(media.root, requested);
-  if (!isInside(media.root, path)) throw outsideRoot(uri, path, media.root, purpose);
-  checkRealPath(uri, path, media.root, purpose);
+  if (!isInside(media.root, path)) throw outsideRoot(uri, path, media.root, purpose, logger);
+  checkBounds(uri, relative(media.root, path), purpose);
+  checkRealPath(uri, path, media.root, purpose, logger);
   return { kind: 'file', path };
+}
+
+function refuseControlCharacters(text: string, uri: string, purpose: UriPurpose): void {
+  const found = CONTROL_CHARACTER.exec(text);
+  if (!found) return;
+  const code = found[0].charCodeAt(0).toString(16).padStart(4, '0');
+  throw new InvalidParamError(
+    `${purpose} uri ${JSON.stringify(uri)} contains the control character U+${code.toUpperCase()} at position ${found.index}: file names here take printable characters only`,
+  );
+}
+
+function checkBounds(uri: string, fromRoot: string, purpose: UriPurpose): void {
+  const depth = fromRoot.split(sep).length - 1;
+  if (depth > MAX_PATH_DEPTH) {
+    throw new InvalidParamError(
+      `${purpose} uri '${uri.slice(0, 200)}' is ${depth} directories deep; at most ${MAX_PATH_DEPTH} are allowed below the media root`,
+    );
+  }
+  const bytes = Buffer.byteLength(fromRoot);
+  if (bytes > MAX_PATH_BYTES) {
+    throw new InvalidParamError(
+      `${purpose} uri '${uri.slice(0, 200)}...' is ${bytes} bytes long inside the media root; at most ${MAX_PATH_BYTES} are allowed`,
+    );
+  }
 }
 
 /**
@@ -45,25 +85,26 @@ export async function prepareRecordingDirectory(
   uri: string,
   path: string,
   media: MediaSettings,
+  logger?: Logger,
 ): Promise<void> {
   const directory = dirname(path);
   await mkdir(directory, { recursive: true });
   const realRoot = await realpath(media.root);
   const realDirectory = await realpath(directory);
   if (!isInside(realRoot, realDirectory, true)) {
-    throw outsideRoot(uri, realDirectory, media.root, 'RecorderEndpoint');
+    throw outsideRoot(uri, realDirectory, media.root, 'RecorderEndpoint', logger);
   }
 }
 
 function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): UriLocation {
   if (purpose === 'RecorderEndpoint') {
     throw new InvalidParamError(
-      `RecorderEndpoint uri '${uri}': recordings are written to files only; use a path relative to the media root ${media.root}`,
+      `RecorderEndpoint uri '${uri}': recordings are written to files only; use a path relative to the media root`,
     );
   }
   if (!media.allowHttpPlayback) {
     throw new InvalidParamError(
-      `PlayerEndpoint uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or play a file inside the media root ${media.root}`,
+      `PlayerEndpoint uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or play a file inside the media root`,
     );
   }
   try {
@@ -104,20 +145,26 @@ function isInside(root: string, path: string, allowRoot = false): boolean {
  * deepest existing directory must really be inside the real root, and the file itself, when it
  * is a link, must point inside too.
  */
-function checkRealPath(uri: string, path: string, root: string, purpose: UriPurpose): void {
+function checkRealPath(
+  uri: string,
+  path: string,
+  root: string,
+  purpose: UriPurpose,
+  logger: Logger | undefined,
+): void {
   if (!existsSync(root)) return; // nothing inside can be a link yet
   const realRoot = realpathSync(root);
   let existing = dirname(path);
   while (!existsSync(existing) && existing !== dirname(existing)) existing = dirname(existing);
   const realDirectory = realpathSync(existing);
   if (!isInside(realRoot, realDirectory, true)) {
-    throw outsideRoot(uri, realDirectory, root, purpose);
+    throw outsideRoot(uri, realDirectory, root, purpose, logger);
   }
   const link = lstatIfExists(path);
   if (link?.isSymbolicLink()) {
     const target = realpathIfExists(path);
     if (purpose === 'RecorderEndpoint' || !target || !isInside(realRoot, target)) {
-      throw outsideRoot(uri, target ?? path, root, purpose);
+      throw outsideRoot(uri, target ?? path, root, purpose, logger);
     }
   }
 }
@@ -138,13 +185,16 @@ function realpathIfExists(path: string): string | undefined {
   }
 }
 
+/** The client hears that the URI leads out; where to, and where the root is, only the log. */
 function outsideRoot(
   uri: string,
   path: string,
   root: string,
   purpose: UriPurpose,
+  logger: Logger | undefined,
 ): InvalidParamError {
+  logger?.info('uri refused: outside the media root', { purpose, uri, path, root });
   return new InvalidParamError(
-    `${purpose} uri '${uri}' resolves to ${path}, outside the media root ${root}: nothing is read or written there. Use a path relative to the media root (e.g. 'calls/today.webm'), or start the server with --media-root set to the directory that should hold it.`,
+    `${purpose} uri '${uri}' leads outside the media root: nothing is read or written there. Use a path relative to the media root (e.g. 'calls/today.webm'), or start the server with --media-root set to the directory that should hold it.`,
   );
 }

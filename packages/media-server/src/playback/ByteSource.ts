@@ -20,11 +20,14 @@ export class FileByteSource implements ByteSource {
 
   /** @throws the fs error (ENOENT, EACCES, ...) */
   static async open(path: string): Promise<FileByteSource> {
-    const handle = await open(path, 'r');
+    return FileByteSource.fromHandle(await open(path, 'r'));
+  }
+
+  /** Reads from a file already opened (e.g. checked to be inside the media root); owns it. */
+  static async fromHandle(handle: FileHandle): Promise<FileByteSource> {
     try {
       const stats = await handle.stat();
-      if (!stats.isFile())
-        throw Object.assign(new Error(`${path} is not a file`), { code: 'EISDIR' });
+      if (!stats.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
       return new FileByteSource(handle, stats.size);
     } catch (error) {
       await handle.close();

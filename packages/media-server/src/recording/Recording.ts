@@ -36,6 +36,10 @@ const KEYFRAME_RETRY_MS = 1000;
 export interface RecordingOptions {
   /** Absolute path of the file, already checked against the media root. */
   readonly path: string;
+  /** The media root: what the file's open descriptor must really be inside (links swapped in). */
+  readonly mediaRoot?: string;
+  /** How messages to the client name the file (its URI as given); the path by default. */
+  readonly name?: string;
   readonly profile: MediaProfile;
   /** Asks the recorded source for a video key frame. */
   readonly requestKeyframe: () => void;
@@ -69,6 +73,7 @@ export class Recording {
   readonly path: string;
   readonly profile: MediaProfile;
   readonly #options: RecordingOptions;
+  readonly #name: string;
   readonly #now: () => number;
   readonly #inputs = new Map<TrackKind, TrackInput>();
   readonly #rejectedCodecs = new Set<string>();
@@ -92,6 +97,7 @@ export class Recording {
 
   constructor(options: RecordingOptions) {
     this.path = options.path;
+    this.#name = options.name ?? options.path;
     this.profile = options.profile;
     this.#options = options;
     this.#now = options.now ?? (() => performance.now());
@@ -200,7 +206,7 @@ export class Recording {
       (this.profile.container === 'mp4'
         ? 'Record with the WEBM or MKV profile, or have the sender use H.264 (RTCRtpTransceiver.setCodecPreferences).'
         : 'Pick a profile whose container holds this codec (MKV holds VP8, VP9, H.264 and Opus).') +
-      (beforeAnything ? ' Nothing was recorded.' : ` The ${kind} is left out of ${this.path}.`);
+      (beforeAnything ? ' Nothing was recorded.' : ` The ${kind} is left out of ${this.#name}.`);
     if (beforeAnything) this.#fail();
     this.#options.onError(new RecordingError('CODEC_NOT_ALLOWED', message));
   }
@@ -211,7 +217,7 @@ export class Recording {
     this.#options.onError(
       new RecordingError(
         'CODEC_CHANGED',
-        `The ${kind} now arrives in ${mimeType} but ${this.path} records it as ${recorded} (a file track keeps one codec): it is left out until ${recorded} comes back. Make every source of this recorder send ${recorded}, or start a new recording.`,
+        `The ${kind} now arrives in ${mimeType} but ${this.#name} records it as ${recorded} (a file track keeps one codec): it is left out until ${recorded} comes back. Make every source of this recorder send ${recorded}, or start a new recording.`,
       ),
     );
   }
@@ -265,7 +271,11 @@ export class Recording {
       this.profile.container === 'mp4'
         ? new FragmentedMp4Muxer()
         : new WebmMuxer(this.profile.container);
-    const file = new RecordingFile(this.path, (error) => this.#onWriteFailure(error));
+    const file = new RecordingFile(
+      this.path,
+      (error) => this.#onWriteFailure(error),
+      this.#options.mediaRoot,
+    );
     const interleaver = new Interleaver(
       tracks.map((track) => track.kind),
       INTERLEAVE_DELAY_MS,
@@ -339,14 +349,12 @@ export class Recording {
 
   #onWriteFailure(error: Error): void {
     this.#fail();
-    const reason = (error as NodeJS.ErrnoException).code ?? error.message;
-    this.#options.onError(
-      new RecordingError(
-        'WRITE_FAILED',
-        `Cannot write the recording ${this.path} (${reason}): check that the media root is writable and has free space. Recording stopped.`,
-        { cause: error },
-      ),
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const escaped = code === 'OUTSIDE_MEDIA_ROOT' || code === 'ELOOP';
+    const message = escaped
+      ? `Cannot write the recording ${this.#name}: a symbolic link now leads it outside the media root, so nothing was written. Record to a path inside the media root. Recording stopped.`
+      : `Cannot write the recording ${this.#name} (${code ?? error.message}): check that the media root is writable and has free space. Recording stopped.`;
+    this.#options.onError(new RecordingError('WRITE_FAILED', message, { cause: error }));
   }
 
   #fail(): void {

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { openInsideRootForWriting } from '../elements/MediaRootFile.js';
 import type { FilePatch } from './Muxer.js';
 
 /**
@@ -18,14 +19,19 @@ export class RecordingFile {
 
   /**
    * Starts creating (or truncating) the file. A symbolic link in its place is refused
-   * (O_NOFOLLOW): the media root check resolved the directory, not what a link points to.
+   * (O_NOFOLLOW): the media root check resolved the directory, not what a link points to. With
+   * `mediaRoot`, what was opened must really be inside it (a directory link swapped in since).
    */
-  constructor(path: string, onFailure: (error: Error) => void) {
+  constructor(path: string, onFailure: (error: Error) => void, mediaRoot?: string) {
     this.path = path;
     this.#onFailure = onFailure;
     const flags =
       constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
-    this.#queue = open(path, flags, 0o644).then(
+    const opening =
+      mediaRoot === undefined
+        ? open(path, flags, 0o644)
+        : openInsideRootForWriting(path, mediaRoot);
+    this.#queue = opening.then(
       (handle) => {
         this.#handle = handle;
       },
