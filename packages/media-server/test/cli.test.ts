@@ -185,6 +185,17 @@ describe('command line', () => {
     assert.match(errors, /ICE port range/);
   });
 
+  it('refuses to start with an empty MEDLEY_ACCESS_TOKEN instead of serving everyone', async () => {
+    const child = runCli(['--port', '0'], { MEDLEY_ACCESS_TOKEN: '' });
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 2);
+    assert.match(errors, /access token is empty/);
+  });
+
   it('serves the Kurento Protocol, checks the access token, and stops on SIGTERM', async () => {
     const child = runCli(['--port', '0', '--log-level', 'info'], { MEDLEY_ACCESS_TOKEN: 's3cret' });
     try {

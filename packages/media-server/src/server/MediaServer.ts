@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -13,6 +12,7 @@ import { ClientConnection } from '../protocol/ClientConnection.js';
 import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
 import { SrtpWorkerPool } from '../transport/index.js';
+import { AccessGate } from './AccessGate.js';
 import { AdmissionControl } from './AdmissionControl.js';
 import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
@@ -34,16 +34,15 @@ export interface MediaServer {
   close(): Promise<void>;
 }
 
-function tokenMatches(expected: string, given: string | null): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function refuseUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
+function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  body: string,
+  extraHeaders = '',
+): void {
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n${extraHeaders}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -98,6 +97,8 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     name: `send worker ${worker.threadId}`,
     eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
   }));
+  const accessGate =
+    settings.accessToken === undefined ? undefined : new AccessGate(settings.accessToken, logger);
   const admission = new AdmissionControl({
     maxLoad: settings.maxLoad,
     loops: () => workerLoops,
@@ -128,14 +129,22 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
       );
       return;
     }
-    if (
-      settings.accessToken &&
-      !tokenMatches(settings.accessToken, url.searchParams.get('access_token'))
-    ) {
-      logger.warn('refused a client with a missing or wrong access token', {
-        remoteAddress: request.socket.remoteAddress,
-      });
+    const access = accessGate?.check(
+      request.socket.remoteAddress ?? 'unknown',
+      url.searchParams.get('access_token'),
+    ) ?? { kind: 'allowed' };
+    if (access.kind === 'refused') {
       refuseUpgrade(socket, 401, 'Unauthorized', 'Missing or wrong access_token\n');
+      return;
+    }
+    if (access.kind === 'throttled') {
+      refuseUpgrade(
+        socket,
+        429,
+        'Too Many Requests',
+        `Too many wrong access tokens from this address; retry in ${access.retryAfterSeconds} s\n`,
+        `Retry-After: ${access.retryAfterSeconds}\r\n`,
+      );
       return;
     }
     webSockets.handleUpgrade(request, socket, head, (webSocket) => {
@@ -177,6 +186,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     for (const connection of connections) connection.close(1001, 'media server shutting down');
     sessions.close();
     admission.close();
+    accessGate?.close();
     await srtpWorkers?.close();
     await Promise.all(registry.all().map((object) => object.release()));
     await processing.close();

@@ -30,7 +30,7 @@ const FLAGS = {
   'access-token': {
     env: 'MEDLEY_ACCESS_TOKEN',
     value: '<token>',
-    help: 'require ?access_token=<token> on the WebSocket URL (kurento-client option access_token)',
+    help: 'require ?access_token=<token> on the WebSocket URL (kurento-client option access_token); empty is an error. Prefer the variable: a flag is visible to every user in ps',
   },
   'max-message-size': {
     env: 'MEDLEY_MAX_MESSAGE_SIZE',
@@ -252,7 +252,7 @@ export function parseCommandLine(
       ...optional('host', read('host')),
       ...(port !== undefined ? { port: integer(port, '--port') } : {}),
       ...optional('path', read('path')),
-      ...optional('accessToken', read('access-token')),
+      ...(read('access-token') !== undefined ? { accessToken: read('access-token') } : {}),
       ...(maxMessageSize !== undefined
         ? { maxMessageBytes: integer(maxMessageSize, '--max-message-size') }
         : {}),

@@ -230,7 +230,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
     path,
-    accessToken: options.accessToken || undefined,
+    accessToken: checkAccessToken(options.accessToken),
     maxMessageBytes,
     sessionGracePeriodMs,
     ice: resolveIce(options.ice),
@@ -246,4 +246,15 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     logLevel: options.logLevel ?? 'info',
     processing: resolveProcessing(options.processing),
   };
+}
+
+/** An empty token would mean "anyone": refuse it rather than start an open server. */
+function checkAccessToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (token.trim() === '') {
+    throw new ConfigurationError(
+      'the access token is empty, which would let any client in: set --access-token (or MEDLEY_ACCESS_TOKEN) to a secret, e.g. $(openssl rand -hex 16), or leave it unset for a server only this machine reaches',
+    );
+  }
+  return token;
 }
