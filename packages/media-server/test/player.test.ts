@@ -307,7 +307,11 @@ describe('PlayerEndpoint', () => {
     assert.match(refused.message, /--allow-http-playback/);
 
     const files = await serveWithRanges(mediaRoot);
-    const httpServer = await startServer({ mediaRoot, allowHttpPlayback: true });
+    const httpServer = await startServer({
+      mediaRoot,
+      allowHttpPlayback: true,
+      allowHttpHosts: ['127.0.0.1'],
+    });
     const httpClient = await RpcClient.open(httpServer.url);
     try {
       const { player } = await createPlayer(`${files.url}/clip.webm`, httpClient);

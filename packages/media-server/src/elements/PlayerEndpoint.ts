@@ -117,7 +117,7 @@ export class PlayerEndpoint extends UriEndpoint {
           ? await FileByteSource.fromHandle(
               await openInsideRootForReading(this.location.path, this.context.media.root),
             )
-          : await HttpByteSource.open(this.location.url);
+          : await HttpByteSource.open(this.location.url, this.context.media.httpHosts);
     } catch (error) {
       if (error instanceof OutsideMediaRootError) throw error;
       throw toMediaFileError(error);
@@ -179,6 +179,13 @@ export class PlayerEndpoint extends UriEndpoint {
       );
     }
     const fileError = error instanceof MediaFileError ? error : toMediaFileError(error);
+    if (fileError.code === 'FORBIDDEN') {
+      return new KurentoError(
+        'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR',
+        `PlayerEndpoint ${fileError.message}`,
+        { cause: error },
+      );
+    }
     if (fileError.code === 'NOT_FOUND' || fileError.code === 'UNREADABLE') {
       return new KurentoError(
         'URI_PATH_FILE_NOT_FOUND',

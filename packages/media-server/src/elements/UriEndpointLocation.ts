@@ -107,11 +107,18 @@ function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): U
       `PlayerEndpoint uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or play a file inside the media root`,
     );
   }
+  let url: URL;
   try {
-    return { kind: 'http', url: new URL(uri) };
+    url = new URL(uri);
   } catch {
     throw new InvalidParamError(`PlayerEndpoint uri '${uri}' is not a valid URL`);
   }
+  try {
+    media.httpHosts.checkUrl(url);
+  } catch (error) {
+    throw new InvalidParamError(`PlayerEndpoint uri '${uri}': ${(error as Error).message}`);
+  }
+  return { kind: 'http', url };
 }
 
 function fileUriPath(text: string, uri: string, purpose: UriPurpose): string {

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { HttpHostPolicy } from '../playback/HttpHostPolicy.js';
 import type { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import type { NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
@@ -27,6 +28,8 @@ export interface MediaSettings {
   readonly root: string;
   /** Whether a PlayerEndpoint may fetch http(s) URIs. */
   readonly allowHttpPlayback: boolean;
+  /** Which hosts it may fetch them from (public ones, and the internal ones named). */
+  readonly httpHosts: HttpHostPolicy;
 }
 
 /** What media objects need from the server that hosts them. */

@@ -4,7 +4,9 @@ export type MediaFileErrorCode =
   /** The file cannot be read (permissions, I/O error, HTTP failure). */
   | 'UNREADABLE'
   /** The container, a codec or a feature of the file is not supported. */
-  | 'NOT_SUPPORTED';
+  | 'NOT_SUPPORTED'
+  /** The server's policy forbids reading it (an internal HTTP host). */
+  | 'FORBIDDEN';
 
 /** A media file the player cannot open or read; reported as a Kurento Error event. */
 export class MediaFileError extends Error {

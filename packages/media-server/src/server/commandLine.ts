@@ -80,7 +80,12 @@ const FLAGS = {
   'allow-http-playback': {
     env: 'MEDLEY_ALLOW_HTTP_PLAYBACK',
     value: '<true|false>',
-    help: 'let PlayerEndpoint fetch http(s) URIs (default false)',
+    help: 'let PlayerEndpoint fetch http(s) URIs (default false); public hosts only, see --allow-http-hosts',
+  },
+  'allow-http-hosts': {
+    env: 'MEDLEY_ALLOW_HTTP_HOSTS',
+    value: '<list>',
+    help: 'internal hosts players may fetch from too: host names, addresses or CIDR ranges, comma-separated (default none: loopback, private and link-local addresses are refused)',
   },
   'max-load': {
     env: 'MEDLEY_MAX_LOAD',
@@ -265,6 +270,9 @@ export function parseCommandLine(
       ...optional('mediaRoot', read('media-root')),
       ...(allowHttpPlayback !== undefined
         ? { allowHttpPlayback: allowHttpPlayback === 'true' }
+        : {}),
+      ...(read('allow-http-hosts')
+        ? { allowHttpHosts: commaSeparated(read('allow-http-hosts') as string) }
         : {}),
       ice,
       processing,

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger, LogLevel } from '../logger.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import type { IceSettings, MediaSettings } from '../objects/ServerContext.js';
+import { HttpHostPolicy } from '../playback/HttpHostPolicy.js';
 import type { ProcessingSettings } from '../processing/ProcessingPlane.js';
 import { loadNativeSrtp, type NativeSrtpBinding } from '../transport/index.js';
 import { type ProcessingOptions, resolveProcessing } from './processingOptions.js';
@@ -66,6 +67,12 @@ export interface MediaServerOptions {
    * otherwise make the server request any address its network reaches.
    */
   readonly allowHttpPlayback?: boolean;
+  /**
+   * Internal hosts a player may fetch from besides public ones: host names, addresses or CIDR
+   * ranges. Loopback, private and link-local addresses (this server's own port among them) are
+   * refused unless named here.
+   */
+  readonly allowHttpHosts?: readonly string[];
   /**
    * Admission control: while the busiest media event loop is busier than this share (0–1] of
    * the time, new endpoints are refused with NOT_ENOUGH_RESOURCES (40009) instead of degrading
@@ -237,6 +244,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     media: {
       root: resolve(options.mediaRoot || DEFAULT_MEDIA_ROOT),
       allowHttpPlayback: options.allowHttpPlayback ?? false,
+      httpHosts: httpHostPolicy(options.allowHttpHosts ?? []),
     },
     maxLoad,
     sendWorkers,
@@ -257,4 +265,12 @@ function checkAccessToken(token: string | undefined): string | undefined {
     );
   }
   return token;
+}
+
+function httpHostPolicy(entries: readonly string[]): HttpHostPolicy {
+  try {
+    return new HttpHostPolicy(entries);
+  } catch (error) {
+    throw new ConfigurationError(`allowHttpHosts: ${(error as Error).message}`);
+  }
 }
