@@ -2,6 +2,10 @@
 // inside the loopback-only namespace of scripts/isolated.sh (the `test:e2e` script wraps this run).
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
+import {
+  embeddedMediaServerPort,
+  embeddedMediaServerToken,
+} from './support/embeddedMediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
 
 const port = Number(process.env.E2E_PORT ?? 18080);
@@ -37,6 +41,8 @@ export default defineConfig({
       // Short grace so the orphan-cleanup test does not wait for the production default.
       SESSION_GRACE_MS: '3000',
       MEDIA_ROOT: e2eMediaRoot,
+      EMBEDDED_MEDIA_SERVER_PORT: String(embeddedMediaServerPort),
+      EMBEDDED_MEDIA_SERVER_TOKEN: embeddedMediaServerToken,
     },
   },
 });

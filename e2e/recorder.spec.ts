@@ -132,8 +132,10 @@ test('answers bad recorder requests with clear errors and leaves the server clea
     expect(await rejection(offer('play:../../etc/passwd'))).toBe(
       'REJECTED: "../../etc/passwd" is not a recording of this demo.',
     );
-    expect(await rejection(offer('play:recording-2026-01-01T00-00-00-000Z.webm'))).toBe(
-      'REJECTED: There is no recording "recording-2026-01-01T00-00-00-000Z.webm": pick one from the list.',
+    expect(
+      await rejection(offer('play:recording-2026-01-01T00-00-00-000Z-0123456789abcdef.webm')),
+    ).toBe(
+      'REJECTED: There is no recording "recording-2026-01-01T00-00-00-000Z-0123456789abcdef.webm": pick one from the list.',
     );
     expect(await rejection(offer('record:WEBM', 'not an SDP'))).toMatch(/^REJECTED: /);
     expect(await rejection(client.request('recorder.erase' as never, {} as never))).toBe(

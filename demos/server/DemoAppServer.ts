@@ -15,6 +15,7 @@ import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
 import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
 import { serveRecorderSignaling } from './routes/recorderSignaling.js';
+import { serveRecording } from './routes/recordingDownloads.js';
 import { type StaticMount, serveStatic } from './StaticFiles.js';
 
 export interface DemoAppServer {
@@ -47,16 +48,25 @@ const staticMounts: StaticMount[] = [
  */
 export async function startDemoAppServer(config: DemoConfig, log: Logger): Promise<DemoAppServer> {
   const mediaRoot = resolve(config.mediaRoot ?? defaultMediaRoot);
-  const mounts = [...staticMounts, { urlPrefix: recordingsUrlPrefix, folder: mediaRoot }];
   let embedded: MediaServer | undefined;
   if (!config.mediaServerUrl) {
-    embedded = await createMediaServer({ port: 0, logLevel: config.logLevel, mediaRoot });
+    embedded = await createMediaServer({
+      port: config.embeddedMediaServer.port,
+      accessToken: config.embeddedMediaServer.accessToken,
+      logLevel: config.logLevel,
+      mediaRoot,
+    });
     log.info('embedded media server started', { url: embedded.url });
   }
   const mediaServerUrl = config.mediaServerUrl ?? (embedded as MediaServer).url;
+  const library = new RecordingLibrary(mediaRoot, recordingsUrlPrefix);
   let client: MediaClient;
   try {
-    client = await connect(mediaServerUrl);
+    client = await connect(
+      embedded
+        ? `${mediaServerUrl}?access_token=${encodeURIComponent(config.embeddedMediaServer.accessToken)}`
+        : mediaServerUrl,
+    );
   } catch (error) {
     await embedded?.close();
     throw new Error(`Cannot reach the media server at ${mediaServerUrl}: ${describeError(error)}`);
@@ -70,12 +80,22 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     });
   });
   const route = async (request: IncomingMessage, response: ServerResponse) => {
-    if (request.url === '/healthz') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ok: true, mediaServerUrl }));
+    const pathname = requestPath(request);
+    if (pathname === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end('Bad request: the URL has a malformed %-escape\n');
       return;
     }
-    if (await serveStatic(mounts, request, response)) return;
+    if (pathname === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (pathname.startsWith(recordingsUrlPrefix)) {
+      await serveRecording(library, pathname.slice(recordingsUrlPrefix.length), response);
+      return;
+    }
+    if (await serveStatic(staticMounts, pathname, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('Not found');
   };
@@ -93,13 +113,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
     serveOneToManySignaling(io, client, log, config.sessionGraceMs),
     serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
-    serveRecorderSignaling(
-      io,
-      client,
-      new RecordingLibrary(mediaRoot, recordingsUrlPrefix),
-      log,
-      config.sessionGraceMs,
-    ),
+    serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
   ];
   const helloWorldSockets = new WebSocketServer({ noServer: true });
   httpServer.on('upgrade', (request, socket, head) => {
@@ -128,4 +142,13 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       await embedded?.close();
     },
   };
+}
+
+/** The decoded path of a request, or undefined when its %-escapes are malformed. */
+function requestPath(request: IncomingMessage): string | undefined {
+  try {
+    return decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,15 +25,16 @@ export interface StaticMount {
 }
 
 /**
- * Serves files under the given mounts, refusing any path that escapes its folder.
- * Returns false when no mount matched, so the caller can answer 404 or try another route.
+ * Serves files under the given mounts for a decoded URL path, refusing any path that escapes
+ * its folder or names a dotfile. Returns false when no mount matched, so the caller can answer
+ * 404 or try another route.
  */
 export async function serveStatic(
   mounts: readonly StaticMount[],
-  request: IncomingMessage,
+  pathname: string,
   response: ServerResponse,
 ): Promise<boolean> {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  if (pathname.split('/').some((segment) => segment.startsWith('.'))) return false;
   for (const mount of mounts) {
     if (!pathname.startsWith(mount.urlPrefix)) continue;
     const relative = normalize(pathname.slice(mount.urlPrefix.length));
@@ -40,15 +42,27 @@ export async function serveStatic(
     if (filePath !== mount.folder && !filePath.startsWith(mount.folder + sep)) return false;
     const file = await resolveFile(filePath);
     if (!file) continue;
-    response.writeHead(200, {
-      'content-type': contentTypes[extname(file.path)] ?? 'application/octet-stream',
-      'content-length': file.size,
-      'cache-control': 'no-cache',
-    });
-    createReadStream(file.path).pipe(response);
+    sendFile(createReadStream(file.path), file.path, file.size, response);
     return true;
   }
   return false;
+}
+
+/** Answers 200 with a file's bytes, typed by its extension. */
+export function sendFile(
+  stream: Readable,
+  name: string,
+  size: number,
+  response: ServerResponse,
+): void {
+  response.writeHead(200, {
+    'content-type': contentTypes[extname(name)] ?? 'application/octet-stream',
+    'content-length': size,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
 }
 
 async function resolveFile(path: string): Promise<{ path: string; size: number } | undefined> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LogLevel } from './logger.js';
 
 /** What the demo app server reads from its environment (see README). */
@@ -22,6 +23,13 @@ export interface DemoConfig {
    * MEDIA_SERVER_URL, point it at the same folder as that server's media root, if shared.
    */
   mediaRoot: string | undefined;
+  /**
+   * The embedded media server (without MEDIA_SERVER_URL): its loopback port
+   * (EMBEDDED_MEDIA_SERVER_PORT, default 0: a free one) and the access token it requires
+   * (EMBEDDED_MEDIA_SERVER_TOKEN, default a random one made at start), so that no web page on
+   * this machine can drive it. Neither is published by the app server.
+   */
+  embeddedMediaServer: { port: number; accessToken: string };
   logLevel: LogLevel;
 }
 
@@ -36,6 +44,12 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       `SESSION_GRACE_MS must be a number of milliseconds, got "${env.SESSION_GRACE_MS}".`,
     );
   }
+  const embeddedPort = Number(env.EMBEDDED_MEDIA_SERVER_PORT ?? 0);
+  if (!Number.isInteger(embeddedPort) || embeddedPort < 0 || embeddedPort > 65535) {
+    throw new Error(
+      `EMBEDDED_MEDIA_SERVER_PORT must be a port number, got "${env.EMBEDDED_MEDIA_SERVER_PORT}".`,
+    );
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}".`);
@@ -45,6 +59,10 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     host: env.HOST ?? '127.0.0.1',
     mediaServerUrl: env.MEDIA_SERVER_URL || undefined,
     mediaRoot: env.MEDIA_ROOT || undefined,
+    embeddedMediaServer: {
+      port: embeddedPort,
+      accessToken: env.EMBEDDED_MEDIA_SERVER_TOKEN || randomBytes(24).toString('hex'),
+    },
     sessionGraceMs,
     logLevel,
   };

@@ -1,11 +1,11 @@
 import { connect, type MediaClient } from '@medley/media-client';
 import { type APIRequestContext, expect } from '@playwright/test';
+import { embeddedMediaServerToken, embeddedMediaServerUrl } from './embeddedMediaServer.js';
 
-/** Connects to the media server the demo app server uses (it reports it on /healthz). */
+/** Connects to the media server the demo app server embeds, once the app server is up. */
 export async function connectToDemoMediaServer(request: APIRequestContext): Promise<MediaClient> {
-  const health = await request.get('/healthz');
-  const { mediaServerUrl } = (await health.json()) as { mediaServerUrl: string };
-  return connect(mediaServerUrl);
+  expect((await request.get('/healthz')).ok()).toBe(true);
+  return connect(`${embeddedMediaServerUrl}?access_token=${embeddedMediaServerToken}`);
 }
 
 export async function pipelineCount(client: MediaClient): Promise<number> {

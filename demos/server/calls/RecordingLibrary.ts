@@ -1,10 +1,13 @@
-import { readdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecordingInfo, RecordingProfile } from '../../protocol/RecorderProtocol.js';
 import { CallError } from './CallError.js';
 
 const extensions: Record<RecordingProfile, string> = { WEBM: '.webm', MP4: '.mp4' };
-const recordingName = /^recording-[0-9TZ-]+\.(webm|mp4)$/;
+/** recording-<UTC time>-<16 random hex digits>.<ext>: sortable, and not guessable. */
+const recordingName = /^recording-[0-9TZ-]+-[0-9a-f]{16}\.(webm|mp4)$/;
 
 /**
  * The recordings of the demo: files in the media server's media root, named by the app server so
@@ -21,7 +24,27 @@ export class RecordingLibrary {
   /** A fresh name for a recording in `profile`'s container. */
   newName(profile: RecordingProfile, now = new Date()): string {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
-    return `recording-${stamp}${extensions[profile]}`;
+    return `recording-${stamp}-${randomBytes(8).toString('hex')}${extensions[profile]}`;
+  }
+
+  /**
+   * Opens a recording of this demo for download: a name it gave out, a regular file (never a
+   * symbolic link, never anything else of the folder). Undefined when there is no such file.
+   */
+  async open(name: string): Promise<{ handle: FileHandle; size: number } | undefined> {
+    if (!recordingName.test(name)) return undefined;
+    let handle: FileHandle;
+    try {
+      handle = await open(join(this.folder, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      return undefined;
+    }
+    return { handle, size: info.size };
   }
 
   /** Checks a name a page sent back: only names this library gives out are accepted. */

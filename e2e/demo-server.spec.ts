@@ -1,0 +1,71 @@
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { embeddedMediaServerUrl } from './support/embeddedMediaServer.js';
+import { e2eMediaRoot } from './support/paths.js';
+
+// The demo app server's HTTP surface, as a hostile page or client sees it.
+
+const recording = 'recording-2026-01-01T00-00-00-000Z-0123456789abcdef.webm';
+const linkToOutside = 'recording-2026-01-01T00-00-01-000Z-0123456789abcdef.webm';
+
+test.beforeAll(async () => {
+  await mkdir(join(e2eMediaRoot, 'sub'), { recursive: true });
+  await writeFile(join(e2eMediaRoot, recording), 'a recording');
+  await writeFile(join(e2eMediaRoot, '.env'), 'SECRET=1');
+  await writeFile(join(e2eMediaRoot, 'notes.txt'), 'private notes');
+  await writeFile(join(e2eMediaRoot, 'sub', recording), 'in a sub-folder');
+  await rm(join(e2eMediaRoot, linkToOutside), { force: true });
+  await symlink('/etc/hostname', join(e2eMediaRoot, linkToOutside));
+});
+
+test.afterAll(async () => {
+  for (const name of [recording, '.env', 'notes.txt', 'sub', linkToOutside])
+    await rm(join(e2eMediaRoot, name), { recursive: true, force: true });
+});
+
+test('/recordings/ serves the recordings the demo made, and nothing else of the media root', async ({
+  request,
+}) => {
+  const served = await request.get(`/recordings/${recording}`);
+  expect(served.status()).toBe(200);
+  expect(await served.text()).toBe('a recording');
+  for (const path of [
+    '/recordings/',
+    '/recordings/.env',
+    '/recordings/notes.txt',
+    `/recordings/sub/${recording}`,
+    `/recordings/${linkToOutside}`,
+    `/recordings/..%2F..%2Fpackage.json`,
+    '/.git/config',
+  ]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(404);
+  }
+});
+
+test('a malformed %-escape is a 400, not a 500', async ({ request }) => {
+  for (const path of ['/%E0%A4%A', '/recordings/%', '/lib/%zz.js']) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect(await response.text()).toContain('malformed %-escape');
+  }
+});
+
+test('the embedded media server is not published and refuses clients without its token', async ({
+  request,
+}) => {
+  const health = await request.get('/healthz');
+  expect(await health.json()).toEqual({ ok: true });
+  const status = await new Promise<number>((resolve) => {
+    const socket = new WebSocket(embeddedMediaServerUrl);
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.once('error', () => undefined);
+  });
+  expect(status).toBe(401);
+});
