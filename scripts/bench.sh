@@ -11,3 +11,5 @@ scripts/isolated.sh npx tsx bench/fanout/main.ts "$@"
 scripts/isolated.sh npx tsx bench/first-frame.ts
 scripts/isolated.sh npx tsx bench/setup-cost.ts
 scripts/isolated.sh npx tsx bench/recording.ts
+scripts/isolated.sh npx tsx bench/processing.ts
+scripts/isolated.sh npx tsx bench/processing-capacity.ts

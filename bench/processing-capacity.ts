@@ -1,0 +1,366 @@
+// How many simultaneous transcodes this machine holds before frames drop, and what the server
+// does past that.
+//
+//   scripts/isolated.sh npx tsx bench/processing-capacity.ts [--step 2] [--max 40]
+//
+// The server runs as its CLI in a child process with its default admission limit (--max-load
+// 0.85). Each stream: a PlayerEndpoint playing a 640x480 30 fps clip, linked to a WebRtcEndpoint
+// whose peer (werift, in this process; it counts RTP frames and decodes nothing) negotiated only
+// the other codec, so every stream has its own transcoder. Streams are added `--step` at a time
+// to the running set; after each step the frames each viewer received per second are measured
+// over a window. The ramp stops when the server refuses an endpoint (40009) or frames drop.
+// Baseline, same run: the same ramp with viewers of the clip's own codec (plain forwarding).
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import {
+  connect,
+  type MediaClient,
+  type MediaPipeline,
+  MediaServerError,
+} from '../packages/media-client/src/index.js';
+import { disableImplicitStun } from '../packages/media-server/src/transport/peerConfig.js';
+import { cpuMilliseconds } from './support/processStats.js';
+import { machineContext, writeResults } from './support/results.js';
+import { printTable } from './support/table.js';
+
+const run = promisify(execFile);
+const step = numberArgument('--step', 2);
+const maxStreams = numberArgument('--max', 40);
+const CLIP_SECONDS = 60;
+const WARM_UP_MS = 3000;
+const WINDOW_MS = 5000;
+const FPS = 30;
+/** Below this many frames per second at any viewer, the machine no longer keeps up. */
+const DROP_FPS = 27;
+const cliPath = new URL('../packages/media-server/src/cli.ts', import.meta.url).pathname;
+
+type Codec = 'VP8' | 'H264';
+const RECEIVER_CODECS: Record<Codec, RTCRtpCodecParameters> = {
+  VP8: new RTCRtpCodecParameters({
+    mimeType: 'video/VP8',
+    clockRate: 90_000,
+    payloadType: 96,
+    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+  }),
+  H264: new RTCRtpCodecParameters({
+    mimeType: 'video/H264',
+    clockRate: 90_000,
+    payloadType: 102,
+    parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+  }),
+};
+
+interface Ramp {
+  readonly clip: Codec;
+  readonly viewer: Codec;
+}
+const RAMPS: readonly Ramp[] = [
+  { clip: 'VP8', viewer: 'VP8' },
+  { clip: 'VP8', viewer: 'H264' },
+  { clip: 'H264', viewer: 'H264' },
+  { clip: 'H264', viewer: 'VP8' },
+];
+
+interface Level {
+  readonly streams: number;
+  readonly medianFps: number;
+  readonly minFps: number;
+  /** Share of one core, over the window. */
+  readonly serverNodeCpu: number;
+  readonly stagesCpu: number;
+  readonly machineBusyPercent: number;
+  readonly stages: number;
+}
+
+interface RampResult {
+  readonly clip: Codec;
+  readonly viewer: Codec;
+  readonly levels: Level[];
+  /** The stream count whose set-up the server refused, and what it said. */
+  refusedAt?: { readonly streams: number; readonly code: number; readonly message: string };
+  /** The first stream count at which some viewer got fewer than DROP_FPS frames per second. */
+  framesDropAt?: number;
+}
+
+/** A viewer: a werift peer that negotiated one video codec and counts the frames it receives. */
+class Viewer {
+  frames = 0;
+  readonly #peer: RTCPeerConnection;
+
+  private constructor(peer: RTCPeerConnection) {
+    this.#peer = peer;
+  }
+
+  static async open(pipeline: MediaPipeline, codec: Codec, source: string): Promise<Viewer> {
+    const endpoint = await pipeline.create('WebRtcEndpoint');
+    const peer = new RTCPeerConnection({
+      codecs: { video: [RECEIVER_CODECS[codec]] },
+      iceServers: [],
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    });
+    const viewer = new Viewer(peer);
+    const transceiver = peer.addTransceiver('video', { direction: 'recvonly' });
+    transceiver.onTrack.subscribe((track) => {
+      let lastTimestamp = -1;
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (rtp.header.timestamp === lastTimestamp) return;
+        lastTimestamp = rtp.header.timestamp;
+        viewer.frames++;
+      });
+    });
+    const offer = await peer.createOffer();
+    disableImplicitStun(peer, []);
+    await peer.setLocalDescription(offer);
+    const answer = await endpoint.processOffer(peer.localDescription?.sdp ?? '');
+    await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+    const player = await pipeline.create('PlayerEndpoint', { uri: source });
+    await player.connect(endpoint, 'VIDEO');
+    await waitConnected(peer);
+    // A ramp outlasts the clip: each player starts over at its end, as a live source would go on.
+    await player.on('EndOfStream', () => void player.play());
+    await player.play();
+    return viewer;
+  }
+
+  close(): Promise<void> {
+    return this.#peer.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const workDirectory = await mkdtemp(join(tmpdir(), 'medley-bench-capacity-'));
+  const results: RampResult[] = [];
+  let server: ChildProcess | undefined;
+  try {
+    await makeClips(workDirectory);
+    const started = await startServer(workDirectory);
+    server = started.child;
+    const client = await connect(started.url);
+    for (const ramp of RAMPS) {
+      results.push(await runRamp(client, started.child.pid as number, workDirectory, ramp));
+      await sleep(6000); // the admission window forgets the last ramp's load
+    }
+    await client.close();
+  } finally {
+    server?.kill('SIGTERM');
+    await rm(workDirectory, { recursive: true, force: true });
+  }
+  for (const result of results) {
+    console.log(`\n${result.clip} clip → ${result.viewer} viewers`);
+    printTable(
+      [
+        'streams',
+        'fps median',
+        'fps min',
+        'server Node (cores)',
+        'stage processes',
+        'stages (cores)',
+        'machine busy',
+      ],
+      result.levels.map((level) => [
+        String(level.streams),
+        level.medianFps.toFixed(1),
+        level.minFps.toFixed(1),
+        level.serverNodeCpu.toFixed(2),
+        String(level.stages),
+        level.stagesCpu.toFixed(2),
+        `${level.machineBusyPercent.toFixed(0)} %`,
+      ]),
+    );
+    console.log(
+      `frames drop at: ${result.framesDropAt ?? 'not reached'}; refused at: ${
+        result.refusedAt
+          ? `${result.refusedAt.streams} (${result.refusedAt.code} ${result.refusedAt.message})`
+          : 'not reached'
+      }`,
+    );
+  }
+  const file = await writeResults('processing-capacity', {
+    machine: machineContext(),
+    step,
+    windowMs: WINDOW_MS,
+    dropFps: DROP_FPS,
+    ramps: results,
+  });
+  console.log(`\nresults: ${file}`);
+}
+
+async function runRamp(
+  client: MediaClient,
+  serverPid: number,
+  workDirectory: string,
+  ramp: Ramp,
+): Promise<RampResult> {
+  const source = `file://${join(workDirectory, ramp.clip === 'VP8' ? 'clip.webm' : 'clip.mp4')}`;
+  const pipeline = await client.create('MediaPipeline');
+  const viewers: Viewer[] = [];
+  const result: RampResult = { clip: ramp.clip, viewer: ramp.viewer, levels: [] };
+  try {
+    while (viewers.length < maxStreams) {
+      try {
+        for (let added = 0; added < step; added++)
+          viewers.push(await Viewer.open(pipeline, ramp.viewer, source));
+      } catch (error) {
+        if (!(error instanceof MediaServerError)) throw error;
+        result.refusedAt = {
+          streams: viewers.length + 1,
+          code: error.kurentoCode,
+          message: error.message,
+        };
+        break;
+      }
+      const level = await measure(viewers, serverPid);
+      result.levels.push(level);
+      console.log(
+        `${ramp.clip} → ${ramp.viewer}: ${level.streams} streams, fps median ${level.medianFps.toFixed(1)} min ${level.minFps.toFixed(1)}, machine ${level.machineBusyPercent.toFixed(0)} % busy`,
+      );
+      if (level.minFps < DROP_FPS) {
+        result.framesDropAt ??= level.streams;
+        if (level.medianFps < DROP_FPS) break;
+      }
+    }
+  } finally {
+    await pipeline.release();
+    await Promise.all(viewers.map((viewer) => viewer.close()));
+  }
+  return result;
+}
+
+async function measure(viewers: readonly Viewer[], serverPid: number): Promise<Level> {
+  await sleep(WARM_UP_MS);
+  const framesBefore = viewers.map((viewer) => viewer.frames);
+  const nodeBefore = cpuMilliseconds(serverPid);
+  const stagesBefore = childrenCpuMilliseconds(serverPid);
+  const machineBefore = machineTicks();
+  const startedAt = performance.now();
+  await sleep(WINDOW_MS);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const machineAfter = machineTicks();
+  const stagesAfter = childrenCpuMilliseconds(serverPid);
+  const fps = viewers
+    .map((viewer, index) => (viewer.frames - (framesBefore[index] ?? 0)) / seconds)
+    .sort((a, b) => a - b);
+  let stagesCpu = 0;
+  for (const [pid, after] of stagesAfter) stagesCpu += after - (stagesBefore.get(pid) ?? after);
+  return {
+    streams: viewers.length,
+    medianFps: fps[Math.floor(fps.length / 2)] ?? 0,
+    minFps: fps[0] ?? 0,
+    serverNodeCpu: (cpuMilliseconds(serverPid) - nodeBefore) / 1000 / seconds,
+    stagesCpu: stagesCpu / 1000 / seconds,
+    stages: stagesAfter.size,
+    machineBusyPercent:
+      (100 * (machineAfter.busy - machineBefore.busy)) /
+      Math.max(1, machineAfter.total - machineBefore.total),
+  };
+}
+
+/** CPU of each live child of `pid` (the GStreamer stages of the server), in ms. */
+function childrenCpuMilliseconds(pid: number): Map<number, number> {
+  const children = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid) children.set(Number(entry), cpuMilliseconds(Number(entry)));
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return children;
+}
+
+/** The machine's busy and total jiffies (/proc/stat's first line), all cores. */
+function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+async function makeClips(directory: string): Promise<void> {
+  const input = ['-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=${FPS}`, '-t', `${CLIP_SECONDS}`];
+  const gop = ['-g', `${2 * FPS}`, '-b:v', '1M'];
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    ...input,
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    ...gop,
+    join(directory, 'clip.webm'),
+  ]);
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    ...input,
+    '-c:v',
+    'libx264',
+    '-profile:v',
+    'baseline',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    ...gop,
+    join(directory, 'clip.mp4'),
+  ]);
+}
+
+async function startServer(mediaRoot: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
+      if (match?.[1]) resolve(match[1]);
+      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
+    });
+    child.once('exit', () => reject(new Error(`the server exited: ${buffered}`)));
+  });
+  return { url, child };
+}
+
+function waitConnected(peer: RTCPeerConnection): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('a viewer did not connect in 15 s')), 15_000);
+    peer.connectionStateChange.subscribe((state) => {
+      if (state !== 'connected') return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function numberArgument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} takes a positive integer`);
+  return value;
+}
+
+console.log(`${availableParallelism()} cores; step ${step}, up to ${maxStreams} streams per ramp`);
+await main();
