@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, each beside its baselines in the same run (figures: BENCHMARKS.md, raw results:
-# bench/results/). Not part of `npm test`: about 45 minutes, and it wants a quiet machine.
+# bench/results/). Not part of `npm test`: about an hour, and it wants a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError } from './errors.js';
 import { createJsonLogger } from './logger.js';
+import { repairRecordings } from './recording/repairRecordings.js';
 import { parseCommandLine } from './server/commandLine.js';
 import { createMediaServer } from './server/MediaServer.js';
 
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   const commandLine = parseCommandLine(process.argv.slice(2), process.env);
   if (commandLine.kind === 'help') {
     process.stdout.write(commandLine.text);
+    return;
+  }
+  if (commandLine.kind === 'repair') {
+    process.exitCode = await repairRecordings(commandLine.files);
     return;
   }
   if (commandLine.kind === 'version') {

@@ -130,18 +130,19 @@ describe('RecorderEndpoint with Chromium', () => {
     const audio = stream(file.streams, 'audio');
     assert.equal(video.codecName, 'vp8');
     assert.equal(audio.codecName, 'opus');
-    assertNear(file.durationSeconds, 5, 0.3, 'duration');
-    assertNear(
-      file.durationSeconds,
-      wallSeconds,
-      wallSeconds * 0.02 + 0.05,
-      'duration vs wall time',
-    );
+    assertNear(file.durationSeconds, wallSeconds, 0.5, 'duration');
     assertNear(audio.firstPacketSeconds, 0, 0.1, 'first audio packet');
     assertNear(video.firstPacketSeconds, 0, 0.5, 'first video packet');
     assert.equal(await decodeErrors(path), '');
 
+    // The file's clock runs at the media's rate: the page flashes once a second by its own
+    // clock, and the flashes are a second apart in the file. (Against wall time the duration
+    // depends on how fast a busy machine delivers the first and last packets, not on the
+    // recorder.)
     const flashes = await flashTimes(path);
+    assert.ok(flashes.length >= 3, `found ${flashes.length} flashes`);
+    const spacing = ((flashes.at(-1) as number) - (flashes[0] as number)) / (flashes.length - 1);
+    assertNear(spacing, 1, 0.03, "mean spacing of the page's one-second flashes in the file");
     const beeps = await beepTimes(path);
     const offsets = flashes.flatMap((flash) => {
       const beep = beeps.find((time) => Math.abs(time - flash) < 0.5);

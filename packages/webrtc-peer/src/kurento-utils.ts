@@ -2,8 +2,11 @@
 // page written for kurento-utils works after swapping its <script> tag. Deliberate differences:
 // no public STUN server by default (kurento-utils used freeice), dispose() stops only the tracks
 // the peer captured, and simulcast goes through sendEncodings instead of SDP munging.
+import { bufferizeCandidates } from './bufferizeCandidates.js';
+import { hark } from './hark.js';
 import { attachStream } from './media.js';
 import type { Listener } from './TypedEventEmitter.js';
+import { callUser } from './userCallbacks.js';
 import { WebRtcPeer as Peer, type WebRtcPeerEvents } from './WebRtcPeer.js';
 
 export type KurentoPeerMode = 'recvonly' | 'sendonly' | 'sendrecv';
@@ -42,6 +45,8 @@ export interface KurentoWebRtcPeerOptions {
   onicecandidate?: (candidate: RTCIceCandidate) => void;
   oncandidategatheringdone?: () => void;
   onnegotiationneeded?: ((this: RTCPeerConnection, event: Event) => unknown) | null;
+  /** Called once per remote stream, as the RTCPeerConnection event browsers no longer fire. */
+  onaddstream?: (event: { stream: MediaStream }) => void;
   /** Receives errors of calls made without a callback, and of ICE failing mid-session. */
   onerror?: (error: unknown) => void;
   dataChannels?: boolean;
@@ -106,6 +111,7 @@ export class KurentoWebRtcPeer {
     if (settings.onnegotiationneeded) {
       this.peerConnection.onnegotiationneeded = settings.onnegotiationneeded;
     }
+    if (settings.onaddstream) this.#reportAddedStreams(settings.onaddstream);
     if (settings.onicecandidate) this.on('icecandidate', settings.onicecandidate);
     if (settings.oncandidategatheringdone) {
       this.on('candidategatheringdone', settings.oncandidategatheringdone);
@@ -113,7 +119,10 @@ export class KurentoWebRtcPeer {
     this.#peer.on('error', this.#onerror);
     // Always asynchronous, as in kurento-utils: pages use the variable they assign the peer to.
     const done = this.#callback(callback);
-    this.#peer.start().then(() => done(), done);
+    this.#peer.start().then(
+      () => callUser(done),
+      (error: unknown) => callUser(done, error),
+    );
   }
 
   get peerConnection(): RTCPeerConnection {
@@ -178,31 +187,43 @@ export class KurentoWebRtcPeer {
   generateOffer(callback: KurentoSdpCallback): void {
     const done = callback.bind(this);
     this.#peer.generateOffer().then(
-      (sdp) => done(null, sdp, this.processAnswer.bind(this)),
-      (error: unknown) => done(error),
+      (sdp) => callUser(done, null, sdp, this.processAnswer.bind(this)),
+      (error: unknown) => callUser(done, error),
     );
   }
 
   processAnswer(sdpAnswer: string, callback?: KurentoCallback): void {
     const done = this.#callback(callback);
-    this.#peer.processAnswer(sdpAnswer).then(() => done(), done);
+    this.#peer.processAnswer(sdpAnswer).then(
+      () => callUser(done),
+      (error: unknown) => callUser(done, error),
+    );
   }
 
   processOffer(sdpOffer: string, callback: KurentoSdpCallback): void {
     const done = callback.bind(this);
     this.#peer.processOffer(sdpOffer).then(
-      (sdp) => done(null, sdp),
-      (error: unknown) => done(error),
+      (sdp) => callUser(done, null, sdp),
+      (error: unknown) => callUser(done, error),
     );
   }
 
   addIceCandidate(candidate: RTCIceCandidateInit, callback?: KurentoCallback): void {
     const done = this.#callback(callback);
-    this.#peer.addIceCandidate(candidate).then(() => done(), done);
+    this.#peer.addIceCandidate(candidate).then(
+      () => callUser(done),
+      (error: unknown) => callUser(done, error),
+    );
   }
 
+  /**
+   * The stream(s) sent: the `videoStream` and `audioStream` given, themselves and in that
+   * order, as kurento-utils adds their tracks with them; else the one captured.
+   */
   getLocalStream(index = 0): MediaStream | undefined {
-    return index === 0 ? this.#peer.getLocalStream() : undefined;
+    const { videoStream, audioStream } = this.#options;
+    const given = [videoStream, audioStream].filter((stream) => stream !== undefined);
+    return given.length > 0 ? given[index] : index === 0 ? this.#peer.getLocalStream() : undefined;
   }
 
   getRemoteStream(index = 0): MediaStream | undefined {
@@ -218,7 +239,7 @@ export class KurentoWebRtcPeer {
   }
 
   showLocalVideo(): void {
-    const stream = this.#peer.getLocalStream();
+    const stream = this.getLocalStream();
     if (this.#options.localVideo && stream) attachStream(this.#options.localVideo, stream, true);
   }
 
@@ -271,6 +292,17 @@ export class KurentoWebRtcPeer {
   #callback(callback: KurentoCallback | undefined): (error?: unknown) => void {
     return callback ? callback.bind(this) : this.#onerror;
   }
+
+  #reportAddedStreams(onaddstream: (event: { stream: MediaStream }) => void): void {
+    const seen = new Set<string>();
+    this.peerConnection.addEventListener('track', ({ streams }) => {
+      for (const stream of streams) {
+        if (seen.has(stream.id)) continue;
+        seen.add(stream.id);
+        callUser(onaddstream, { stream });
+      }
+    });
+  }
 }
 
 /** Callable with or without `new`, like kurento-utils' constructors. */
@@ -321,6 +353,8 @@ GenericPeer.prototype = KurentoWebRtcPeer.prototype;
 
 /** `kurentoUtils.WebRtcPeer`, as pages written for kurento-utils-js call it. */
 export const WebRtcPeer = {
+  bufferizeCandidates,
+  hark,
   WebRtcPeer: GenericPeer as unknown as KurentoGenericPeerConstructor,
   WebRtcPeerRecvonly: peerConstructor('recvonly'),
   WebRtcPeerSendonly: peerConstructor('sendonly'),

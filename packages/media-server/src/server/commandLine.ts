@@ -129,11 +129,14 @@ type FlagName = keyof typeof FLAGS;
 export type CommandLine =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' }
+  | { readonly kind: 'repair'; readonly files: readonly string[] }
   | { readonly kind: 'serve'; readonly options: MediaServerOptions };
 
 export function usage(): string {
   const lines = [
     'Usage: medley-media-server [options]',
+    '       medley-media-server repair FILE...   finish WebM/MKV recordings cut short by a crash',
+    '                                            (writes their Duration, Cues and sizes)',
     '',
     'A media server speaking the Kurento Protocol (JSON-RPC over WebSocket), so kurento-client',
     'applications can use it unchanged. Each option can also be set with its environment variable.',
@@ -172,6 +175,13 @@ export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CommandLine {
+  if (argv[0] === 'repair') {
+    const files = argv.slice(1);
+    if (files.length === 0 || files.some((file) => file.startsWith('-'))) {
+      throw new ConfigurationError('repair takes the recordings to finish: repair FILE...');
+    }
+    return { kind: 'repair', files };
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -252,3 +252,152 @@ test('the medley bundle leaves a kurentoUtils the page already defined alone', a
   }));
   expect(globals).toEqual({ pageOwn: true, viaMedley: 'function', medleyPeer: 'function' });
 });
+
+test('bufferizeCandidates holds candidates until the remote description is set, in order', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const result = await page.evaluate(async () => {
+    const { WebRtcPeer } = window.harness.kurentoUtils();
+    const offerer = new RTCPeerConnection({ iceServers: [] });
+    const answerer = new RTCPeerConnection({ iceServers: [] });
+    offerer.createDataChannel('probe');
+    const gathered: RTCIceCandidateInit[] = [];
+    const gatheringDone = new Promise<void>((resolve) => {
+      offerer.onicecandidate = ({ candidate }) => {
+        if (candidate) gathered.push(candidate.toJSON());
+        else resolve();
+      };
+    });
+    await offerer.setLocalDescription(await offerer.createOffer());
+    await gatheringDone;
+    const errors: unknown[] = [];
+    const add = WebRtcPeer.bufferizeCandidates(answerer, (error) => errors.push(error));
+    const added: string[] = [];
+    for (const candidate of gathered)
+      add(candidate, (error) => added.push(error ? `error ${error}` : 'added'));
+    const heldBeforeAnswer = added.length;
+    await answerer.setRemoteDescription(offerer.localDescription as RTCSessionDescriptionInit);
+    await answerer.setLocalDescription(await answerer.createAnswer());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    answerer.close();
+    const closed = await new Promise<string>((resolve) =>
+      add(gathered[0] as RTCIceCandidateInit, (error) => resolve(String(error))),
+    );
+    offerer.close();
+    return { candidates: gathered.length, heldBeforeAnswer, added, errors, closed };
+  });
+  expect(result.candidates).toBeGreaterThan(0);
+  expect(result.heldBeforeAnswer).toBe(0);
+  expect(result.added).toEqual(new Array(result.candidates).fill('added'));
+  expect(result.errors).toEqual([]);
+  expect(result.closed).toBe('Error: PeerConnection object is closed');
+});
+
+test('hark says speaking when a stream gets loud and stopped_speaking when it goes quiet', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const events = await page.evaluate(async () => {
+    const { WebRtcPeer } = window.harness.kurentoUtils();
+    const context = new AudioContext();
+    await context.resume();
+    const tone = context.createOscillator();
+    const gain = context.createGain();
+    gain.gain.value = 0;
+    const output = context.createMediaStreamDestination();
+    tone.connect(gain).connect(output);
+    tone.start();
+    const seen: string[] = [];
+    let loudest = Number.NEGATIVE_INFINITY;
+    const harker = WebRtcPeer.hark(output.stream, { interval: 20, threshold: -50 });
+    harker.on('speaking', () => seen.push('speaking'));
+    harker.on('stopped_speaking', () => seen.push('stopped_speaking'));
+    harker.on('volume_change', (volume) => {
+      loudest = Math.max(loudest, volume);
+    });
+    const waitFor = (event: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${event}: ${seen}`)), 5000);
+        harker.on(event as 'speaking', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const quietAtFirst = [...seen];
+    const speaking = waitFor('speaking');
+    gain.gain.value = 0.5;
+    await speaking;
+    const stopped = waitFor('stopped_speaking');
+    gain.gain.value = 0;
+    await stopped;
+    harker.stop();
+    await context.close();
+    return { quietAtFirst, seen, loudest, speakingAfterStop: harker.speaking };
+  });
+  expect(events.quietAtFirst).toEqual([]);
+  expect(events.seen).toEqual(['speaking', 'stopped_speaking']);
+  expect(events.loudest).toBeGreaterThan(-50);
+  expect(events.speakingAfterStop).toBe(false);
+});
+
+test('an error thrown by a page callback is reported as uncaught, not swallowed', async ({
+  page,
+}) => {
+  await page.goto('/kurento-umd.html');
+  const reported = await page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const seen: string[] = [];
+        window.addEventListener('error', (event) => {
+          seen.push(String(event.error?.message ?? event.message));
+          if (seen.length === 2) resolve(seen);
+        });
+        const { WebRtcPeer } = window.harness.kurentoUtils();
+        const peer = WebRtcPeer.WebRtcPeerRecvonly({}, () => {
+          throw new Error('thrown by the constructor callback');
+        });
+        peer.generateOffer(() => {
+          throw new Error('thrown by the offer callback');
+        });
+      }),
+  );
+  expect(reported.sort()).toEqual([
+    'thrown by the constructor callback',
+    'thrown by the offer callback',
+  ]);
+});
+
+test('getLocalStream() is the videoStream and audioStream given, themselves', async ({ page }) => {
+  await page.goto('/kurento-umd.html');
+  const same = await page.evaluate(async () => {
+    const { WebRtcPeer } = window.harness.kurentoUtils();
+    const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+    const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const both = await new Promise<KurentoWebRtcPeer>((resolve) => {
+      const peer = WebRtcPeer.WebRtcPeerSendonly(
+        { videoStream: camera, audioStream: microphone },
+        () => resolve(peer),
+      );
+    });
+    const audioOnly = await new Promise<KurentoWebRtcPeer>((resolve) => {
+      const peer = WebRtcPeer.WebRtcPeerSendonly({ audioStream: microphone }, () => resolve(peer));
+    });
+    const sent = both.peerConnection
+      .getSenders()
+      .map((sender) => sender.track?.kind)
+      .sort();
+    const result = {
+      video: both.getLocalStream() === camera,
+      audio: both.getLocalStream(1) === microphone,
+      audioOnly: audioOnly.getLocalStream() === microphone,
+      sent,
+    };
+    both.dispose();
+    audioOnly.dispose();
+    for (const track of [...camera.getTracks(), ...microphone.getTracks()]) track.stop();
+    return result;
+  });
+  expect(same).toEqual({ video: true, audio: true, audioOnly: true, sent: ['audio', 'video'] });
+});

@@ -21,9 +21,9 @@ const TIMECODE_SCALE_NS = 1_000_000;
 /** A cluster is written out at the latest after this long (and at every video key frame). */
 const CLUSTER_MAX_MS = 1000;
 /** Reserved at the start of the segment for the SeekHead written when the recording stops. */
-const SEEK_HEAD_SPACE = 96;
+export const SEEK_HEAD_SPACE = 96;
 /** Bytes of a Duration element with an 8-byte float: reserved as a Void until the end. */
-const DURATION_ELEMENT_BYTES = 11;
+export const DURATION_ELEMENT_BYTES = 11;
 /** Opus decoders need 80 ms of audio before a seek point to converge (RFC 7845 and WebM). */
 const OPUS_SEEK_PRE_ROLL_NS = 80_000_000;
 const SIMPLE_BLOCK_KEYFRAME = 0x80;
@@ -50,7 +50,7 @@ interface OpenCluster {
   readonly cueTrack: number | undefined;
 }
 
-interface CuePoint {
+export interface CuePoint {
   readonly timeMs: number;
   readonly track: number;
   /** Cluster offset from the start of the segment's data. */
@@ -173,21 +173,8 @@ export class WebmMuxer implements Muxer {
       [EbmlId.Tracks, this.#tracksPosition],
     ];
     if (cues.length > 0) seekEntries.push([EbmlId.Cues, cuesPosition]);
-    const seekHead = element(
-      EbmlId.SeekHead,
-      ...seekEntries.map(([id, position]) =>
-        element(
-          EbmlId.Seek,
-          element(EbmlId.SeekID, encodeId(id)),
-          uintElement(EbmlId.SeekPosition, position),
-        ),
-      ),
-    );
     const patches: FilePatch[] = [
-      {
-        offset: this.#seekHeadOffset,
-        bytes: Buffer.concat([seekHead, voidElement(SEEK_HEAD_SPACE - seekHead.length)]),
-      },
+      { offset: this.#seekHeadOffset, bytes: seekHeadElement(seekEntries) },
       { offset: this.#durationOffset, bytes: floatElement(EbmlId.Duration, this.durationMs) },
       {
         offset: this.#segmentSizeOffset,
@@ -268,7 +255,7 @@ function simpleBlock(track: number, relativeMs: number, keyframe: boolean, data:
   return element(EbmlId.SimpleBlock, header, data);
 }
 
-function cuesElement(cues: readonly CuePoint[]): Buffer {
+export function cuesElement(cues: readonly CuePoint[]): Buffer {
   return element(
     EbmlId.Cues,
     ...cues.map((cue) =>
@@ -283,4 +270,19 @@ function cuesElement(cues: readonly CuePoint[]): Buffer {
       ),
     ),
   );
+}
+
+/** The SeekHead of `[element id, position in the segment]` entries, filling SEEK_HEAD_SPACE. */
+export function seekHeadElement(entries: readonly (readonly [number, number])[]): Buffer {
+  const seekHead = element(
+    EbmlId.SeekHead,
+    ...entries.map(([id, position]) =>
+      element(
+        EbmlId.Seek,
+        element(EbmlId.SeekID, encodeId(id)),
+        uintElement(EbmlId.SeekPosition, position),
+      ),
+    ),
+  );
+  return Buffer.concat([seekHead, voidElement(SEEK_HEAD_SPACE - seekHead.length)]);
 }
