@@ -10,7 +10,7 @@
 // to the running set; after each step the frames each viewer received per second are measured
 // over a window. The ramp stops when the server refuses an endpoint (40009) or frames drop.
 // Baseline, same run: the same ramp with viewers of the clip's own codec (plain forwarding).
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
   MediaServerError,
 } from '../packages/media-client/src/index.js';
 import { disableImplicitStun } from '../packages/media-server/src/transport/peerConfig.js';
+import { startCliServer } from './support/cliServer.js';
 import { cpuMilliseconds } from './support/processStats.js';
 import { machineContext, writeResults } from './support/results.js';
 import { printTable } from './support/table.js';
@@ -38,7 +39,6 @@ const WINDOW_MS = 5000;
 const FPS = 30;
 /** Below this many frames per second at any viewer, the machine no longer keeps up. */
 const DROP_FPS = 27;
-const cliPath = new URL('../packages/media-server/src/cli.ts', import.meta.url).pathname;
 
 type Codec = 'VP8' | 'H264';
 const RECEIVER_CODECS: Record<Codec, RTCRtpCodecParameters> = {
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   try {
     await makeClips(workDirectory);
-    const started = await startServer(workDirectory);
+    const started = await startCliServer(workDirectory);
     server = started.child;
     const client = await connect(started.url);
     for (const ramp of RAMPS) {
@@ -289,59 +289,17 @@ function machineTicks(): { busy: number; total: number } {
 }
 
 async function makeClips(directory: string): Promise<void> {
-  const input = ['-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=${FPS}`, '-t', `${CLIP_SECONDS}`];
-  const gop = ['-g', `${2 * FPS}`, '-b:v', '1M'];
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    ...input,
-    '-c:v',
-    'libvpx',
-    '-deadline',
-    'realtime',
-    '-cpu-used',
-    '8',
-    ...gop,
-    join(directory, 'clip.webm'),
-  ]);
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    ...input,
-    '-c:v',
-    'libx264',
-    '-profile:v',
-    'baseline',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-pix_fmt',
-    'yuv420p',
-    ...gop,
-    join(directory, 'clip.mp4'),
-  ]);
-}
-
-async function startServer(mediaRoot: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+  const encode = (codec: string, file: string) =>
+    run('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=${FPS}`],
+      ...['-t', `${CLIP_SECONDS}`, '-g', `${2 * FPS}`, '-b:v', '1M', ...codec.split(' ')],
+      join(directory, file),
+    ]);
+  await encode('-c:v libvpx -deadline realtime -cpu-used 8', 'clip.webm');
+  await encode(
+    '-c:v libx264 -profile:v baseline -preset ultrafast -tune zerolatency -pix_fmt yuv420p',
+    'clip.mp4',
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
-    });
-    child.once('exit', () => reject(new Error(`the server exited: ${buffered}`)));
-  });
-  return { url, child };
 }
 
 function waitConnected(peer: RTCPeerConnection): Promise<void> {

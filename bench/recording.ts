@@ -10,7 +10,7 @@
 //    (baseline) or to a RecorderEndpoint. Server CPU is read from /proc; packet loss from the
 //    server's inbound RTP stats. N grows until packets are lost or the server's one thread is
 //    saturated. Bounded to about two minutes.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ import {
   createPeerConfig,
   disableImplicitStun,
 } from '../packages/media-server/src/transport/peerConfig.js';
+import { startCliServer } from './support/cliServer.js';
 import { cpuMilliseconds } from './support/processStats.js';
 
 const run = promisify(execFile);
@@ -47,7 +48,6 @@ const MIN_SEND_RATE = 0.9;
 /** The capacity ramp stops adding levels after this long, so the whole run stays under 3 min. */
 const BUDGET_MS = 125_000;
 const startedAt = performance.now();
-const cliPath = new URL('../packages/media-server/src/cli.ts', import.meta.url).pathname;
 
 const workDirectory = await mkdtemp(join(tmpdir(), 'medley-bench-recording-'));
 const clip = join(workDirectory, 'clip.webm');
@@ -208,22 +208,8 @@ async function publish(
 }
 
 async function startServer(mediaRoot: string): Promise<{ url: string; pid: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const { url, child } = await startCliServer(mediaRoot);
   server = child;
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
-    });
-    child.once('exit', () => reject(new Error(`the server exited: ${buffered}`)));
-  });
   return { url, pid: child.pid as number };
 }
 

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { MediaServer } from '../src/index.js';
+import { describe, it } from 'node:test';
 import { makeTestMedia } from './support/mediaFiles.js';
-import { RpcClient } from './support/RpcClient.js';
-import { startServer } from './support/server.js';
+import { mediaRootSuite } from './support/mediaRootSuite.js';
 
 /**
  * The media root holds under hostile URIs and under a link swapped in between the URI check (at
@@ -23,41 +11,20 @@ import { startServer } from './support/server.js';
  * written, and no error names the root or where a link leads.
  */
 
-let base: string;
-let mediaRoot: string;
-let outside: string;
-let server: MediaServer;
-let client: RpcClient;
-let pipeline: string;
-
-before(async () => {
-  base = await mkdtemp(join(tmpdir(), 'medley-media-root-'));
-  mediaRoot = join(base, 'root');
-  outside = join(base, 'outside');
-  await mkdir(mediaRoot);
-  await mkdir(outside);
+const suite = mediaRootSuite('medley-media-root-', async ({ mediaRoot }) => {
   await makeTestMedia(join(mediaRoot, 'clip.webm'), { video: 'vp8', audio: false, seconds: 2 });
-  server = await startServer({ mediaRoot });
-  client = await RpcClient.open(server.url);
-  pipeline = await client.create('MediaPipeline');
-});
-
-after(async () => {
-  await client?.close();
-  await server?.close();
-  await rm(base, { recursive: true, force: true });
 });
 
 function createFailure(type: 'PlayerEndpoint' | 'RecorderEndpoint', uri: string) {
-  return client.failure('create', {
+  return suite.client.failure('create', {
     type,
-    constructorParams: { mediaPipeline: pipeline, uri },
+    constructorParams: { mediaPipeline: suite.pipeline, uri },
   });
 }
 
 async function subscribed(type: string, uri: string): Promise<string> {
-  const id = await client.create(type, { mediaPipeline: pipeline, uri });
-  await client.call('subscribe', { object: id, type: 'Error' });
+  const id = await suite.client.create(type, { mediaPipeline: suite.pipeline, uri });
+  await suite.client.call('subscribe', { object: id, type: 'Error' });
   return id;
 }
 
@@ -67,7 +34,7 @@ async function subscribed(type: string, uri: string): Promise<string> {
  */
 function assertDiscloses(nothingOf: string, givenUri = ''): void {
   const told = givenUri ? nothingOf.replaceAll(givenUri, '') : nothingOf;
-  assert.ok(!told.includes(base), `no absolute path in: ${nothingOf}`);
+  assert.ok(!told.includes(suite.base), `no absolute path in: ${nothingOf}`);
 }
 
 describe('media root', () => {
@@ -92,19 +59,19 @@ describe('media root', () => {
       const long = await createFailure(type, `${'n'.repeat(1100)}.webm`);
       assert.equal(long.code, 40107);
       assert.match(long.message, /1105 bytes long .* at most 1024/);
-      const fine = await client.create(type, {
-        mediaPipeline: pipeline,
+      const fine = await suite.client.create(type, {
+        mediaPipeline: suite.pipeline,
         uri: `${'d/'.repeat(32)}x.webm`,
       });
-      await client.call('release', { object: fine });
+      await suite.client.call('release', { object: fine });
     });
 
     it(`${type} names the uri as given, not the media root or a link's target`, async () => {
-      await symlink(outside, join(mediaRoot, `escape-${type}`));
+      await symlink(suite.outside, join(suite.mediaRoot, `escape-${type}`));
       for (const uri of [
         '../outside/a.webm',
         `escape-${type}/b.webm`,
-        `file://${outside}/c.webm`,
+        `file://${suite.outside}/c.webm`,
       ]) {
         const error = await createFailure(type, uri);
         assert.equal(error.code, 40107);
@@ -118,65 +85,75 @@ describe('media root', () => {
   }
 
   it('a player whose file became a link out of the root after create refuses to play it', async () => {
-    await writeFile(join(outside, 'secret.webm'), await readFile(join(mediaRoot, 'clip.webm')));
-    await writeFile(join(mediaRoot, 'swapped.webm'), await readFile(join(mediaRoot, 'clip.webm')));
+    await writeFile(
+      join(suite.outside, 'secret.webm'),
+      await readFile(join(suite.mediaRoot, 'clip.webm')),
+    );
+    await writeFile(
+      join(suite.mediaRoot, 'swapped.webm'),
+      await readFile(join(suite.mediaRoot, 'clip.webm')),
+    );
     const player = await subscribed('PlayerEndpoint', 'swapped.webm');
-    await rm(join(mediaRoot, 'swapped.webm'));
-    await symlink(join(outside, 'secret.webm'), join(mediaRoot, 'swapped.webm'));
-    const from = client.received.length;
-    await client.invoke(player, 'play');
-    const error = await client.waitForEvent('Error', player, from);
+    await rm(join(suite.mediaRoot, 'swapped.webm'));
+    await symlink(join(suite.outside, 'secret.webm'), join(suite.mediaRoot, 'swapped.webm'));
+    const from = suite.client.received.length;
+    await suite.client.invoke(player, 'play');
+    const error = await suite.client.waitForEvent('Error', player, from);
     const description = String(error.params.value.data.description);
     assert.equal(error.params.value.data.errorCode, 40107, description);
     assert.match(description, /'swapped\.webm'.*outside the media root/);
     assertDiscloses(description);
-    await client.call('release', { object: player });
+    await suite.client.call('release', { object: player });
   });
 
   it('a player whose directory became a link out of the root after create refuses to play', async () => {
-    await mkdir(join(mediaRoot, 'shows'));
-    await writeFile(join(mediaRoot, 'shows/secret.webm'), 'inside');
+    await mkdir(join(suite.mediaRoot, 'shows'));
+    await writeFile(join(suite.mediaRoot, 'shows/secret.webm'), 'inside');
     const player = await subscribed('PlayerEndpoint', 'shows/secret.webm');
-    await rename(join(mediaRoot, 'shows'), join(base, 'shows-moved'));
-    await symlink(outside, join(mediaRoot, 'shows'));
-    const from = client.received.length;
-    await client.invoke(player, 'play');
-    const error = await client.waitForEvent('Error', player, from);
+    await rename(join(suite.mediaRoot, 'shows'), join(suite.base, 'shows-moved'));
+    await symlink(suite.outside, join(suite.mediaRoot, 'shows'));
+    const from = suite.client.received.length;
+    await suite.client.invoke(player, 'play');
+    const error = await suite.client.waitForEvent('Error', player, from);
     assert.equal(error.params.value.data.errorCode, 40107);
     assertDiscloses(String(error.params.value.data.description));
-    await client.call('release', { object: player });
+    await suite.client.call('release', { object: player });
   });
 
   it('a link inside the root that points inside it still plays', async () => {
-    await symlink(join(mediaRoot, 'clip.webm'), join(mediaRoot, 'alias.webm'));
+    await symlink(join(suite.mediaRoot, 'clip.webm'), join(suite.mediaRoot, 'alias.webm'));
     const player = await subscribed('PlayerEndpoint', 'alias.webm');
-    const info = await client.invoke(player, 'getVideoInfo');
+    const info = await suite.client.invoke(player, 'getVideoInfo');
     assert.ok((info as { duration: number }).duration > 1000);
-    await client.call('release', { object: player });
+    await suite.client.call('release', { object: player });
   });
 
   it('a recording whose directory became a link out of the root writes nothing there', async () => {
-    await mkdir(join(mediaRoot, 'calls'));
+    await mkdir(join(suite.mediaRoot, 'calls'));
     const recorder = await subscribed('RecorderEndpoint', 'calls/today.webm');
     const player = await subscribed('PlayerEndpoint', 'clip.webm');
-    await client.call('invoke', {
+    await suite.client.call('invoke', {
       object: player,
       operation: 'connect',
       operationParams: { sink: recorder },
     });
     // The directory is checked when recording starts; the file is opened at the first frame.
-    await client.invoke(recorder, 'record');
-    await rename(join(mediaRoot, 'calls'), join(base, 'calls-moved'));
-    await symlink(outside, join(mediaRoot, 'calls'));
-    const before = await readdir(outside);
-    const from = client.received.length;
-    await client.invoke(player, 'play');
-    const error = await client.waitForEvent('Error', recorder, from);
+    await suite.client.invoke(recorder, 'record');
+    await rename(join(suite.mediaRoot, 'calls'), join(suite.base, 'calls-moved'));
+    await symlink(suite.outside, join(suite.mediaRoot, 'calls'));
+    const before = await readdir(suite.outside);
+    const from = suite.client.received.length;
+    await suite.client.invoke(player, 'play');
+    const error = await suite.client.waitForEvent('Error', recorder, from);
     const description = String(error.params.value.data.description);
     assert.match(description, /symbolic link now leads it outside the media root/);
     assertDiscloses(description);
-    assert.deepEqual(await readdir(outside), before, 'no file is left outside the media root');
-    await client.call('release', { object: recorder });
-    await client.call('release', { object: player });
+    assert.deepEqual(
+      await readdir(suite.outside),
+      before,
+      'no file is left outside the media root',
+    );
+    await suite.client.call('release', { object: recorder });
+    await suite.client.call('release', { object: player });
   });
 });

@@ -152,8 +152,12 @@ test('a kurento-utils presenter and viewer negotiate through callbacks, with dat
         done,
       ),
     );
+    const addedStreams: MediaStream[] = [];
     const viewer = await ready((done) =>
-      WebRtcPeer.WebRtcPeerRecvonly({ remoteVideo: viewerVideo }, done),
+      WebRtcPeer.WebRtcPeerRecvonly(
+        { remoteVideo: viewerVideo, onaddstream: ({ stream }) => addedStreams.push(stream) },
+        done,
+      ),
     );
     const candidateCallbacks: unknown[] = [];
     presenter.on('icecandidate', (candidate) =>
@@ -199,6 +203,7 @@ test('a kurento-utils presenter and viewer negotiate through callbacks, with dat
       enabledAfter,
       videoTrackEnabled,
       frameSize: [frame?.width, frame?.height],
+      addedStreams: addedStreams.map((stream) => stream.getTracks().length),
       videoSize: [viewerVideo.videoWidth, viewerVideo.videoHeight],
       descriptors: [
         presenter.getLocalSessionDescriptor()?.type,
@@ -220,6 +225,7 @@ test('a kurento-utils presenter and viewer negotiate through callbacks, with dat
   expect(result.frameSize).toEqual(result.videoSize);
   expect(result.frameSize[0]).toBeGreaterThan(0);
   expect(result.descriptors).toEqual(['offer', 'answer']);
+  expect(result.addedStreams, 'onaddstream: once, for the one remote stream').toEqual([2]);
 });
 
 test('a kurento-utils constructor reports a capture failure to its callback, with a code', async ({
