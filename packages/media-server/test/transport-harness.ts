@@ -40,6 +40,8 @@ export interface InboundStats {
   readonly framesDecoded: number;
   readonly audioPacketsReceived: number;
   readonly videoPacketsReceived: number;
+  /** Payload bytes of the video received (W3C bytesReceived). */
+  readonly videoBytesReceived: number;
   readonly videoCodec: string | undefined;
   readonly audioCodec: string | undefined;
   /** Sum of the squared audio levels of what was played out (W3C totalAudioEnergy). */
@@ -199,7 +201,7 @@ window.addCandidates = async (id, candidates) => {
 window.inboundStats = async (id) => {
   const { pc } = window.peers[id];
   const report = await pc.getStats();
-  const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoCodec: undefined,
+  const result = { framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, videoBytesReceived: 0, videoCodec: undefined,
     audioCodec: undefined, totalAudioEnergy: 0,
     pliReceived: 0, connectionState: pc.connectionState, videoPacketsLost: 0, freezeCount: 0,
     totalFreezesDuration: 0, nacksSent: 0, plisSent: 0, frameWidth: 0 };
@@ -209,6 +211,7 @@ window.inboundStats = async (id) => {
     if (stats.kind === 'video') {
       result.framesDecoded += stats.framesDecoded ?? 0;
       result.videoPacketsReceived += stats.packetsReceived ?? 0;
+      result.videoBytesReceived += stats.bytesReceived ?? 0;
       result.videoCodec = report.get(stats.codecId)?.mimeType;
       result.videoPacketsLost += stats.packetsLost ?? 0;
       result.freezeCount += stats.freezeCount ?? 0;
