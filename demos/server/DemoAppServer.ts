@@ -38,6 +38,7 @@ const staticMounts: StaticMount[] = [
   { urlPrefix: '/lib/', folder: join(packagesFolder, 'webrtc-peer', 'dist') },
   { urlPrefix: '/lib/', folder: join(packagesFolder, 'signaling', 'dist') },
   { urlPrefix: '/react/', folder: join(demosFolder, 'react-loopback', 'dist') },
+  { urlPrefix: '/vue/', folder: join(demosFolder, 'vue-loopback', 'dist') },
   { urlPrefix: '/', folder: join(demosFolder, 'public') },
 ];
 
