@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
-import type { MediaGraphError } from '../src/graph/index.js';
+import type { MediaGraphError, MediaSinkPad } from '../src/graph/index.js';
 import { WebRtcTransport, type WebRtcTransportOptions } from '../src/transport/index.js';
 import { eventually } from './support/server.js';
 import { BrowserHarness, BrowserPeer, LOOPBACK } from './transport-harness.js';
@@ -209,13 +209,13 @@ describe('WebRtcTransport with Chromium', () => {
     await publisherPeer.connectByBrowserOffer(publisherTransport);
     const constrained = await subscriber('simulcast-constrained');
     const unconstrained = await subscriber('simulcast-unconstrained');
-    // As if its browser's estimate stayed at 100 kbit/s: every REMB it sends is capped there (an
+    // As if one browser's estimate stayed at 100 kbit/s: every REMB it sends is replaced (an
     // estimate set once would be replaced by the browser's own, which has room for both layers).
-    const constrainedSink = constrained.transport.node.sink('VIDEO');
-    const report = constrainedSink.reportReceiverBitrate.bind(constrainedSink);
-    constrainedSink.reportReceiverBitrate = (bitrate) =>
-      report(Math.min(bitrate ?? 100_000, 100_000));
-    constrainedSink.reportReceiverBitrate(100_000);
+    holdEstimate(constrained.transport.node.sink('VIDEO'), 100_000);
+    // And the other's at 1 Mbit/s: a browser that gets the lower layer estimates at most about
+    // 1.5x what it receives (REMB, no probing), so once its first REMB beat the upper layer's
+    // first key frame it would stay below the upper layer for good (seen on a busy CI).
+    holdEstimate(unconstrained.transport.node.sink('VIDEO'), 1_000_000);
     publisherTransport.node.connect(constrained.transport.node);
     publisherTransport.node.connect(unconstrained.transport.node);
     const low = await constrained.peer.waitForStats(
@@ -292,4 +292,11 @@ async function receivedVideoBitrate(peer: BrowserPeer): Promise<number> {
   const after = await peer.stats();
   const seconds = (performance.now() - startedAt) / 1000;
   return Math.round(((after.videoBytesReceived - before.videoBytesReceived) * 8) / seconds);
+}
+
+/** Replaces every receiver estimate `sink` gets (its browser's REMBs) by `bitsPerSecond`. */
+function holdEstimate(sink: MediaSinkPad, bitsPerSecond: number): void {
+  const report = sink.reportReceiverBitrate.bind(sink);
+  sink.reportReceiverBitrate = () => report(bitsPerSecond);
+  sink.reportReceiverBitrate(bitsPerSecond);
 }
