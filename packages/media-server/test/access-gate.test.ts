@@ -85,6 +85,20 @@ describe('access token', () => {
     assert.ok(!lines.join('').includes('s3cret'), 'the token is never logged');
   });
 
+  it('answers GET /healthz without a token, and tells nothing else', async () => {
+    const server = await startServer({ accessToken: 's3cret' });
+    try {
+      const base = server.url.replace('ws:', 'http:').replace(/\/kurento$/, '');
+      const health = await fetch(`${base}/healthz`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { ok: true });
+      const other = await fetch(`${base}/kurento`);
+      assert.equal(other.status, 426);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 401 to a wrong token and 429 with Retry-After once an address keeps guessing', async () => {
     const server = await startServer({ accessToken: 's3cret' });
     try {

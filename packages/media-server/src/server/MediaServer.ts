@@ -112,7 +112,13 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     maxPayload: settings.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
     perMessageDeflate: false,
   });
-  const httpServer = createServer((_request, response) => {
+  const httpServer = createServer((request, response) => {
+    // A liveness probe for orchestrators: no token needed, and nothing in it but "alive".
+    if (request.method === 'GET' && request.url === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end('{"ok":true}\n');
+      return;
+    }
     response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     response.end(`Kurento Protocol endpoint: open a WebSocket to ${settings.path}\n`);
   });
