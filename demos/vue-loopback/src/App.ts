@@ -1,61 +1,52 @@
-import { defineComponent, h, ref } from 'vue';
-import { StatsPanel } from './StatsPanel.js';
-import { useLoopbackCall } from './useLoopbackCall.js';
+import { defineComponent, h, onBeforeUnmount, ref } from 'vue';
+import { LoopbackView } from './LoopbackView.js';
+import { ViewerView } from './ViewerView.js';
 
+type View = 'loopback' | 'viewer';
+
+const viewOfHash = (): View => (window.location.hash === '#viewer' ? 'viewer' : 'loopback');
+
+/** Two views, chosen by the URL's hash: the loopback call (#loopback) and a one-to-many viewer (#viewer). */
 export const App = defineComponent({
   name: 'App',
   setup() {
-    const localVideo = ref<HTMLVideoElement>();
-    const remoteVideo = ref<HTMLVideoElement>();
-    const call = useLoopbackCall(localVideo, remoteVideo);
+    const view = ref<View>(viewOfHash());
+    const follow = () => {
+      view.value = viewOfHash();
+    };
+    window.addEventListener('hashchange', follow);
+    onBeforeUnmount(() => window.removeEventListener('hashchange', follow));
 
-    return () => {
-      const busy = call.state.value === 'starting' || call.state.value === 'connected';
-      const connection = call.connectionState.value;
-      return h('main', [
+    const tab = (target: View, label: string) =>
+      h(
+        'a',
+        {
+          href: `#${target}`,
+          id: `${target}Tab`,
+          'aria-current': view.value === target ? 'page' : undefined,
+          style: { fontWeight: view.value === target ? 'bold' : 'normal', marginRight: '1em' },
+        },
+        label,
+      );
+
+    return () =>
+      h('main', [
         h('header', [
           h('a', { href: '/' }, '← Medley demos'),
-          h('h1', 'Vue loopback'),
+          h('h1', 'Vue'),
           h('p', [
             'A Vue 3 app importing ',
             h('code', '@medley/webrtc-peer'),
             ' and ',
             h('code', '@medley/signaling'),
-            ' from npm through a useLoopbackCall composable: your camera goes through the media server and back.',
+            ' from npm, each call in a composable (useLoopbackCall, useOneToManyViewer).',
           ]),
+          h('nav', [tab('loopback', 'Loopback'), tab('viewer', 'One-to-many viewer')]),
         ]),
-        h('div', { class: 'videos' }, [
-          h('figure', [
-            h('video', {
-              id: 'localVideo',
-              ref: localVideo,
-              autoplay: true,
-              playsinline: true,
-              muted: true,
-            }),
-            h('figcaption', 'Local'),
-          ]),
-          h('figure', [
-            h('video', { id: 'remoteVideo', ref: remoteVideo, autoplay: true, playsinline: true }),
-            h('figcaption', 'Remote (from the media server)'),
-          ]),
-        ]),
-        h('div', { class: 'controls' }, [
-          h(
-            'button',
-            { id: 'start', type: 'button', class: 'primary', disabled: busy, onClick: call.start },
-            'Start',
-          ),
-          h('button', { id: 'stop', type: 'button', disabled: !busy, onClick: call.stop }, 'Stop'),
-          h(
-            'span',
-            { id: 'state', class: 'state' },
-            `${call.state.value}${connection && connection !== call.state.value ? ` · ICE/DTLS ${connection}` : ''}`,
-          ),
-        ]),
-        h('p', { id: 'error', class: 'error', role: 'alert' }, call.error.value ?? ''),
-        call.stats.value ? h(StatsPanel, { stats: call.stats.value }) : null,
+        // Switching views unmounts the other one, and with it its call.
+        view.value === 'loopback'
+          ? h(LoopbackView, { key: 'loopback' })
+          : h(ViewerView, { key: 'viewer' }),
       ]);
-    };
   },
 });
