@@ -11,5 +11,6 @@ scripts/isolated.sh npx tsx bench/fanout/main.ts "$@"
 scripts/isolated.sh npx tsx bench/first-frame.ts
 scripts/isolated.sh npx tsx bench/setup-cost.ts
 scripts/isolated.sh npx tsx bench/recording.ts
+npx tsx bench/muxers.ts
 scripts/isolated.sh npx tsx bench/processing.ts
 scripts/isolated.sh npx tsx bench/processing-capacity.ts
