@@ -1,6 +1,8 @@
+/** A function called with an event's value (`undefined` for events that carry none). */
 export type Listener<T> = (payload: T) => void;
 
-type EmitArgs<T> = [T] extends [undefined] ? [] : [payload: T];
+/** The arguments of `emit` for an event whose value is `T`: none when `T` is `undefined`. */
+export type EmitArgs<T> = [T] extends [undefined] ? [] : [payload: T];
 
 /**
  * A small typed event emitter. `Events` maps each event name to the one value its listeners
@@ -17,6 +19,10 @@ export class TypedEventEmitter<Events extends object> {
     for (const event of retainedEvents) this.#retained.set(event, []);
   }
 
+  /**
+   * Calls `listener` with every later `event`. A listener that throws does not stop the others;
+   * its error is rethrown asynchronously (it shows in the console). Returns this, for chaining.
+   */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     let listeners = this.#listeners.get(event);
     if (!listeners) {
@@ -32,6 +38,7 @@ export class TypedEventEmitter<Events extends object> {
     return this;
   }
 
+  /** Like `on`, for the next `event` only. */
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     const wrapper: Listener<Events[K]> = (payload) => {
       this.off(event, wrapper);
@@ -40,11 +47,13 @@ export class TypedEventEmitter<Events extends object> {
     return this.on(event, wrapper);
   }
 
+  /** Removes a listener added with `on` (a `once` listener can only be removed by firing). */
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     this.#listeners.get(event)?.delete(listener as Listener<never>);
     return this;
   }
 
+  /** How many listeners `event` has. */
   listenerCount(event: keyof Events): number {
     return this.#listeners.get(event)?.size ?? 0;
   }
@@ -60,6 +69,7 @@ export class TypedEventEmitter<Events extends object> {
     return this;
   }
 
+  /** Calls the listeners of `event` with its value, or retains it when it is retained and unheard. */
   protected emit<K extends keyof Events>(event: K, ...args: EmitArgs<Events[K]>): void {
     const payload = args[0] as Events[K];
     const listeners = this.#listeners.get(event);

@@ -13,9 +13,15 @@ import { parseRemoteSdp } from './sdp.js';
 import { type PeerStats, type StatsBaseline, summarizeStats } from './stats.js';
 import { TypedEventEmitter } from './TypedEventEmitter.js';
 
+/**
+ * Which way media flows: `sendrecv` for a call or a loopback, `sendonly` for a presenter or a
+ * recording, `recvonly` for a viewer or a playback (it captures nothing).
+ */
 export type WebRtcPeerMode = 'sendonly' | 'recvonly' | 'sendrecv';
+/** A kind of media track, as in `MediaStreamTrack.kind`. */
 export type MediaKind = 'audio' | 'video';
 
+/** How the peer opens its data channel (the `dataChannel` option). */
 export interface DataChannelOptions {
   /** Default `'medley'`. */
   label?: string;
@@ -25,7 +31,9 @@ export interface DataChannelOptions {
   bufferedAmountLowThreshold?: number;
 }
 
+/** What `new WebRtcPeer(options)` creates: only `mode` is required. */
 export interface WebRtcPeerOptions {
+  /** Which way media flows; it decides whether media is captured and what the offer asks for. */
   mode: WebRtcPeerMode;
   /**
    * What to capture when no stream is given; default `{ audio: true, video: { width: 640,
@@ -35,6 +43,7 @@ export interface WebRtcPeerOptions {
   mediaConstraints?: MediaStreamConstraints;
   /** Tracks to send instead of capturing; they stay the caller's: `dispose()` leaves them live. */
   videoStream?: MediaStream;
+  /** Audio tracks to send instead of capturing; like `videoStream`, they stay the caller's. */
   audioStream?: MediaStream;
   /** `'screen'` captures with getDisplayMedia (and the screen's audio when offered). */
   sendSource?: SendSource;
@@ -55,47 +64,73 @@ export interface WebRtcPeerOptions {
   simulcast?: boolean | RTCRtpEncodingParameters[];
   /** Codec names in order of preference, e.g. `['VP8']` or `['video/H264']`; others follow. */
   videoCodecs?: string[];
+  /** Audio codec names in order of preference, e.g. `['opus']`; others follow. */
   audioCodecs?: string[];
   /** Bits per second, applied to every encoding once negotiated (see `setMaxBitrate`). */
   maxVideoBitrate?: number;
+  /** Bits per second for the audio sender, applied like `maxVideoBitrate`. */
   maxAudioBitrate?: number;
 }
 
+/** A message received on the data channel (the `datachannelmessage` event). */
 export interface DataChannelMessage {
+  /** Text, or binary as an ArrayBuffer (the channel's `binaryType` is `arraybuffer`). */
   data: string | ArrayBuffer;
+  /** The channel it arrived on. */
   channel: RTCDataChannel;
 }
 
+/** A track received from the remote side (the `track` event). */
 export interface RemoteTrack {
+  /** The track that arrived. */
   track: MediaStreamTrack;
+  /** The peer's remote stream, which now holds the track (the one `getRemoteStream()` returns). */
   stream: MediaStream;
 }
 
+/**
+ * The events of a {@link WebRtcPeer}, by name, with the value their listeners receive
+ * (`undefined`: none).
+ */
 export interface WebRtcPeerEvents {
   /** A local candidate to send to the remote side. Kept until the first listener subscribes. */
   icecandidate: RTCIceCandidate;
   /** Candidate gathering finished (sent as end-of-candidates by most signaling protocols). */
   icegatheringdone: undefined;
+  /** The RTCPeerConnection's `connectionState` changed (`connected`, `disconnected`, `failed`...). */
   connectionstatechange: RTCPeerConnectionState;
+  /** The RTCPeerConnection's `iceConnectionState` changed. */
   iceconnectionstatechange: RTCIceConnectionState;
+  /** A remote track arrived; it is in the remote stream and plays in `remoteVideo`. */
   track: RemoteTrack;
+  /** The data channel opened: `send()` works from now on. */
   datachannelopen: RTCDataChannel;
+  /** The data channel closed (either side closed it, or the connection ended). */
   datachannelclose: RTCDataChannel;
+  /** A message arrived on the data channel. */
   datachannelmessage: DataChannelMessage;
+  /** The data channel's buffer drained below its `bufferedAmountLowThreshold`. */
   datachannelbufferedamountlow: RTCDataChannel;
+  /** The data channel failed (code `DATA_CHANNEL_FAILED`). */
   datachannelerror: WebRtcPeerError;
   /** Failures that no pending call can report, such as ICE failing mid-session. */
   error: WebRtcPeerError;
 }
 
-export type WebRtcPeerStats = PeerStats & { report: RTCStatsReport };
+/** What {@link WebRtcPeer.getStats} returns: the summary, and the browser's report it summarises. */
+export type WebRtcPeerStats = PeerStats & {
+  /** The browser's full RTCStatsReport, for what the summary leaves out. */
+  report: RTCStatsReport;
+};
 
 /**
  * One side of a WebRTC session: captures media, negotiates with a remote peer or media server
  * through offer/answer and trickle ICE, and cleans up after itself.
  */
 export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
+  /** Which way media flows, as given in the options. */
   readonly mode: WebRtcPeerMode;
+  /** The connection underneath, created by the peer or given as `peerConnection`. */
   readonly peerConnection: RTCPeerConnection;
 
   readonly #options: WebRtcPeerOptions;
@@ -114,6 +149,10 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
   #senderUpdates: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
+  /**
+   * Creates the RTCPeerConnection (and the data channel, when asked for); captures nothing yet:
+   * media is captured by `start()`, `generateOffer()` or `processOffer()`.
+   */
   constructor(options: WebRtcPeerOptions) {
     super(['icecandidate', 'icegatheringdone']);
     this.mode = options.mode;
@@ -136,6 +175,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     return this.#dataChannel;
   }
 
+  /** True when every audio track sent is enabled; false when muted, or when no audio is sent. */
   get audioEnabled(): boolean {
     return this.#tracksEnabled('audio');
   }
@@ -145,6 +185,7 @@ export class WebRtcPeer extends TypedEventEmitter<WebRtcPeerEvents> {
     this.#enableTracks('audio', enabled);
   }
 
+  /** True when every video track sent is enabled; false when turned off, or when none is sent. */
   get videoEnabled(): boolean {
     return this.#tracksEnabled('video');
   }

@@ -3,10 +3,12 @@
  * (`'video/VP8'`, or just `'VP8'`) first and in that order; the others keep their relative order
  * behind them, so RTX, RED and FEC stay negotiable and an unknown name never empties the list.
  */
-export function preferCodecs<Codec extends { mimeType: string }>(
-  codecs: readonly Codec[],
-  preferred: readonly string[],
-): Codec[] {
+export function preferCodecs<
+  Codec extends {
+    /** `type/subtype`, e.g. `video/VP8`, as in RTCRtpCodec. */
+    mimeType: string;
+  },
+>(codecs: readonly Codec[], preferred: readonly string[]): Codec[] {
   const rank = (codec: Codec): number => {
     const subtype = codec.mimeType.slice(codec.mimeType.indexOf('/') + 1).toLowerCase();
     const index = preferred.findIndex((name) => {

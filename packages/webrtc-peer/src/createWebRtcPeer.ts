@@ -1,5 +1,6 @@
 import { WebRtcPeer, type WebRtcPeerOptions } from './WebRtcPeer.js';
 
+/** The options of a {@link WebRtcPeer}, but the mode, which the helper's name gives. */
 export type ModeOptions = Omit<WebRtcPeerOptions, 'mode'>;
 
 /** Creates a peer and captures its media, so that permission and device errors surface here. */

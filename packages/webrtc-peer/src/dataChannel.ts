@@ -1,5 +1,6 @@
 import { WebRtcPeerError } from './errors.js';
 
+/** What `RTCDataChannel.send()` accepts. */
 export type DataChannelPayload = string | Blob | ArrayBuffer | ArrayBufferView<ArrayBuffer>;
 
 /** `send()` waits once more than this many bytes are buffered (Chromium's own send queue is 16 MiB). */

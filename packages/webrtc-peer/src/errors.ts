@@ -10,10 +10,16 @@ export type WebRtcPeerErrorCode =
   | 'DATA_CHANNEL_FAILED'
   | 'INVALID_STATE';
 
+/**
+ * Every failure of this package: `code` says what went wrong (branch on it), the message says
+ * what to do about it, and `cause` holds the browser's own error when there is one.
+ */
 export class WebRtcPeerError extends Error {
+  /** Always `'WebRtcPeerError'`. */
   override readonly name = 'WebRtcPeerError';
 
   constructor(
+    /** What went wrong. */
     readonly code: WebRtcPeerErrorCode,
     message: string,
     options?: { cause?: unknown },

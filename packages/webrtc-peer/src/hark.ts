@@ -1,5 +1,6 @@
 import { reportUncaught } from './userCallbacks.js';
 
+/** The options of `hark(stream, options)`, with the `hark` package's names and defaults. */
 export interface HarkOptions {
   /** dB above which the stream counts as speaking; default -50. */
   threshold?: number;
@@ -15,14 +16,20 @@ export interface HarkOptions {
   audioContext?: AudioContext;
 }
 
+/** The events of a {@link Harker}, with the arguments their listeners receive. */
 export interface HarkEvents {
+  /** The stream started speaking (two of the last three readings above the threshold). */
   speaking: [];
+  /** The stream went quiet (`history` readings in a row below the threshold), or stop() was called. */
   stopped_speaking: [];
+  /** Each reading: the loudest frequency bin and the threshold, both in dB (0 is full scale). */
   volume_change: [volume: number, threshold: number];
+  /** The AudioContext's state changed (suspended, running, closed). */
   state_change: [state: AudioContextState];
 }
 
-type HarkListener<E extends keyof HarkEvents> = (...args: HarkEvents[E]) => void;
+/** A listener of the {@link HarkEvents} event `E`. */
+export type HarkListener<E extends keyof HarkEvents> = (...args: HarkEvents[E]) => void;
 
 /**
  * Voice activity of a MediaStream, as the `hark` package that kurento-utils exports: reads the
@@ -31,6 +38,7 @@ type HarkListener<E extends keyof HarkEvents> = (...args: HarkEvents[E]) => void
  * row are below it.
  */
 export class Harker {
+  /** Whether the stream is speaking now. */
   speaking = false;
   readonly #listeners = new Map<keyof HarkEvents, Set<(...args: never[]) => void>>();
   readonly #context: AudioContext;
@@ -63,10 +71,12 @@ export class Harker {
     this.#schedule();
   }
 
+  /** The state of the AudioContext it analyses in. */
   get state(): AudioContextState {
     return this.#context.state;
   }
 
+  /** Adds a listener; a listener that throws does not stop the others. */
   on<E extends keyof HarkEvents>(event: E, listener: HarkListener<E>): this {
     let listeners = this.#listeners.get(event);
     if (!listeners) {
@@ -77,23 +87,28 @@ export class Harker {
     return this;
   }
 
+  /** Removes a listener. */
   off<E extends keyof HarkEvents>(event: E, listener: HarkListener<E>): this {
     this.#listeners.get(event)?.delete(listener as (...args: never[]) => void);
     return this;
   }
 
+  /** Sets the level, in dB, above which the stream counts as speaking. */
   setThreshold(threshold: number): void {
     this.#threshold = threshold;
   }
 
+  /** Sets how often the level is read, in ms, from the next reading on. */
   setInterval(interval: number): void {
     this.#interval = interval;
   }
 
+  /** Suspends the AudioContext (readings stop changing until resume()). */
   suspend(): Promise<void> {
     return this.#context.suspend();
   }
 
+  /** Resumes a suspended AudioContext. */
   resume(): Promise<void> {
     return this.#context.resume();
   }

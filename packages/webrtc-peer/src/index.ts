@@ -15,11 +15,13 @@ export { captureMedia, defaultMediaConstraints, type SendSource } from './media.
 export { type MediaSection, mediaSections, parseRemoteSdp, type SdpType } from './sdp.js';
 export {
   type InboundMediaStats,
+  type MediaFlowStats,
   type OutboundMediaStats,
   type PeerStats,
+  type StatsBaseline,
   summarizeStats,
 } from './stats.js';
-export type { Listener } from './TypedEventEmitter.js';
+export type { EmitArgs, Listener } from './TypedEventEmitter.js';
 export {
   type DataChannelMessage,
   type DataChannelOptions,
@@ -32,4 +34,5 @@ export {
   type WebRtcPeerStats,
 } from './WebRtcPeer.js';
 
+/** This package's version. */
 export const VERSION = '0.1.0';

@@ -9,8 +9,20 @@ import type { Listener } from './TypedEventEmitter.js';
 import { callUser } from './userCallbacks.js';
 import { WebRtcPeer as Peer, type WebRtcPeerEvents } from './WebRtcPeer.js';
 
+export type { CandidateCallback } from './bufferizeCandidates.js';
+export type { HarkEvents, Harker, HarkListener, HarkOptions } from './hark.js';
+
+/** Which way media flows; the mode argument of `new kurentoUtils.WebRtcPeer.WebRtcPeer(mode)`. */
 export type KurentoPeerMode = 'recvonly' | 'sendonly' | 'sendrecv';
+/**
+ * kurento-utils' completion callback: called with nothing on success, with the error otherwise;
+ * `this` is the peer.
+ */
 export type KurentoCallback = (this: KurentoWebRtcPeer, error?: unknown) => void;
+/**
+ * The callback of `generateOffer` and `processOffer`: the error (null on success) and the SDP to
+ * send; `generateOffer`'s also gets `processAnswer`, bound to the peer.
+ */
 export type KurentoSdpCallback = (
   this: KurentoWebRtcPeer,
   error: unknown,
@@ -18,44 +30,73 @@ export type KurentoSdpCallback = (
   processAnswer?: (sdpAnswer: string, callback?: KurentoCallback) => void,
 ) => void;
 
-type ChannelHandler<E extends Event> = ((this: RTCDataChannel, event: E) => unknown) | null;
+/** An `on…` handler of an RTCDataChannel, as the channel calls it. */
+export type ChannelHandler<E extends Event> = ((this: RTCDataChannel, event: E) => unknown) | null;
 
+/** kurento-utils' `dataChannelConfig`: the channel's label and options, and its handlers. */
 export interface KurentoDataChannelConfig {
   /** The channel's label; default `WebRtcPeer-<peer id>`. */
   id?: string;
+  /** Passed to `createDataChannel` (ordered, maxRetransmits, ...). */
   options?: RTCDataChannelInit;
+  /** Set as the channel's `onopen`. */
   onopen?: ChannelHandler<Event>;
+  /** Set as the channel's `onclose`. */
   onclose?: ChannelHandler<Event>;
+  /** Set as the channel's `onmessage`. */
   onmessage?: ChannelHandler<MessageEvent>;
+  /** Set as the channel's `onbufferedamountlow`. */
   onbufferedamountlow?: ChannelHandler<Event>;
+  /** Set as the channel's `onerror`. */
   onerror?: ChannelHandler<Event>;
 }
 
+/** The options of kurento-utils' WebRtcPeer constructors, with the same names and meaning. */
 export interface KurentoWebRtcPeerOptions {
+  /** Names the peer (and its data channel's default label); default a random UUID. */
   id?: string;
+  /** Shows the local stream, muted. */
   localVideo?: HTMLVideoElement;
+  /** Plays the remote stream. */
   remoteVideo?: HTMLMediaElement;
+  /** Video to send instead of capturing; it stays the caller's (`dispose()` leaves it live). */
   videoStream?: MediaStream;
+  /** Audio to send instead of capturing; it stays the caller's. */
   audioStream?: MediaStream;
+  /** What to capture; default `{ audio: true, video: { width: 640, frameRate: 15 } }`. */
   mediaConstraints?: MediaStreamConstraints;
   /** `'webcam'` (default); anything else captures the screen. */
   sendSource?: string;
+  /**
+   * Passed to RTCPeerConnection. Unlike kurento-utils, no public STUN server is added: give
+   * `iceServers` here when the peers are not on one network.
+   */
   configuration?: RTCConfiguration;
+  /** A connection to use instead of creating one. */
   peerConnection?: RTCPeerConnection;
+  /** Called with each local ICE candidate, to send to the remote side. */
   onicecandidate?: (candidate: RTCIceCandidate) => void;
+  /** Called once local candidate gathering finished. */
   oncandidategatheringdone?: () => void;
+  /** Set as the RTCPeerConnection's `onnegotiationneeded`. */
   onnegotiationneeded?: ((this: RTCPeerConnection, event: Event) => unknown) | null;
   /** Called once per remote stream, as the RTCPeerConnection event browsers no longer fire. */
   onaddstream?: (event: { stream: MediaStream }) => void;
   /** Receives errors of calls made without a callback, and of ICE failing mid-session. */
   onerror?: (error: unknown) => void;
+  /** Opens a data channel with the offer; default false. */
   dataChannels?: boolean;
+  /** The data channel's label, options and handlers, when `dataChannels` is true. */
   dataChannelConfig?: KurentoDataChannelConfig;
+  /** Sends video as three simulcast layers (through sendEncodings, not SDP munging). */
   simulcast?: boolean;
 }
 
 /** kurento-utils' event names: ours, plus its name for the end of candidate gathering. */
-export type KurentoPeerEvents = WebRtcPeerEvents & { candidategatheringdone: undefined };
+export type KurentoPeerEvents = WebRtcPeerEvents & {
+  /** Local candidate gathering finished (the `icegatheringdone` event of WebRtcPeer). */
+  candidategatheringdone: undefined;
+};
 
 function coreEvent(event: keyof KurentoPeerEvents): keyof WebRtcPeerEvents {
   return event === 'candidategatheringdone' ? 'icegatheringdone' : event;
@@ -65,12 +106,22 @@ function logError(error?: unknown): void {
   if (error) console.error(error);
 }
 
+/**
+ * A peer with kurento-utils-js' callback API, over a {@link WebRtcPeer}. Pages get it from
+ * `kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv(options, callback)` and its siblings, with or
+ * without `new`; `callback` is called once media is captured (or with the capture error).
+ */
 export class KurentoWebRtcPeer {
+  /** The `id` option, or a random UUID. */
   readonly id: string;
   readonly #peer: Peer;
   readonly #options: KurentoWebRtcPeerOptions;
   readonly #onerror: (error?: unknown) => void;
 
+  /**
+   * Starts capturing at once; `callback` (or `onerror` when there is none) is called
+   * asynchronously when done, as in kurento-utils, so the page has assigned the peer by then.
+   */
   constructor(
     mode: KurentoPeerMode,
     options?: KurentoWebRtcPeerOptions | KurentoCallback,
@@ -125,23 +176,30 @@ export class KurentoWebRtcPeer {
     );
   }
 
+  /** The RTCPeerConnection underneath. */
   get peerConnection(): RTCPeerConnection {
     return this.#peer.peerConnection;
   }
 
+  /** The data channel, when `dataChannels` was set (or the remote side opened one). */
   get dataChannel(): RTCDataChannel | undefined {
     return this.#peer.dataChannel;
   }
 
+  /** The `localVideo` option. */
   get localVideo(): HTMLVideoElement | undefined {
     return this.#options.localVideo;
   }
 
+  /** The `remoteVideo` option. */
   get remoteVideo(): HTMLMediaElement | undefined {
     return this.#options.remoteVideo;
   }
 
-  /** The remote video's current picture, drawn on a canvas. */
+  /**
+   * The remote video's current picture, drawn on a canvas; undefined when `remoteVideo` is not a
+   * video element. Throws an Error when the video has no picture yet.
+   */
   get currentFrame(): HTMLCanvasElement | undefined {
     const video = this.#options.remoteVideo;
     if (!(video instanceof HTMLVideoElement)) return undefined;
@@ -154,26 +212,32 @@ export class KurentoWebRtcPeer {
     return canvas;
   }
 
+  /** True when every audio track sent is enabled; false when muted, or when no audio is sent. */
   get audioEnabled(): boolean {
     return this.#peer.audioEnabled;
   }
 
+  /** Mutes or unmutes the audio sent, without renegotiating. */
   set audioEnabled(enabled: boolean) {
     this.#peer.audioEnabled = enabled;
   }
 
+  /** True when every video track sent is enabled; false when turned off, or when none is sent. */
   get videoEnabled(): boolean {
     return this.#peer.videoEnabled;
   }
 
+  /** Turns the video sent off (black frames) or on, without renegotiating. */
   set videoEnabled(enabled: boolean) {
     this.#peer.videoEnabled = enabled;
   }
 
+  /** Both `audioEnabled` and `videoEnabled`. */
   get enabled(): boolean {
     return this.audioEnabled && this.videoEnabled;
   }
 
+  /** Sets `audioEnabled` and `videoEnabled` together. */
   set enabled(enabled: boolean) {
     this.audioEnabled = enabled;
     this.videoEnabled = enabled;
@@ -184,6 +248,7 @@ export class KurentoWebRtcPeer {
     return this.#peer;
   }
 
+  /** Creates and applies an offer; `callback` gets its SDP, to send to the remote side. */
   generateOffer(callback: KurentoSdpCallback): void {
     const done = callback.bind(this);
     this.#peer.generateOffer().then(
@@ -192,6 +257,7 @@ export class KurentoWebRtcPeer {
     );
   }
 
+  /** Applies the remote side's answer; errors go to `callback`, else to `onerror`. */
   processAnswer(sdpAnswer: string, callback?: KurentoCallback): void {
     const done = this.#callback(callback);
     this.#peer.processAnswer(sdpAnswer).then(
@@ -200,6 +266,7 @@ export class KurentoWebRtcPeer {
     );
   }
 
+  /** Applies the remote side's offer; `callback` gets the answer's SDP. */
   processOffer(sdpOffer: string, callback: KurentoSdpCallback): void {
     const done = callback.bind(this);
     this.#peer.processOffer(sdpOffer).then(
@@ -208,6 +275,10 @@ export class KurentoWebRtcPeer {
     );
   }
 
+  /**
+   * Adds a remote candidate; one that arrives before its description is held until then.
+   * Errors go to `callback`, else to `onerror`.
+   */
   addIceCandidate(candidate: RTCIceCandidateInit, callback?: KurentoCallback): void {
     const done = this.#callback(callback);
     this.#peer.addIceCandidate(candidate).then(
@@ -226,18 +297,22 @@ export class KurentoWebRtcPeer {
     return given.length > 0 ? given[index] : index === 0 ? this.#peer.getLocalStream() : undefined;
   }
 
+  /** The stream received (index 0; there is only one). */
   getRemoteStream(index = 0): MediaStream | undefined {
     return index === 0 ? this.#peer.getRemoteStream() : undefined;
   }
 
+  /** The RTCPeerConnection's `localDescription`. */
   getLocalSessionDescriptor(): RTCSessionDescription | null {
     return this.peerConnection.localDescription;
   }
 
+  /** The RTCPeerConnection's `remoteDescription`. */
   getRemoteSessionDescriptor(): RTCSessionDescription | null {
     return this.peerConnection.remoteDescription;
   }
 
+  /** Shows the local stream in `localVideo` (muted). */
   showLocalVideo(): void {
     const stream = this.getLocalStream();
     if (this.#options.localVideo && stream) attachStream(this.#options.localVideo, stream, true);
@@ -248,11 +323,13 @@ export class KurentoWebRtcPeer {
     this.#peer.send(data).catch((error: unknown) => console.warn(error));
   }
 
+  /** Adds a listener of a {@link WebRtcPeer} event, or of `candidategatheringdone`. */
   on<E extends keyof KurentoPeerEvents>(event: E, listener: Listener<KurentoPeerEvents[E]>): this {
     this.#peer.on(coreEvent(event), listener as never);
     return this;
   }
 
+  /** The same as `on`. */
   addListener<E extends keyof KurentoPeerEvents>(
     event: E,
     listener: Listener<KurentoPeerEvents[E]>,
@@ -260,6 +337,7 @@ export class KurentoWebRtcPeer {
     return this.on(event, listener);
   }
 
+  /** Like `on`, for the next event only. */
   once<E extends keyof KurentoPeerEvents>(
     event: E,
     listener: Listener<KurentoPeerEvents[E]>,
@@ -268,6 +346,7 @@ export class KurentoWebRtcPeer {
     return this;
   }
 
+  /** Removes a listener added with `on`. */
   removeListener<E extends keyof KurentoPeerEvents>(
     event: E,
     listener: Listener<KurentoPeerEvents[E]>,
@@ -276,15 +355,21 @@ export class KurentoWebRtcPeer {
     return this;
   }
 
+  /** The same as `removeListener`. */
   off<E extends keyof KurentoPeerEvents>(event: E, listener: Listener<KurentoPeerEvents[E]>): this {
     return this.removeListener(event, listener);
   }
 
+  /** Removes every listener of `event`, or of all events. */
   removeAllListeners(event?: keyof KurentoPeerEvents): this {
     this.#peer.removeAllListeners(event === undefined ? undefined : coreEvent(event));
     return this;
   }
 
+  /**
+   * Closes the connection, stops the tracks the peer captured (unlike kurento-utils, never the
+   * streams given as options) and removes the listeners.
+   */
   dispose(): void {
     this.#peer.dispose();
   }
@@ -317,6 +402,7 @@ export interface KurentoPeerConstructor {
   ): KurentoWebRtcPeer;
 }
 
+/** `kurentoUtils.WebRtcPeer.WebRtcPeer`: the mode is the first argument. Callable without `new`. */
 export interface KurentoGenericPeerConstructor {
   new (
     mode: KurentoPeerMode,
@@ -353,10 +439,16 @@ GenericPeer.prototype = KurentoWebRtcPeer.prototype;
 
 /** `kurentoUtils.WebRtcPeer`, as pages written for kurento-utils-js call it. */
 export const WebRtcPeer = {
+  /** kurento-utils' candidate buffering for a bare RTCPeerConnection. */
   bufferizeCandidates,
+  /** kurento-utils' voice activity detection of a stream (the `hark` package). */
   hark,
+  /** A peer of the mode given as first argument. */
   WebRtcPeer: GenericPeer as unknown as KurentoGenericPeerConstructor,
+  /** A peer that only receives (a viewer); captures nothing. */
   WebRtcPeerRecvonly: peerConstructor('recvonly'),
+  /** A peer that only sends (a presenter). */
   WebRtcPeerSendonly: peerConstructor('sendonly'),
+  /** A peer that sends and receives (a call). */
   WebRtcPeerSendrecv: peerConstructor('sendrecv'),
 };

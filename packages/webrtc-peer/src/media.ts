@@ -1,5 +1,6 @@
 import { mediaError, WebRtcPeerError } from './errors.js';
 
+/** What a peer captures: the camera and microphone, or the screen (getDisplayMedia). */
 export type SendSource = 'webcam' | 'screen';
 
 /** What a peer captures when the caller gives neither constraints nor streams (as kurento-utils). */

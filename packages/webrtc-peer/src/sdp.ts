@@ -1,14 +1,18 @@
 import { type MediaDescription, parse, type SessionDescription } from 'sdp-transform';
 import { WebRtcPeerError } from './errors.js';
 
+/** Which half of an offer/answer exchange an SDP is. */
 export type SdpType = 'offer' | 'answer';
 
 /** One m= section of an SDP, reduced to what negotiation logic and tests look at. */
 export interface MediaSection {
+  /** The section's `a=mid`, which transceivers and candidates (`sdpMid`) refer to. */
   mid: string | undefined;
+  /** The media type of the m= line: `audio`, `video` or `application` (data channels). */
   kind: string;
   /** `inactive` also when the section was rejected (port 0). */
   direction: RTCRtpTransceiverDirection;
+  /** The ICE username fragment (the section's, else the session's); it changes on ICE restart. */
   iceUfrag: string | undefined;
 }
 
@@ -47,6 +51,7 @@ export function parseRemoteSdp(
   return session;
 }
 
+/** The m= sections of an SDP (text or parsed by sdp-transform), in order. */
 export function mediaSections(sdp: string | SessionDescription): MediaSection[] {
   const session = typeof sdp === 'string' ? parse(sdp) : sdp;
   return session.media.map((media) => ({

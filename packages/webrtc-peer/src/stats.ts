@@ -4,37 +4,71 @@ export interface PeerStats {
   timestamp: number;
   /** Seconds, of the selected ICE candidate pair; undefined until a pair is in use. */
   roundTripTime: number | undefined;
-  inbound: { audio?: InboundMediaStats; video?: InboundMediaStats };
-  outbound: { audio?: OutboundMediaStats; video?: OutboundMediaStats };
+  /** What is received, by kind; a kind is absent while nothing of it is received. */
+  inbound: {
+    /** The audio received (all audio streams added up). */
+    audio?: InboundMediaStats;
+    /** The video received (all video streams added up). */
+    video?: InboundMediaStats;
+  };
+  /** What is sent, by kind; a kind is absent while nothing of it is sent. */
+  outbound: {
+    /** The audio sent. */
+    audio?: OutboundMediaStats;
+    /** The video sent (simulcast layers added up). */
+    video?: OutboundMediaStats;
+  };
 }
 
-interface MediaFlowStats {
+/** What inbound and outbound stats have in common. */
+export interface MediaFlowStats {
   /** Bits per second since the previous `getStats()` call; undefined on the first call. */
   bitrate: number | undefined;
+  /** Bytes of RTP payload since the stream started. */
   bytes: number;
+  /** RTP packets since the stream started. */
   packets: number;
+  /** Frames per second of the largest stream, as the browser measures it; undefined for audio. */
   framesPerSecond: number | undefined;
+  /** Pixels, of the largest stream; undefined for audio and before the first frame. */
   frameWidth: number | undefined;
+  /** Pixels, of the largest stream; undefined for audio and before the first frame. */
   frameHeight: number | undefined;
 }
 
+/** Statistics of one kind of media received (`inbound-rtp` stats added up). */
 export interface InboundMediaStats extends MediaFlowStats {
+  /** Packets lost since the stream started (can go down when late packets arrive). */
   packetsLost: number;
   /** Seconds. */
   jitter: number | undefined;
+  /** Frames decoded since the stream started; undefined for audio. */
   framesDecoded: number | undefined;
 }
 
+/** Statistics of one kind of media sent (`outbound-rtp` stats added up). */
 export interface OutboundMediaStats extends MediaFlowStats {
   /** As the remote side reports it in RTCP receiver reports. */
   packetsLost: number | undefined;
+  /** Frames encoded since the stream started; undefined for audio. */
   framesEncoded: number | undefined;
   /** More than one for simulcast. */
   encodings: number;
 }
 
-/** What a summary needs to remember of the previous report to compute bitrates. */
-export type StatsBaseline = ReadonlyMap<string, { bytes: number; timestamp: number }>;
+/**
+ * What a summary needs to remember of the previous report to compute bitrates: per direction and
+ * kind (`in-video`, ...), the bytes counted and the report's timestamp. Pass it back unchanged.
+ */
+export type StatsBaseline = ReadonlyMap<
+  string,
+  {
+    /** Bytes counted at `timestamp`. */
+    bytes: number;
+    /** Milliseconds, the report's clock. */
+    timestamp: number;
+  }
+>;
 
 type Stat = Record<string, unknown>;
 
@@ -45,7 +79,12 @@ type Stat = Record<string, unknown>;
 export function summarizeStats(
   report: ReadonlyMap<string, unknown>,
   previous: StatsBaseline = new Map(),
-): { stats: PeerStats; baseline: StatsBaseline } {
+): {
+  /** The summary of `report`. */
+  stats: PeerStats;
+  /** What to pass as `previous` next time, for the bitrates. */
+  baseline: StatsBaseline;
+} {
   const all = [...report.values()].filter(isStat);
   const baseline = new Map<string, { bytes: number; timestamp: number }>();
   const stats: PeerStats = {
