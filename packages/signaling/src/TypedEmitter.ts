@@ -1,7 +1,13 @@
 /** The listening half of an emitter: what a class exposes when only it may emit. */
 export interface Listenable<Events extends object> {
+  /**
+   * Calls `listener` with the payload of every later `event`. A listener that throws does not
+   * stop the others; its error is rethrown asynchronously (it shows as uncaught).
+   */
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): this;
+  /** Like `on`, for the next `event` only. */
   once<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): this;
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): this;
 }
 

@@ -24,12 +24,24 @@ export type SignalingErrorCode =
   | 'SUPERSEDED'
   | 'INVALID_OPTIONS';
 
-/** Codes a server may put in an error acknowledgement. */
-export const serverErrorCodes = ['REJECTED', 'INVALID_PAYLOAD', 'UNKNOWN_REQUEST'] as const;
-export type ServerErrorCode = (typeof serverErrorCodes)[number];
+/** The codes of {@link SignalingErrorCode} that come from the server, in an error answer. */
+export type ServerErrorCode = 'REJECTED' | 'INVALID_PAYLOAD' | 'UNKNOWN_REQUEST';
 
+/** Codes a server may put in an error acknowledgement. */
+export const serverErrorCodes: readonly ServerErrorCode[] = [
+  'REJECTED',
+  'INVALID_PAYLOAD',
+  'UNKNOWN_REQUEST',
+];
+
+/**
+ * Every failure of the client, and what a request handler's caller receives: branch on `code`,
+ * show the message (it says what to do); `cause` holds the underlying error when there is one.
+ */
 export class SignalingError extends Error {
+  /** Always `'SignalingError'`. */
   override readonly name = 'SignalingError';
+  /** What went wrong. */
   readonly code: SignalingErrorCode;
 
   constructor(code: SignalingErrorCode, message: string, options?: { cause?: unknown }) {
@@ -38,6 +50,10 @@ export class SignalingError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a {@link SignalingError} (of `code`, when given); it narrows the type:
+ * `if (isSignalingError(error, 'TIMEOUT')) retry();`.
+ */
 export function isSignalingError(
   error: unknown,
   code?: SignalingErrorCode,

@@ -1,4 +1,10 @@
-// @medley/signaling: the client half, for browsers (UMD global `medleySignaling`) and Node.
+/**
+ * The client half of Medley signaling, for browsers (ESM, CommonJS, or the script-tag bundle
+ * with the global `medleySignaling`) and Node: {@link SignalingClient}, and {@link attachPeer}
+ * to wire a WebRTC peer to it.
+ *
+ * @module @medley/signaling
+ */
 
 export {
   ExponentialBackoff,
@@ -17,7 +23,12 @@ export {
   SignalingClient,
   type SignalingClientOptions,
 } from './client/SignalingClient.js';
-export { isSignalingError, SignalingError, type SignalingErrorCode } from './errors.js';
+export {
+  isSignalingError,
+  type ServerErrorCode,
+  SignalingError,
+  type SignalingErrorCode,
+} from './errors.js';
 export type { IceCandidateInit, NegotiablePeer } from './peer/NegotiablePeer.js';
 export { NegotiationEpoch } from './peer/NegotiationEpoch.js';
 export {

@@ -14,6 +14,7 @@ export interface ReconnectPolicy {
   nextDelayMs(context: ReconnectContext): number | null;
 }
 
+/** The options of {@link ExponentialBackoff}: its schedule, and when it gives up. */
 export interface ExponentialBackoffOptions {
   /** Delay before the first attempt. Default 250 ms: a dropped socket usually comes back at once. */
   initialDelayMs?: number;

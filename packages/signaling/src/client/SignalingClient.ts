@@ -31,18 +31,43 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'dis
  */
 export type DisconnectReason = 'closed' | 'server' | 'rejected' | 'connect-failed' | 'gave-up';
 
+/** The events of `client.connection`, one per {@link ConnectionState} it enters. */
 export interface ConnectionEvents {
-  connecting: { url: string };
+  /** The first connection is being opened. */
+  connecting: {
+    /** The server's URL. */
+    url: string;
+  };
   /** A session is open. `resumed` is false when the server opened a new one (the previous one
    * expired or the server restarted): rebuild server-side state such as rooms and WebRTC peers. */
-  connected: { sessionId: string; resumed: boolean };
+  connected: {
+    /** The session's id. */
+    sessionId: string;
+    /** Whether it is the session the client had before the drop. */
+    resumed: boolean;
+  };
   /** Fires before each reconnect attempt. */
-  reconnecting: { attempt: number; delayMs: number; reason: string };
-  disconnected: { reason: DisconnectReason; error?: SignalingError };
+  reconnecting: {
+    /** 1 for the first attempt after a drop. */
+    attempt: number;
+    /** Milliseconds until the attempt, as the reconnect policy chose. */
+    delayMs: number;
+    /** Why the connection was lost (socket.io's disconnect reason, or the failed attempt's). */
+    reason: string;
+  };
+  /** Nothing is under way any more: requests fail with `DISCONNECTED` until `connect()`. */
+  disconnected: {
+    /** Why. */
+    reason: DisconnectReason;
+    /** The error behind it; absent when the application called `close()`. */
+    error?: SignalingError;
+  };
 }
 
+/** Credentials sent in socket.io's handshake `auth`; the server reads them in `onConnect`. */
 export type AuthPayload = Record<string, unknown>;
 
+/** The options of {@link SignalingClient}; all are optional. */
 export interface SignalingClientOptions {
   /**
    * Credentials sent with every connection attempt (socket.io's handshake `auth`). A function is
@@ -65,6 +90,7 @@ export interface SignalingClientOptions {
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
+/** Per-request options of `client.request()`. */
 export interface RequestOptions {
   /** Milliseconds to wait for the answer, counted from the call (including time spent waiting
    * for a reconnection). Default: the client's `requestTimeout`. */
@@ -96,6 +122,7 @@ export class SignalingClient<P extends Protocol = UntypedProtocol>
     return client;
   }
 
+  /** The server's URL, as given. */
   readonly url: string;
   readonly #socket: Socket;
   readonly #auth: SignalingClientOptions['auth'];
@@ -130,6 +157,7 @@ export class SignalingClient<P extends Protocol = UntypedProtocol>
     this.#socket.on('disconnect', (reason) => this.#onConnectionLost(reason));
   }
 
+  /** Where the connection stands; `connection` tells each change. */
   get state(): ConnectionState {
     return this.#state;
   }

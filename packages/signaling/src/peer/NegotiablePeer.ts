@@ -3,9 +3,13 @@
  * `RTCIceCandidateInit`, which `RTCIceCandidate` (and its `toJSON()`) also satisfies.
  */
 export interface IceCandidateInit {
+  /** The `candidate:` line; empty for end-of-candidates. */
   candidate: string;
+  /** The `a=mid` of the m= section the candidate belongs to. */
   sdpMid?: string | null;
+  /** The index of that m= section, from 0. */
   sdpMLineIndex?: number | null;
+  /** The ICE username fragment of the session it was gathered for. */
   usernameFragment?: string | null;
 }
 
@@ -23,7 +27,9 @@ export interface NegotiablePeer {
   processOffer(sdpOffer: string): Promise<string>;
   /** Adds a remote candidate. The wiring only calls it once the remote description is applied. */
   addIceCandidate(candidate: IceCandidateInit): unknown;
+  /** Subscribes to local candidates, to send to the other side. */
   on(event: 'icecandidate', listener: (candidate: IceCandidateInit) => void): unknown;
+  /** Unsubscribes, when the wiring is detached. */
   off(event: 'icecandidate', listener: (candidate: IceCandidateInit) => void): unknown;
 }
 

@@ -31,6 +31,7 @@ export class NegotiationEpoch {
     return true;
   }
 
+  /** Whether a message of `epoch` belongs to the current negotiation (else drop it). */
   isCurrent(epoch: number): boolean {
     return epoch === this.#current;
   }

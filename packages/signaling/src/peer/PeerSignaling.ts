@@ -11,14 +11,23 @@ import {
   type PeerSignalingProtocol,
 } from './PeerSignalingProtocol.js';
 
+/** The options of {@link attachPeer} and {@link PeerSignaling}. */
 export interface PeerSignalingOptions {
   /** Names this peer in every message, for sessions that hold several peers. Default 'default'. */
   peerId?: string;
 }
 
+/** The events of a {@link PeerSignaling}. */
 export interface PeerSignalingEvents {
   /** A message of another negotiation than the current one was dropped. */
-  dropped: { kind: 'offer' | 'answer' | 'candidate'; epoch: number; currentEpoch: number };
+  dropped: {
+    /** What was dropped. */
+    kind: 'offer' | 'answer' | 'candidate';
+    /** The negotiation it belonged to. */
+    epoch: number;
+    /** The negotiation under way. */
+    currentEpoch: number;
+  };
   /** A failure outside any promise the application awaits: a candidate that could not be sent
    * or applied, a server offer that could not be answered. */
   error: Error;
@@ -49,6 +58,7 @@ interface Negotiation {
  * ```
  */
 export class PeerSignaling implements Listenable<PeerSignalingEvents> {
+  /** Names this peer in every message (option `peerId`, default `'default'`). */
   readonly peerId: string;
   readonly #client: SignalingClient<PeerSignalingProtocol>;
   readonly #peer: NegotiablePeer;

@@ -10,17 +10,23 @@ export const PeerMessage = {
   candidate: 'peer:candidate',
 } as const;
 
+/** An offer or answer of one peer's negotiation (`peer:offer`, `peer:answer`). */
 export interface PeerDescription {
   /** Which of the session's peers this is about (a session may hold several). */
   peerId: string;
   /** The negotiation this SDP belongs to (see NegotiationEpoch). */
   epoch: number;
+  /** The SDP text. */
   sdp: string;
 }
 
+/** One trickle-ICE candidate of one peer's negotiation (`peer:candidate`). */
 export interface PeerCandidate {
+  /** Which of the session's peers this is about. */
   peerId: string;
+  /** The negotiation the candidate was gathered for; candidates of older ones are dropped. */
   epoch: number;
+  /** The candidate. */
   candidate: IceCandidateInit;
 }
 
@@ -36,14 +42,38 @@ export interface PeerCandidate {
  * ```
  */
 export interface PeerSignalingProtocol {
+  /** Client → server. */
   requests: {
-    'peer:offer': { request: PeerDescription; response: { sdp: string } };
-    'peer:answer': { request: PeerDescription; response: undefined };
-    'peer:candidate': { request: PeerCandidate; response: undefined };
+    /** The client's offer; the server answers with its SDP answer. */
+    'peer:offer': {
+      /** The offer. */
+      request: PeerDescription;
+      /** The answer. */
+      response: {
+        /** The SDP answer's text. */
+        sdp: string;
+      };
+    };
+    /** The client's answer to an offer the server pushed. */
+    'peer:answer': {
+      /** The answer. */
+      request: PeerDescription;
+      /** Nothing: the acknowledgement says it arrived. */
+      response: undefined;
+    };
+    /** A local candidate of the client. */
+    'peer:candidate': {
+      /** The candidate. */
+      request: PeerCandidate;
+      /** Nothing: the acknowledgement says it arrived. */
+      response: undefined;
+    };
   };
+  /** Server → client. */
   events: {
     /** The server offers (e.g. a Kurento endpoint that sends media): the client answers. */
     'peer:offer': PeerDescription;
+    /** A candidate of the server's side (e.g. a media server's `IceCandidateFound`). */
     'peer:candidate': PeerCandidate;
   };
 }

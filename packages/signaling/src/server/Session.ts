@@ -16,6 +16,7 @@ export type SessionEndReason = 'left' | 'closed' | 'expired' | 'shutdown';
  * and the events emitted meanwhile).
  */
 export interface Session<P extends Protocol = UntypedProtocol, Data = Record<string, unknown>> {
+  /** The session's id, the same across the client's reconnections (the client's `sessionId`). */
   readonly id: string;
   /** Application state for this client; it lives as long as the session. Starts as `{}`. */
   data: Data;
@@ -23,6 +24,7 @@ export interface Session<P extends Protocol = UntypedProtocol, Data = Record<str
   readonly connected: boolean;
   /** True once the session has ended; it then emits nothing and joins no room. */
   readonly ended: boolean;
+  /** The rooms the session is in. */
   readonly rooms: ReadonlySet<string>;
   /** The current socket.io socket; undefined while the client is away. */
   readonly socket: Socket | undefined;
@@ -31,7 +33,9 @@ export interface Session<P extends Protocol = UntypedProtocol, Data = Record<str
    * order, when it resumes the session; they are dropped if the session ends.
    */
   emit<K extends EventName<P>>(event: K, payload: EventPayload<P, K>): void;
+  /** Adds the session to `room` (see `broadcast` and `roomMembers`); no-op once ended. */
   join(room: string): void;
+  /** Takes the session out of `room`. */
   leave(room: string): void;
   /** Ends the session now: the client is disconnected and does not reconnect. */
   close(): void;

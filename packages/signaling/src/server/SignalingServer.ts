@@ -25,7 +25,8 @@ export type RequestSchemas<P extends Protocol> = {
   [K in RequestType<P>]: StandardSchemaV1<unknown, RequestPayload<P, K>>;
 };
 
-type Awaitable<T> = T | Promise<T>;
+/** A value, or a promise of it. */
+export type Awaitable<T> = T | Promise<T>;
 
 /** Answers one request type. A handler of a request whose response may be undefined can simply
  * return nothing. */
@@ -47,11 +48,13 @@ export type SignalingServerTarget =
       io: Server;
     }
   | {
+      /** An HTTP(S) server to attach a new socket.io Server to (closed by `close()`). */
       httpServer: HttpServer | HttpsServer;
       /** Options for the socket.io Server created on `httpServer` (cors, path, pingInterval...). */
       socketOptions?: Partial<ServerOptions>;
     };
 
+/** Callbacks at the moments of a session's life; all optional. */
 export interface SignalingServerHooks<P extends Protocol, Data> {
   /**
    * Runs before a connection is accepted, for a new session and for a resumed one. Throwing
@@ -71,8 +74,10 @@ export interface SignalingServerHooks<P extends Protocol, Data> {
   onError?(error: unknown, context: string): void;
 }
 
+/** The options of {@link SignalingServer}: where it listens, its hooks, schemas and timings. */
 export type SignalingServerOptions<P extends Protocol, Data> = SignalingServerTarget &
   SignalingServerHooks<P, Data> & {
+    /** A schema for every request type: payloads are checked before handlers see them. */
     schemas: RequestSchemas<P>;
     /**
      * How long a session waits for its client after the connection dropped, in ms. Default
@@ -102,6 +107,7 @@ interface Opening<P extends Protocol, Data> {
  * ```
  */
 export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record<string, unknown>> {
+  /** The socket.io Server, the application's or the one created on `httpServer`. */
   readonly io: Server;
   readonly #ownsIo: boolean;
   readonly #namespace: Namespace;
@@ -155,6 +161,8 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
   /**
    * Answers requests of one type. The payload has passed the type's schema; what the handler
    * returns is the answer; what it throws reaches the client as `REJECTED` with its message.
+   *
+   * Throws `INVALID_OPTIONS` when `type` has no schema in the `schemas` option, or a handler already.
    */
   handle<K extends RequestType<P>>(type: K, handler: RequestHandler<P, K, Data>): this {
     if (!Object.hasOwn(this.#schemas, type)) {
@@ -175,6 +183,7 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     return this.#registry.sessions;
   }
 
+  /** The sessions in `room`, away ones included; empty for an unknown room. */
   roomMembers(room: string): Session<P, Data>[] {
     return this.#rooms.members(room);
   }

@@ -1,5 +1,15 @@
-// @medley/signaling/server: the app-server half (Node only).
-export { isSignalingError, SignalingError, type SignalingErrorCode } from '../errors.js';
+/**
+ * The app-server half of Medley signaling (Node only): {@link SignalingServer}, its sessions and
+ * rooms, and the payload schemas it validates requests with.
+ *
+ * @module @medley/signaling/server
+ */
+export {
+  isSignalingError,
+  type ServerErrorCode,
+  SignalingError,
+  type SignalingErrorCode,
+} from '../errors.js';
 export type { IceCandidateInit } from '../peer/NegotiablePeer.js';
 export { NegotiationEpoch } from '../peer/NegotiationEpoch.js';
 export {
@@ -18,9 +28,10 @@ export type {
   UntypedProtocol,
 } from '../protocol.js';
 export { type RequestAnswer, type SessionWelcome, WireEvent } from '../wire.js';
-export { peerSignalingSchemas } from './peerSchemas.js';
+export { type PeerRequestSchemas, peerSignalingSchemas } from './peerSchemas.js';
 export type { Session, SessionEndReason } from './Session.js';
 export {
+  type Awaitable,
   type RequestHandler,
   type RequestSchemas,
   SignalingServer,

@@ -18,7 +18,8 @@ const candidate = object({
   }),
 });
 
-type PeerRequestSchemas = {
+/** A schema for each request of {@link PeerSignalingProtocol}. */
+export type PeerRequestSchemas = {
   [K in RequestType<PeerSignalingProtocol>]: Schema<
     PeerSignalingProtocol['requests'][K]['request']
   >;
