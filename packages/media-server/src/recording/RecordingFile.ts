@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { openInsideRootForWriting } from '../elements/MediaRootFile.js';
 import type { FilePatch } from './Muxer.js';
+import { type RecordingBytesWritten, recordingBytesWrittenUnder } from './RecordingBytesWritten.js';
 
 /**
  * The file a recording goes to. Writes are queued and run one after another without blocking
@@ -16,6 +17,7 @@ export class RecordingFile {
   #offset = 0;
   #failure: Error | undefined;
   readonly #onFailure: (error: Error) => void;
+  readonly #written: RecordingBytesWritten | undefined;
 
   /**
    * Starts creating (or truncating) the file. A symbolic link in its place is refused
@@ -25,6 +27,7 @@ export class RecordingFile {
   constructor(path: string, onFailure: (error: Error) => void, mediaRoot?: string) {
     this.path = path;
     this.#onFailure = onFailure;
+    this.#written = mediaRoot === undefined ? undefined : recordingBytesWrittenUnder(mediaRoot);
     const flags =
       constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
     const opening =
@@ -51,7 +54,10 @@ export class RecordingFile {
   append(bytes: Buffer): void {
     const position = this.#offset;
     this.#offset += bytes.length;
-    this.#enqueue((handle) => writeFully(handle, bytes, position));
+    this.#enqueue(async (handle) => {
+      await writeFully(handle, bytes, position);
+      if (this.#written) this.#written.bytes += bytes.length;
+    });
   }
 
   patch(patch: FilePatch): void {

@@ -51,6 +51,7 @@ export class AdmissionControl {
   readonly #timer: NodeJS.Timeout;
   #load = 0;
   #busiest = MAIN_LOOP.name;
+  #refusals = 0;
 
   constructor(options: AdmissionControlOptions) {
     this.maxLoad = options.maxLoad;
@@ -66,9 +67,15 @@ export class AdmissionControl {
     return this.#load;
   }
 
+  /** How many creations `admit` refused since the server started. */
+  get refusals(): number {
+    return this.#refusals;
+  }
+
   /** @throws KurentoError NOT_ENOUGH_RESOURCES when the server is above its load limit. */
   admit(what: string): void {
     if (this.maxLoad >= 1 || this.#load < this.maxLoad) return;
+    this.#refusals++;
     const percent = (share: number) => `${Math.round(share * 100)}%`;
     throw new KurentoError(
       'NOT_ENOUGH_RESOURCES',

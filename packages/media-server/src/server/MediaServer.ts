@@ -1,9 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { builtinTypes } from '../elements/index.js';
 import { createJsonLogger } from '../logger.js';
+import {
+  METRICS_PATH,
+  MediaServerMetrics,
+  type MetricsEndpoint,
+  processMetricsRegistry,
+  startMetricsEndpoint,
+} from '../metrics/index.js';
 import { ObjectRegistry } from '../objects/ObjectRegistry.js';
 import type { ServerContext } from '../objects/ServerContext.js';
 import { ServerManager, ServerManagerType } from '../objects/ServerManager.js';
@@ -13,7 +22,7 @@ import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
 import { SrtpWorkerPool } from '../transport/index.js';
 import { AccessGate } from './AccessGate.js';
-import { AdmissionControl } from './AdmissionControl.js';
+import { AdmissionControl, type MediaLoop } from './AdmissionControl.js';
 import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
 /** Frames above this many times the message limit close the socket (ws refuses to buffer them). */
@@ -30,6 +39,14 @@ export interface MediaServer {
   readonly path: string;
   /** Live objects, ServerManager included (for tests and health checks). */
   readonly objectCount: number;
+  /**
+   * The server's `medley_*` Prometheus metrics, with `metricsPort` or `collectMetrics` (else
+   * undefined): an application that embeds the server can serve them with its own, e.g.
+   * `Registry.merge([appRegistry, server.metrics])`. Process metrics are not in it.
+   */
+  readonly metrics: Registry | undefined;
+  /** The bound port of `GET /metrics` (the real one when 0 was asked for), when served. */
+  readonly metricsPort: number | undefined;
   /** Closes every client connection and releases every object. */
   close(): Promise<void>;
 }
@@ -46,9 +63,9 @@ function refuseUpgrade(
   );
 }
 
-function formatUrl(host: string, port: number, path: string): string {
+function formatUrl(host: string, port: number, path: string, scheme = 'ws'): string {
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return `ws://${shownHost}:${port}${path}`;
+  return `${scheme}://${shownHost}:${port}${path}`;
 }
 
 /**
@@ -105,8 +122,19 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     processingLoad: () => processing.load,
   });
   const protocol = new KurentoProtocol({ registry, sessions, context, logger, admission });
-
   const connections = new Set<ClientConnection>();
+  const metrics = settings.collectMetrics
+    ? new MediaServerMetrics({
+        objects: registry,
+        sessions,
+        connections: () => connections.size,
+        processing,
+        admission,
+        loops: () => metricsLoops(srtpWorkers),
+        mediaRoot: settings.media.root,
+      })
+    : undefined;
+
   const webSockets = new WebSocketServer({
     noServer: true,
     maxPayload: settings.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
@@ -174,18 +202,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 
-  const port = await listen(httpServer, settings);
-  const url = formatUrl(settings.host, port, settings.path);
-  const { turnUrl, ...ice } = settings.ice;
-  // The TURN URL carries a password: log only where the relay is.
-  const turnRelay = turnUrl?.slice(turnUrl.lastIndexOf('@') + 1);
-  logger.info('media server listening', {
-    url,
-    ice: { ...ice, turnRelay },
-    sendPath: settings.sendPath,
-    sendWorkers: settings.sendWorkers,
-  });
-
+  let metricsEndpoint: MetricsEndpoint | undefined;
   let closing: Promise<void> | undefined;
   const close = async () => {
     clearInterval(heartbeat);
@@ -196,6 +213,8 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     await srtpWorkers?.close();
     await Promise.all(registry.all().map((object) => object.release()));
     await processing.close();
+    await metricsEndpoint?.close();
+    metrics?.close();
     webSockets.close();
     await new Promise<void>((resolve) => {
       httpServer.close(() => resolve());
@@ -203,6 +222,34 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     });
     logger.info('media server closed');
   };
+
+  const port = await listen(httpServer, settings);
+  if (metrics && settings.metricsPort !== undefined) {
+    try {
+      metricsEndpoint = await startMetricsEndpoint(
+        [metrics.registry, processMetricsRegistry()],
+        settings.host,
+        settings.metricsPort,
+        logger,
+      );
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  const url = formatUrl(settings.host, port, settings.path);
+  const { turnUrl, ...ice } = settings.ice;
+  // The TURN URL carries a password: log only where the relay is.
+  const turnRelay = turnUrl?.slice(turnUrl.lastIndexOf('@') + 1);
+  logger.info('media server listening', {
+    url,
+    ice: { ...ice, turnRelay },
+    sendPath: settings.sendPath,
+    sendWorkers: settings.sendWorkers,
+    ...(metricsEndpoint
+      ? { metrics: formatUrl(settings.host, metricsEndpoint.port, METRICS_PATH, 'http') }
+      : {}),
+  });
 
   return {
     url,
@@ -212,11 +259,24 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     get objectCount() {
       return registry.size;
     },
+    metrics: metrics?.registry,
+    metricsPort: metricsEndpoint?.port,
     close: () => {
       closing ??= close();
       return closing;
     },
   };
+}
+
+/** The event loops that carry media, named for the metrics' `loop` label. */
+function metricsLoops(srtpWorkers: SrtpWorkerPool | undefined): MediaLoop[] {
+  return [
+    { name: 'main', eventLoopUtilization: () => performance.eventLoopUtilization() },
+    ...(srtpWorkers?.workers ?? []).map((worker, index) => ({
+      name: `send-worker-${index}`,
+      eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
+    })),
+  ];
 }
 
 function listen(server: Server, settings: ResolvedOptions): Promise<number> {

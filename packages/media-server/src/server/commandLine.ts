@@ -117,6 +117,11 @@ const FLAGS = {
     value: '<path>',
     help: 'python3 with PyGObject and GStreamer for processing stages (default /usr/bin/python3)',
   },
+  'metrics-port': {
+    env: 'MEDLEY_METRICS_PORT',
+    value: '<port>',
+    help: 'serve Prometheus metrics at GET /metrics on this port of --host (default off; 0 picks a free one)',
+  },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
     value: `<${logLevels.join('|')}>`,
@@ -242,6 +247,7 @@ export function parseCommandLine(
     ...(filterAllow ? { allowFilterElements: commaSeparated(filterAllow) } : {}),
     ...optional('python', read('gst-python')),
   };
+  const metricsPort = read('metrics-port');
   const maxLoad = read('max-load');
   const sendWorkers = read('send-workers');
   const sendPath = read('send-path');
@@ -273,6 +279,7 @@ export function parseCommandLine(
         : {}),
       ...(sessionGracePeriodMs !== undefined ? { sessionGracePeriodMs } : {}),
       ...(logLevel !== undefined ? { logLevel } : {}),
+      ...(metricsPort ? { metricsPort: integer(metricsPort, '--metrics-port') } : {}),
       // A standalone server's event loops carry nothing but media: admission control is on.
       maxLoad: maxLoad !== undefined ? Number(maxLoad) : DEFAULT_MAX_LOAD,
       ...(sendPath !== undefined ? { sendPath } : {}),

@@ -95,6 +95,19 @@ export interface MediaServerOptions {
    * workers encrypt and send; `direct` workers encrypt and hand the datagrams back.
    */
   readonly sendPath?: SendPath;
+  /**
+   * TCP port of a Prometheus endpoint (`GET /metrics`, text format) on `host`, beside the
+   * WebSocket port. Off by default: metrics cost nothing until asked for. 0 picks a free port
+   * (see `MediaServer.metricsPort`). The endpoint has no token: it tells counts, never ids or
+   * addresses, but keep the port off networks that should not see the server's load.
+   */
+  readonly metricsPort?: number;
+  /**
+   * Keep the metrics (`MediaServer.metrics`, a prom-client Registry) without serving them, for
+   * an application that embeds the server and serves its own `/metrics`. Implied by
+   * `metricsPort`. Default false.
+   */
+  readonly collectMetrics?: boolean;
   /** Default `info`. Ignored when `logger` is given. */
   readonly logLevel?: LogLevel;
   /** Where logs go; default JSON lines on stderr. */
@@ -123,6 +136,9 @@ export interface ResolvedOptions {
   readonly nativeSrtpUnavailable: string | undefined;
   readonly logLevel: LogLevel;
   readonly processing: ProcessingSettings;
+  readonly metricsPort: number | undefined;
+  /** Whether the server keeps metrics (asked for, or needed by the metrics port). */
+  readonly collectMetrics: boolean;
 }
 
 export const DEFAULT_PORT = 8888;
@@ -233,6 +249,8 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     );
   }
   const { sendPath, nativeSrtp, nativeSrtpUnavailable } = resolveSendPath(options.sendPath);
+  const metricsPort =
+    options.metricsPort === undefined ? undefined : checkPort(options.metricsPort, 'metricsPort');
   return {
     host: options.host ?? '127.0.0.1',
     port: checkPort(options.port ?? DEFAULT_PORT, 'port'),
@@ -253,6 +271,8 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     nativeSrtpUnavailable,
     logLevel: options.logLevel ?? 'info',
     processing: resolveProcessing(options.processing),
+    metricsPort,
+    collectMetrics: metricsPort !== undefined || options.collectMetrics === true,
   };
 }
 

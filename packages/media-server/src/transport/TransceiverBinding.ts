@@ -18,10 +18,12 @@ import { toMediaCodec } from './codecPolicy.js';
 import { DirectRtpSender } from './DirectRtpSender.js';
 import { RembScheduler } from './RembScheduler.js';
 import { RtpPacketHistory } from './RtpPacketHistory.js';
+import type { RtpTraffic } from './RtpTraffic.js';
 import { createRemb, genericNackOf } from './rtcpFeedback.js';
 import { separateNackGenerators, simulcastLayerOf } from './simulcast.js';
 import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
+import { receiverInternals, senderInternals } from './weriftInternals.js';
 
 const PAYLOAD_TYPES = 128;
 
@@ -41,6 +43,9 @@ export interface FeedbackCounters {
   rembReceived: number | undefined;
   /** The last REMB we sent the peer for its stream (bit/s). */
   rembSent: number | undefined;
+  /** Keyframe requests (PLI, FIR) the peer sent for the stream this binding sends. */
+  pliReceived: number;
+  firReceived: number;
 }
 
 export interface TransceiverBindingOptions {
@@ -69,6 +74,8 @@ export class TransceiverBinding {
     retransmittedBytesSent: 0,
     rembReceived: undefined,
     rembSent: undefined,
+    pliReceived: 0,
+    firReceived: 0,
   };
   readonly #options: TransceiverBindingOptions;
   readonly #source: MediaSourcePad;
@@ -179,8 +186,30 @@ export class TransceiverBinding {
   }
 
   /** The peer lost a picture (PLI or FIR for our SSRC): ask our source for a keyframe. */
-  onPeerKeyframeRequest(): void {
+  onPeerKeyframeRequest(request: 'pli' | 'fir'): void {
+    if (request === 'pli') this.counters.pliReceived++;
+    else this.counters.firReceived++;
     this.#sink.requestKeyframe();
+  }
+
+  /** Adds what this binding carried to `into` (metrics read it when scraped, not per packet). */
+  addTrafficTo(into: RtpTraffic): void {
+    const sender = senderInternals(this.transceiver.sender);
+    into.packetsSent += sender.packetCount;
+    into.bytesSent += sender.octetCount;
+    into.packetsLostOutbound += Math.max(0, sender.remotePacketsLost ?? 0);
+    const receiver = receiverInternals(this.transceiver.receiver);
+    for (const stream of Object.values(receiver.remoteStreams)) {
+      into.packetsReceived += stream.packets_received;
+      into.bytesReceived += stream.bytesReceived;
+      into.packetsLostInbound += stream.packets_lost;
+    }
+    for (const count of Object.values(receiver.pliCountBySsrc)) into.plisSent += count;
+    into.nacksReceived += this.counters.nackCount;
+    into.retransmittedPackets += this.counters.retransmittedPacketsSent;
+    into.retransmittedBytes += this.counters.retransmittedBytesSent;
+    into.plisReceived += this.counters.pliReceived;
+    into.firsReceived += this.counters.firReceived;
   }
 
   /** The peer misses packets of our stream (Generic NACK): resend those still in the history. */

@@ -20,6 +20,7 @@ import {
   toWeriftIceServers,
   validateAnnouncedAddresses,
 } from './peerConfig.js';
+import type { RtpTrafficByKind } from './RtpTraffic.js';
 import { prepareRemoteDescription } from './remoteDescription.js';
 import { genericNackOf, nackedSequenceNumbers, rembOf } from './rtcpFeedback.js';
 import { TransceiverBinding } from './TransceiverBinding.js';
@@ -322,6 +323,17 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     return stats;
   }
 
+  /**
+   * What this transport carried so far, per media kind: running totals read from werift's
+   * counters and the bindings' (cheap: nothing is added to the packet path). They stay readable
+   * after close, so a released endpoint's last figures can be kept.
+   */
+  addTrafficTo(into: RtpTrafficByKind): void {
+    for (const binding of this.#bindings) {
+      binding.addTrafficTo(into[binding.transceiver.kind === 'audio' ? 'audio' : 'video']);
+    }
+  }
+
   /** Closes the peer connection, frees its UDP sockets and releases the node. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -485,12 +497,16 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     // werift routes PSFB by the feedback's sender SSRC, which for a sendrecv peer is one of its
     // receivers, so PLI/FIR are matched here against the SSRC they are about instead.
     let mediaSsrcs: number[];
-    if (feedback instanceof PictureLossIndication) mediaSsrcs = [feedback.mediaSsrc];
-    else if ('fir' in feedback)
+    let request: 'pli' | 'fir';
+    if (feedback instanceof PictureLossIndication) {
+      mediaSsrcs = [feedback.mediaSsrc];
+      request = 'pli';
+    } else if ('fir' in feedback) {
       mediaSsrcs = (feedback.fir as { ssrc: number }[]).map((entry) => entry.ssrc);
-    else return;
+      request = 'fir';
+    } else return;
     for (const binding of this.#bindings) {
-      if (mediaSsrcs.includes(binding.senderSsrc)) binding.onPeerKeyframeRequest();
+      if (mediaSsrcs.includes(binding.senderSsrc)) binding.onPeerKeyframeRequest(request);
     }
   }
 

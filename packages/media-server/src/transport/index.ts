@@ -1,4 +1,12 @@
 export { WebRtcTransportError, type WebRtcTransportErrorCode } from './errors.js';
+export {
+  addRtpTraffic,
+  emptyRtpTrafficByKind,
+  type RtpMediaKind,
+  type RtpTraffic,
+  type RtpTrafficByKind,
+  rtpMediaKinds,
+} from './RtpTraffic.js';
 export { loadNativeSrtp, type NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 export { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 export type {

@@ -1,4 +1,4 @@
-import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
+import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender } from 'werift';
 
 /**
  * The parts of werift's objects that are private in its typings but that the direct send path
@@ -16,6 +16,29 @@ export interface SenderInternals {
   ntpTimestamp: bigint;
   /** Starts the Sender Report loop (werift starts it from its own sendRtp). */
   runRtcp(): Promise<void>;
+  /** Cumulative lost of the peer's last Receiver Report about this stream, once one came. */
+  readonly remotePacketsLost?: number;
+}
+
+/** What werift's receiver counts for its Receiver Reports and getStats (read for metrics). */
+export interface ReceiverInternals {
+  /** Per SSRC of the peer: werift's StreamStatistics. */
+  readonly remoteStreams: Readonly<
+    Record<
+      number,
+      {
+        readonly packets_received: number;
+        readonly bytesReceived: number;
+        readonly packets_lost: number;
+      }
+    >
+  >;
+  /** PLIs sent per SSRC of the peer. */
+  readonly pliCountBySsrc: Readonly<Record<number, number>>;
+}
+
+export function receiverInternals(receiver: RTCRtpReceiver): ReceiverInternals {
+  return receiver as unknown as ReceiverInternals;
 }
 
 export interface SrtpSessionInternals {
