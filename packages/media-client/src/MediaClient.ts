@@ -15,6 +15,7 @@ import { DefaultReconnectPolicy, type ReconnectPolicy } from './rpc/ReconnectPol
 import { resolveWebSocket, type WebSocketConstructor } from './rpc/WebSocketLike.js';
 import { TypedEmitter } from './util/TypedEmitter.js';
 
+/** The options of {@link connect}; all are optional. */
 export interface MediaClientOptions {
   /**
    * The WebSocket class to use. By default the global `WebSocket` (browsers, Node 22+), else the
@@ -36,6 +37,7 @@ export interface MediaClientOptions {
   reconnectPolicy?: ReconnectPolicy;
 }
 
+/** The events of a {@link MediaClient}, with the value their listeners receive. */
 export interface MediaClientEvents {
   /** The connection dropped; the client is reconnecting and requests wait. */
   disconnected: undefined;
@@ -43,9 +45,15 @@ export interface MediaClientEvents {
    * The connection is back. `sessionResumed: false` means the server had forgotten the session:
    * every object of this client is gone and must be created again.
    */
-  reconnected: { sessionResumed: boolean };
+  reconnected: {
+    /** Whether the server still had the session (and so every object of this client). */
+    sessionResumed: boolean;
+  };
   /** The client closed for good: `close()` was called, or reconnecting failed (`error`). */
-  closed: { error: MediaClientError | undefined };
+  closed: {
+    /** Why it closed, when it was not `close()`: `CONNECTION_CLOSED` or `SESSION_LOST`. */
+    error: MediaClientError | undefined;
+  };
   /** An event listener threw, or a subscription could not be renewed after a reconnect. */
   error: unknown;
 }
@@ -60,6 +68,7 @@ export interface MediaClientEvents {
  * ```
  */
 export class MediaClient extends TypedEmitter<MediaClientEvents> {
+  /** The server's URL, as given to `connect()`. */
   readonly url: string;
   /** The server itself: `getInfo()`, `getPipelines()`, `getSessions()`, ... */
   readonly serverManager: ServerManager;
@@ -95,11 +104,21 @@ export class MediaClient extends TypedEmitter<MediaClientEvents> {
     return this.#session.sessionId;
   }
 
+  /**
+   * Where the connection stands; the `disconnected`, `reconnected` and `closed` events tell
+   * changes.
+   */
   get state(): ConnectionState {
     return this.#session.connection.state;
   }
 
+  /** Creates a media pipeline, the container of elements; release it to release them all. */
   create(type: 'MediaPipeline'): Promise<MediaPipeline>;
+  /**
+   * Creates an element of `type` in `params.mediaPipeline` (or use `pipeline.create(type)`).
+   * Rejects with a {@link MediaServerError}, e.g. `MEDIA_OBJECT_TYPE_NOT_FOUND` for a type the
+   * server does not have, or `NOT_ENOUGH_RESOURCES` when it refuses new endpoints.
+   */
   create<T extends ElementTypeName>(
     type: T,
     params: ElementParams[T] & { mediaPipeline: MediaPipeline },

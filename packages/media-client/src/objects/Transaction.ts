@@ -18,13 +18,25 @@ import { toWireParams } from './wireValues.js';
  * travel as `newref:N`); their methods return promises that settle when the transaction commits.
  */
 export interface Transaction {
+  /** Records the creation of a pipeline; the object is usable at once in later operations. */
   create(type: 'MediaPipeline'): MediaPipeline;
+  /**
+   * Records the creation of an element in `params.mediaPipeline` (which may be one of this
+   * transaction's).
+   */
   create<T extends ElementTypeName>(
     type: T,
     params: ElementParams[T] & { mediaPipeline: MediaPipeline },
   ): MediaObjectTypes[T];
   /** A handle on an existing object whose calls are recorded in this transaction. */
-  use<O extends { readonly id: string; readonly type: string }>(object: O): O;
+  use<
+    O extends {
+      /** The object's id. */
+      readonly id: string;
+      /** Its Kurento type name. */
+      readonly type: string;
+    },
+  >(object: O): O;
 }
 
 interface RecordedOperation {

@@ -5,6 +5,11 @@ import type { ReconnectPolicy } from './ReconnectPolicy.js';
 import type { WebSocketConstructor, WebSocketLike } from './WebSocketLike.js';
 import { WEBSOCKET_OPEN } from './WebSocketLike.js';
 
+/**
+ * Where the client's connection stands: `connecting` (the first time), `open`, `reconnecting`
+ * after a drop (requests wait), `closed` for good (requests fail with `CLIENT_CLOSED` or
+ * `CONNECTION_CLOSED`).
+ */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface RequestOptions {

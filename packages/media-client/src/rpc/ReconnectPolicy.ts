@@ -1,3 +1,4 @@
+/** What a {@link ReconnectPolicy} is told before each attempt. */
 export interface ReconnectContext {
   /** 0 for the first attempt after the connection dropped. */
   attempt: number;

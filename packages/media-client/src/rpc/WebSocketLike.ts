@@ -3,17 +3,24 @@
  * package's class satisfy it, so either can be passed as the `WebSocket` option.
  */
 export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed, as `WebSocket.readyState`. */
   readonly readyState: number;
+  /** Sends one text frame (a JSON-RPC message). */
   send(data: string): void;
+  /** Closes the socket, with a WebSocket close code and reason. */
   close(code?: number, reason?: string): void;
+  /** Listens to the socket opening, or failing. */
   addEventListener(type: 'open' | 'error', listener: () => void): void;
+  /** Listens to incoming frames; `data` is the text of a JSON-RPC message. */
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Listens to the socket closing, with the close code and reason. */
   addEventListener(
     type: 'close',
     listener: (event: { code: number; reason: string }) => void,
   ): void;
 }
 
+/** A WebSocket class: `new WebSocket(url)`, the browser's or the `ws` package's. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export const WEBSOCKET_OPEN = 1;

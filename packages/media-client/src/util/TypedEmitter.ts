@@ -5,6 +5,7 @@
 export class TypedEmitter<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 
+  /** Calls `listener` with the payload of every later `event`. Returns this, for chaining. */
   on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): this {
     let listeners = this.#listeners.get(event);
     if (!listeners) {
@@ -15,6 +16,7 @@ export class TypedEmitter<Events extends object> {
     return this;
   }
 
+  /** Like `on`, for the next `event` only. */
   once<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): this {
     const wrapper = (payload: Events[E]) => {
       this.off(event, wrapper);
@@ -23,15 +25,20 @@ export class TypedEmitter<Events extends object> {
     return this.on(event, wrapper);
   }
 
+  /** Removes a listener added with `on` (a `once` listener can only be removed by firing). */
   off<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): this {
     this.#listeners.get(event)?.delete(listener);
     return this;
   }
 
+  /** How many listeners `event` has. */
   listenerCount(event: keyof Events): number {
     return this.#listeners.get(event)?.size ?? 0;
   }
 
+  /**
+   * Calls the listeners of `event`, in the order they were added; a throwing one stops the rest.
+   */
   protected emit<E extends keyof Events>(event: E, payload: Events[E]): void {
     for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       (listener as (payload: Events[E]) => void)(payload);
