@@ -10,9 +10,11 @@
 //
 // 1. Mux: CPU (process.cpuUsage, user + system, the whole process) per second of media, from the
 //    first frame to the closed file; candidates take turns within each repetition; median over
-//    the repetitions after one warm-up. Memory: the most the heap and buffers hold above the
-//    start while muxing, read after a forced GC every second of media (a separate pass). Size and
-//    count of writes of the finished file. Validity: ffprobe's codecs and duration (within one
+//    the repetitions after one warm-up. Memory (a separate pass): "media held", the most frame
+//    bytes fed and not yet handed to the file (what a crash at that moment loses; ≈, container
+//    overhead counts against it), and "heap+buffers", the most the heap and array buffers hold
+//    above the start, read after a forced GC every second of media (coarse: V8's own variation is
+//    a few hundred KB). Size and count of writes of the finished file. Validity: ffprobe's codecs and duration (within one
 //    frame of the media fed) and ffmpeg decoding the whole file without an error.
 // 2. Demux: the same for reading every frame back (open, all frames from 0, then a seek to 10 s
 //    and one second from there), Medley's demuxers against mediabunny's Input behind the player's
@@ -104,17 +106,21 @@ async function muxOnce(
   candidate: MuxCandidate,
   feed: Feed,
   path: string,
-  onSecond?: () => void,
+  observe?: { onSecond(): void; onHeld(bytes: number): void },
 ): Promise<{ cpuMs: number; writes: number }> {
   const before = process.cpuUsage();
   const session = await candidate.start(path, feed.tracks);
   let nextSecondMs = 1000;
+  let fedBytes = 0;
   for (const frame of feed.frames) {
     const pending = session.write(frame);
     if (pending) await pending;
-    if (onSecond && frame.timeMs >= nextSecondMs) {
+    if (!observe) continue;
+    fedBytes += frame.data.length;
+    observe.onHeld(fedBytes - session.bytes);
+    if (frame.timeMs >= nextSecondMs) {
       nextSecondMs += 1000;
-      onSecond();
+      observe.onSecond();
     }
   }
   await session.finish();
@@ -162,14 +168,21 @@ async function measureMux(format: (typeof FORMATS)[number], feed: Feed, label: s
   for (const candidate of candidates) {
     const path = files.get(candidate.name) as string;
     const memoryPath = `${path}.memory`;
+    let mostHeld = 0;
     const memory = await peakRetainedBytes((sample) =>
-      muxOnce(candidate, feed, memoryPath, sample),
+      muxOnce(candidate, feed, memoryPath, {
+        onSecond: sample,
+        onHeld: (bytes) => {
+          mostHeld = Math.max(mostHeld, bytes);
+        },
+      }),
     );
     await rm(memoryPath);
     rows.push({
       muxer: candidate.name,
       cpuMsPerMediaSecond: summarize(cpu.get(candidate.name) ?? []),
       peakRetainedBytes: memory,
+      mostMediaHeldBytes: mostHeld,
       bytes: (await stat(path)).size,
       writes: writes.get(candidate.name),
       validity: await validity(path, feed, format.codecs),
@@ -373,11 +386,22 @@ try {
     const mux = await measureMux(format, feed, 'mux');
     console.log(`1. mux, CPU ms per second of media, median of ${REPETITIONS} (min–max):`);
     printTable(
-      ['muxer', 'CPU median', 'min–max', 'peak held', 'file', 'writes', 'duration vs fed', 'valid'],
+      [
+        'muxer',
+        'CPU median',
+        'min–max',
+        'media held',
+        'heap+buffers',
+        'file',
+        'writes',
+        'duration vs fed',
+        'valid',
+      ],
       mux.map((row) => [
         row.muxer,
         row.cpuMsPerMediaSecond.median.toFixed(2),
         `${row.cpuMsPerMediaSecond.min.toFixed(2)}–${row.cpuMsPerMediaSecond.max.toFixed(2)}`,
+        kb(row.mostMediaHeldBytes),
         kb(row.peakRetainedBytes),
         kb(row.bytes),
         String(row.writes),
