@@ -6,7 +6,8 @@ on stdin; answers and events go out as JSON lines on stdout, diagnostics on stde
 crosses the control channel: RTP comes in and goes out over UDP sockets on 127.0.0.1 that this
 process connects to the server's own sockets, so the kernel drops datagrams from anyone else.
 
-Requests:  {"id": N, "op": "check" | "start" | "set" | "get" | "keyframe" | "stop", ...}
+Requests:  {"id": N, "op": "check" | "start" | "add" | "remove" | "set" | "get" | "set-pad" |
+            "keyframe" | "overlay" | "follow-faces" | "stop", ...}
 Answers:   {"id": N, "ok": true, "value": ...} or {"id": N, "ok": false, "code": ..., "message": ...}
 Events:    {"event": "error" | "keyframe-needed" | "element-message" | "eos", ...}
 
@@ -20,12 +21,15 @@ import os
 import signal
 import socket
 import sys
+import threading
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstVideo", "1.0")
 from gi.repository import Gio, GLib, GObject, Gst, GstVideo  # noqa: E402
+
+from medley_overlays import FaceFollower, OverlayError, OverlaySlot  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
 # The server names its own elements with this prefix; a filter command may not.
@@ -154,11 +158,56 @@ def media_kind_of(pad):
     return kind if kind in ("audio", "video") else "other"
 
 
+def set_pad_property(pad, name, value):
+    spec = pad.find_property(name)
+    if spec is None:
+        raise StageError("NO_SUCH_PROPERTY", name)
+    parsed = parse_value(spec, str(value))
+    if parsed is UNPARSED:
+        Gst.util_set_object_arg(pad, name, str(value))
+    else:
+        pad.set_property(name, parsed)
+
+
+def start_at_running_time(pipeline, elements):
+    """Test sources (silence, a background) count their time from zero: one added to a pipeline
+    that has run for a while must start at the pipeline's running time, or a mixer would take
+    its buffers as minutes late, or the others' as minutes early."""
+    clock = pipeline.get_clock()
+    if clock is None:
+        return
+    running_time = max(0, clock.get_time() - pipeline.get_base_time())
+    for element in elements:
+        if element.find_property("timestamp-offset") is not None:
+            element.set_property("timestamp-offset", running_time)
+
+
+IDLE_UNLINK_TIMEOUT_S = 1.0
+
+
+def unlink_when_idle(source_pad, sink_pad):
+    """Unlinks a pad that another thread pushes on, between two of its buffers."""
+    done = threading.Event()
+
+    def on_idle(pad, _info):
+        if pad.get_peer() is sink_pad:
+            pad.unlink(sink_pad)
+        done.set()
+        return Gst.PadProbeReturn.REMOVE
+
+    source_pad.add_probe(Gst.PadProbeType.IDLE, on_idle)
+    if not done.wait(IDLE_UNLINK_TIMEOUT_S) and source_pad.get_peer() is sink_pad:
+        source_pad.unlink(sink_pad)
+
+
 class Stage:
     def __init__(self, loop):
         self.loop = loop
         self.pipeline = None
         self.sockets = []
+        self.branches = {}
+        self.slots = {}
+        self.followers = {}
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -197,30 +246,175 @@ class Stage:
             )
         except GLib.Error as error:
             raise StageError("PARSE_ERROR", error.message)
-        local_ports = {}
-        for name, server_port in request.get("ports", {}).items():
-            local_ports[name] = self.attach_socket(pipeline, name, int(server_port))
-        for name in request.get("watchKeyframeRequests", []):
-            self.watch_keyframe_requests(pipeline, name)
+        local_ports = self.attach_streams(pipeline, request)
         bus = pipeline.get_bus()
         bus.add_signal_watch()
         bus.connect("message", self.on_bus_message)
         self.pipeline = pipeline
         if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
             raise StageError("START_FAILED", "the GStreamer pipeline refused to start")
+        return {"ports": local_ports, "elements": self.element_names()}
+
+    def attach_streams(self, bin_, request):
+        local_ports = {}
+        for name, server_port in request.get("ports", {}).items():
+            local_ports[name] = self.attach_socket(bin_, name, int(server_port))
+        for name in request.get("watchKeyframeRequests", []):
+            self.watch_keyframe_requests(bin_, name)
+        return local_ports
+
+    def element_names(self):
         sorted_elements = []
-        iterator = pipeline.iterate_sorted()
+        iterator = self.pipeline.iterate_sorted()
         while True:
             result, element = iterator.next()
             if result != Gst.IteratorResult.OK:
                 break
             sorted_elements.append(element.get_name())
-        return {"ports": local_ports, "elements": list(reversed(sorted_elements))}
+        return list(reversed(sorted_elements))
+
+    # --- branches: parts added to and removed from a running pipeline (a mixer's inputs) ----
+
+    def add_branch(self, request):
+        """Adds elements to the running pipeline and links them to elements already in it.
+
+        The description is parsed as a bin, whose elements then move to the pipeline itself (so
+        that links to other branches need no ghost pads). Links name their pads; a template name
+        (`sink_%u`) requests a pad, which is released when the branch is removed.
+        """
+        pipeline = self.require_pipeline()
+        name = request["name"]
+        if name in self.branches:
+            raise StageError("BRANCH_EXISTS", name)
+        try:
+            parsed = Gst.parse_bin_from_description_full(
+                request["description"], False, None, Gst.ParseFlags.FATAL_ERRORS
+            )
+        except GLib.Error as error:
+            raise StageError("PARSE_ERROR", error.message)
+        elements = elements_of(parsed)
+        internal_links = []
+        for element in elements:
+            for pad in element.srcpads:
+                peer = pad.get_peer()
+                if peer is not None:
+                    internal_links.append((pad, peer))
+        for element in elements:
+            parsed.remove(element)
+            pipeline.add(element)
+        for source_pad, sink_pad in internal_links:
+            source_pad.link(sink_pad)
+        branch = {"elements": elements, "links": []}
+        self.branches[name] = branch
+        own = set(elements)
+        links = request.get("links", [])
+        # Links out of the branch are made while its elements are stopped, and links into it
+        # once they run: an element pushed on while it is still stopped answers "flushing",
+        # which stops the pushing thread (another branch's tee) for good.
+        outgoing = [link for link in links if self.element(link["from"]) in own]
+        incoming = [link for link in links if self.element(link["from"]) not in own]
+        try:
+            local_ports = self.attach_streams(pipeline, request)
+            pads = [self.link_branch(branch, link) for link in outgoing]
+            start_at_running_time(pipeline, elements)
+            for element in elements:
+                element.sync_state_with_parent()
+            pads += [self.link_branch(branch, link) for link in incoming]
+        except Exception:
+            self.remove_branch({"name": name})
+            raise
+        # A live mixer added to a running pipeline only produces once it knows its latency.
+        pipeline.recalculate_latency()
+        return {"ports": local_ports, "pads": pads}
+
+    def link_branch(self, branch, link):
+        source = self.element(link["from"])
+        sink = self.element(link["to"])
+        source_pad = self.pad_of(source, link.get("fromPad", "src"))
+        sink_pad = self.pad_of(sink, link.get("toPad", "sink"))
+        for prop, value in link.get("padProperties", {}).items():
+            set_pad_property(sink_pad, prop, value)
+        result = source_pad.link(sink_pad)
+        if result != Gst.PadLinkReturn.OK:
+            for pad in (source_pad, sink_pad):
+                if pad.get_pad_template() and pad.get_pad_template().presence == Gst.PadPresence.REQUEST:
+                    pad.get_parent_element().release_request_pad(pad)
+            raise StageError("LINK_FAILED", f"{link['from']} -> {link['to']}: {result.value_nick}")
+        branch["links"].append((source_pad, sink_pad))
+        return {"from": source_pad.get_name(), "to": sink_pad.get_name()}
+
+    def pad_of(self, element, name):
+        pad = element.get_static_pad(name)
+        if pad is None and "%" in name:
+            pad = element.request_pad_simple(name)
+        if pad is None:
+            raise StageError("NO_SUCH_PAD", f"{element.get_name()}.{name}")
+        return pad
+
+    def remove_branch(self, request):
+        """Stops a branch's elements and unlinks them; the rest of the pipeline keeps running."""
+        branch = self.branches.pop(request["name"], None)
+        if branch is None:
+            raise StageError("NO_SUCH_BRANCH", request["name"])
+        own = set(branch["elements"])
+        # A pad pushed by another branch's thread (a tee's) is unlinked when no buffer is on it.
+        for source_pad, sink_pad in branch["links"]:
+            if source_pad.get_parent_element() not in own:
+                unlink_when_idle(source_pad, sink_pad)
+        sources_first = sorted(branch["elements"], key=lambda element: len(element.sinkpads) > 0)
+        for element in sources_first:
+            element.set_state(Gst.State.NULL)
+        for source_pad, sink_pad in branch["links"]:
+            if source_pad.get_peer() is sink_pad:
+                source_pad.unlink(sink_pad)
+            for pad in (source_pad, sink_pad):
+                parent = pad.get_parent_element()
+                template = pad.get_pad_template()
+                if parent not in own and template and template.presence == Gst.PadPresence.REQUEST:
+                    parent.release_request_pad(pad)
+        for element in branch["elements"]:
+            self.slots.pop(element.get_name(), None)
+            if element.get_parent() is self.pipeline:
+                self.pipeline.remove(element)
+        return None
+
+    def set_pad(self, request):
+        pad = self.element(request["element"]).get_static_pad(request["pad"])
+        if pad is None:
+            raise StageError("NO_SUCH_PAD", f"{request['element']}.{request['pad']}")
+        for prop, value in request["properties"].items():
+            set_pad_property(pad, prop, value)
+        return None
+
+    # --- overlays ---------------------------------------------------------------------------
+
+    def overlay(self, request):
+        """Shows an image (or hides it) on a gdkpixbufoverlay, placed in fractions of the frame."""
+        slot = self.slot(request["element"])
+        slot.show(request.get("image"), request.get("placement"))
+        return None
+
+    def follow_faces(self, request):
+        """Draws an image over every face a facedetect element finds, following them."""
+        detector = self.element(request["detector"])
+        slots = [self.slot(name) for name in request["slots"]]
+        self.followers[detector.get_name()] = FaceFollower(
+            detector, slots, request.get("image"), request.get("placement")
+        )
+        return None
+
+    def slot(self, name):
+        element = self.element(name)
+        if name not in self.slots:
+            self.slots[name] = OverlaySlot(element)
+        return self.slots[name]
 
     def attach_socket(self, pipeline, name, server_port):
         """One UDP socket per media stream, connected to the server's: RTP in and out."""
         source = pipeline.get_by_name(name + "_in")
         sink = pipeline.get_by_name(name + "_out")
+        if source is None and sink is None:
+            raise StageError("NO_SUCH_ELEMENT", f"{name}_in or {name}_out")
         raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         raw.bind(("127.0.0.1", 0))
@@ -254,10 +448,13 @@ class Stage:
 
         pad.add_probe(Gst.PadProbeType.EVENT_UPSTREAM, on_upstream_event)
 
-    def element(self, name):
+    def require_pipeline(self):
         if self.pipeline is None:
             raise StageError("NOT_STARTED", "the stage has no pipeline yet")
-        element = self.pipeline.get_by_name(name)
+        return self.pipeline
+
+    def element(self, name):
+        element = self.require_pipeline().get_by_name(name)
         if element is None:
             raise StageError("NO_SUCH_ELEMENT", name)
         return element
@@ -298,6 +495,9 @@ class Stage:
             self.pipeline.get_bus().remove_signal_watch()
             self.pipeline.set_state(Gst.State.NULL)
             self.pipeline = None
+        self.branches = {}
+        self.slots = {}
+        self.followers = {}
         for gsocket in self.sockets:
             gsocket.close()
         self.sockets = []
@@ -313,9 +513,16 @@ class Stage:
                 "message": error.message,
                 "debug": debug,
             })
+        elif message.type == Gst.MessageType.LATENCY and self.pipeline is not None:
+            self.pipeline.recalculate_latency()
         elif message.type == Gst.MessageType.EOS:
             send({"event": "eos"})
         elif message.type == Gst.MessageType.ELEMENT and message.get_structure() is not None:
+            source = message.src.get_name() if message.src else None
+            follower = self.followers.get(source)
+            if follower is not None:
+                follower.on_detection(message.get_structure())
+                return True
             send({
                 "event": "element-message",
                 "element": message.src.get_name() if message.src else None,
@@ -330,6 +537,11 @@ class Stage:
         handlers = {
             "check": self.check,
             "start": self.start,
+            "add": self.add_branch,
+            "remove": self.remove_branch,
+            "set-pad": self.set_pad,
+            "overlay": self.overlay,
+            "follow-faces": self.follow_faces,
             "set": self.set_property,
             "get": self.get_property,
             "keyframe": self.keyframe,
@@ -370,7 +582,7 @@ def main():
             request = json.loads(line)
             request_id = request.get("id")
             send({"id": request_id, "ok": True, "value": stage.handle(request)})
-        except StageError as error:
+        except (StageError, OverlayError) as error:
             send({"id": request_id, "ok": False, "code": error.code, "message": str(error)})
         except Exception as error:  # a bad request never kills the stage
             send({"id": request_id, "ok": False, "code": "BAD_REQUEST", "message": repr(error)})

@@ -21,6 +21,8 @@ export interface PeerOptions {
    * half is red and right half blue (so a flip or a mix can be seen) and a 440 Hz tone.
    */
   readonly source?: 'camera' | 'synthetic';
+  /** The synthetic source's colours (CSS) and tone; default red | blue and 440 Hz. */
+  readonly synthetic?: { readonly left: string; readonly right: string; readonly toneHz: number };
   readonly dataChannel?: boolean;
   /** Camera size to capture; default 320x240 keeps the encoder cheap. */
   readonly videoSize?: readonly [number, number];
@@ -64,6 +66,7 @@ export interface InboundStats {
 // Runs in the page. Plain JavaScript: it is injected as a script tag.
 const PAGE_SCRIPT = `
 window.peers = {};
+const peerToneLevels = new Map();
 window.createPeer = async (id, options) => {
   const pc = new RTCPeerConnection({ iceServers: [] });
   const peer = { pc, candidates: [], gathered: null, messages: [], channel: null };
@@ -80,13 +83,18 @@ window.createPeer = async (id, options) => {
     element.srcObject = new MediaStream([event.track]);
     document.body.appendChild(element);
     if (event.track.kind === 'video') peer.video = element;
-    if (event.track.kind === 'audio') peer.audioLevel = audioLevelMeter(event.track);
+    if (event.track.kind === 'audio') {
+      peer.audioLevel = audioLevelMeter(event.track);
+      peer.toneLevel = peerToneLevels.get(event.track);
+    }
   };
   if (options.dataChannel) {
     peer.channel = pc.createDataChannel('chat');
     peer.channel.onmessage = (event) => peer.messages.push(event.data);
   }
-  const capture = options.source === 'synthetic' ? syntheticStream : (constraints) => navigator.mediaDevices.getUserMedia(constraints);
+  const capture = options.source === 'synthetic'
+    ? (constraints, peer) => syntheticStream(constraints, peer, options.synthetic)
+    : (constraints) => navigator.mediaDevices.getUserMedia(constraints);
   const stream = options.send && (options.audio || options.video)
     ? await capture({ audio: options.audio, video: options.video && { width: options.videoSize[0], height: options.videoSize[1] } }, peer)
     : null;
@@ -118,8 +126,8 @@ window.createPeer = async (id, options) => {
   }
   window.peers[id] = peer;
 };
-// Left half red, right half blue, redrawn at 30 fps; and a 440 Hz tone.
-async function syntheticStream({ audio, video }, peer) {
+// Left half red, right half blue (or the colours asked for), redrawn at 30 fps; and a tone.
+async function syntheticStream({ audio, video }, peer, look = { left: '#ff0000', right: '#0000ff', toneHz: 440 }) {
   const tracks = [];
   if (video) {
     const canvas = document.createElement('canvas');
@@ -128,9 +136,9 @@ async function syntheticStream({ audio, video }, peer) {
     const context = canvas.getContext('2d');
     const track = canvas.captureStream(0).getVideoTracks()[0];
     const draw = () => {
-      context.fillStyle = '#ff0000';
+      context.fillStyle = look.left;
       context.fillRect(0, 0, canvas.width / 2, canvas.height);
-      context.fillStyle = '#0000ff';
+      context.fillStyle = look.right;
       context.fillRect(canvas.width / 2, 0, canvas.width / 2, canvas.height);
       track.requestFrame();
     };
@@ -142,7 +150,7 @@ async function syntheticStream({ audio, video }, peer) {
     const context = new AudioContext({ sampleRate: 48000 });
     await context.resume();
     const oscillator = context.createOscillator();
-    oscillator.frequency.value = 440;
+    oscillator.frequency.value = look.toneHz;
     const gain = context.createGain();
     gain.gain.value = 0.5;
     const destination = context.createMediaStreamDestination();
@@ -161,6 +169,12 @@ function audioLevelMeter(track) {
   analyser.fftSize = 2048;
   context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
   const samples = new Float32Array(analyser.fftSize);
+  const spectrum = new Float32Array(analyser.frequencyBinCount);
+  peerToneLevels.set(track, (hz) => {
+    analyser.getFloatFrequencyData(spectrum);
+    const bin = Math.round(hz / (context.sampleRate / analyser.fftSize));
+    return Math.max(spectrum[bin - 1] ?? -Infinity, spectrum[bin], spectrum[bin + 1] ?? -Infinity);
+  });
   return () => {
     analyser.getFloatTimeDomainData(samples);
     let sum = 0;
@@ -169,6 +183,8 @@ function audioLevelMeter(track) {
   };
 }
 window.audioLevel = (id) => window.peers[id]?.audioLevel?.() ?? 0;
+// Level (dB) of the received audio at a frequency, from the analyser's spectrum.
+window.toneLevel = (id, hz) => window.peers[id]?.toneLevel?.(hz) ?? -Infinity;
 // The colour at the middle of the left and of the right quarter of the received picture.
 window.samplePicture = (id) => {
   const video = window.peers[id]?.video;
@@ -180,6 +196,17 @@ window.samplePicture = (id) => {
   context.drawImage(video, 0, 0);
   const at = (x) => Array.from(context.getImageData(Math.floor(x), Math.floor(canvas.height / 2), 1, 1).data.slice(0, 3));
   return { left: at(canvas.width / 4), right: at(canvas.width * 3 / 4), width: canvas.width, height: canvas.height };
+};
+// RGB at points given as fractions of the received picture's width and height.
+window.samplePoints = (id, points) => {
+  const video = window.peers[id]?.video;
+  if (!video || video.videoWidth === 0) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0);
+  return points.map(([x, y]) => Array.from(context.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data.slice(0, 3)));
 };
 window.createOffer = async (id) => {
   const { pc, gathered } = window.peers[id];
@@ -349,6 +376,24 @@ export class BrowserPeer {
     return this.page.evaluate((peerId) => window.samplePicture(peerId), this.id);
   }
 
+  /** RGB of the received picture at points given as fractions of its width and height. */
+  samplePoints(
+    points: readonly (readonly [number, number])[],
+  ): Promise<[number, number, number][] | null> {
+    return this.page.evaluate(([peerId, at]) => window.samplePoints(peerId, at), [
+      this.id,
+      points,
+    ] as const);
+  }
+
+  /** Level in dB of the received audio at `hz` (-Infinity before any audio). */
+  toneLevel(hz: number): Promise<number> {
+    return this.page.evaluate(([peerId, at]) => window.toneLevel(peerId, at), [
+      this.id,
+      hz,
+    ] as const);
+  }
+
   /** RMS level of the audio the peer receives now (0 for silence). */
   audioLevel(): Promise<number> {
     return this.page.evaluate((peerId) => window.audioLevel(peerId), this.id);
@@ -430,5 +475,10 @@ declare global {
     closePeer(id: string): void;
     samplePicture(id: string): PictureSample | null;
     audioLevel(id: string): number;
+    samplePoints(
+      id: string,
+      points: readonly (readonly [number, number])[],
+    ): [number, number, number][] | null;
+    toneLevel(id: string, hz: number): number;
   }
 }

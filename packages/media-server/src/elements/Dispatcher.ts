@@ -19,7 +19,7 @@ export class Dispatcher extends Hub {
   connect(source: HubPort, sink: HubPort): void {
     this.assertOwnPort(source, 'source');
     this.assertOwnPort(sink, 'sink');
-    sink.node.sendFrom(source.node);
+    sink.routingNode.sendFrom(source.routingNode);
   }
 
   protected override onPortAdded(): void {}

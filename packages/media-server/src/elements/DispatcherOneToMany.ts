@@ -26,17 +26,17 @@ export class DispatcherOneToMany extends Hub {
   setSource(source: HubPort): void {
     this.assertOwnPort(source, 'source');
     this.#source = source;
-    for (const port of this.ports) port.node.sendFrom(source.node);
+    for (const port of this.ports) port.routingNode.sendFrom(source.routingNode);
   }
 
   /** Every port stops sending until a new source is set. */
   removeSource(): void {
     this.#source = undefined;
-    for (const port of this.ports) port.node.sendFrom(undefined);
+    for (const port of this.ports) port.routingNode.sendFrom(undefined);
   }
 
   protected override onPortAdded(port: HubPort): void {
-    if (this.#source) port.node.sendFrom(this.#source.node);
+    if (this.#source) port.routingNode.sendFrom(this.#source.routingNode);
   }
 
   protected override onPortRemoved(port: HubPort): void {

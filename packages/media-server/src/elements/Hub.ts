@@ -1,4 +1,5 @@
 import { InvalidParamError } from '../errors.js';
+import { HubPortNode, type MediaNode } from '../graph/index.js';
 import { GstreamerDotDetails } from '../objects/complexTypes.js';
 import { MediaObject, MediaObjectType, type ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
@@ -23,6 +24,11 @@ export abstract class Hub extends MediaObject {
     return [...this.#ports];
   }
 
+  /** The graph node of a new port: by default one that the hub routes to other ports. */
+  createPortNode(): MediaNode {
+    return new HubPortNode();
+  }
+
   /** Called by a HubPort as it is created on this hub. */
   addPort(port: HubPort): void {
     this.#ports.add(port);
@@ -40,7 +46,8 @@ export abstract class Hub extends MediaObject {
     const lines = [`digraph "${this.id}" {`];
     for (const port of this.#ports) {
       lines.push(`  "${port.id}" [label="HubPort"];`);
-      const input = [...this.#ports].find((candidate) => candidate.node === port.node.input);
+      const routed = port.node instanceof HubPortNode ? port.node.input : undefined;
+      const input = [...this.#ports].find((candidate) => candidate.node === routed);
       if (input) lines.push(`  "${input.id}" -> "${port.id}";`);
     }
     lines.push('}');

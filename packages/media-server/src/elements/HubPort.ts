@@ -1,4 +1,4 @@
-import { HubPortNode } from '../graph/index.js';
+import { HubPortNode, MediaGraphError } from '../graph/index.js';
 import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
@@ -11,13 +11,23 @@ import { MediaElement, MediaElementType } from './MediaElement.js';
  * its hub, which releases it with itself.
  */
 export class HubPort extends MediaElement {
-  declare readonly node: HubPortNode;
   readonly hub: Hub;
 
   constructor(init: ObjectInit, hub: Hub) {
-    super(init, hub, new HubPortNode());
+    super(init, hub, hub.createPortNode());
     this.hub = hub;
     hub.addPort(this);
+  }
+
+  /** The port's node on a hub that routes ports to ports (Dispatcher, DispatcherOneToMany). */
+  get routingNode(): HubPortNode {
+    if (!(this.node instanceof HubPortNode)) {
+      throw new MediaGraphError(
+        'NODE_RELEASED',
+        `HubPort '${this.id}' belongs to a ${this.hub.type.name}, which mixes its ports instead of routing them`,
+      );
+    }
+    return this.node;
   }
 
   protected override onRelease(): void | Promise<void> {

@@ -2,6 +2,7 @@ import { MediaObjectType } from '../objects/MediaObject.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import { ServerManagerType } from '../objects/ServerManager.js';
 import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+import { CompositeType } from './Composite.js';
 import { DispatcherType } from './Dispatcher.js';
 import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
 import { EndpointType } from './Endpoint.js';
@@ -20,6 +21,7 @@ import { UriEndpointType } from './UriEndpoint.js';
 import { WebRtcEndpointType } from './WebRtcEndpoint.js';
 
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+export { Composite, CompositeType } from './Composite.js';
 export { Dispatcher, DispatcherType } from './Dispatcher.js';
 export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
 export { EndpointType } from './Endpoint.js';
@@ -61,6 +63,7 @@ export const builtinTypes: readonly ObjectType[] = [
   HubPortType,
   DispatcherOneToManyType,
   DispatcherType,
+  CompositeType,
   FilterType,
   GStreamerFilterType,
 ];

@@ -22,6 +22,44 @@ export interface CommandCheck {
   readonly sourceKind: string;
 }
 
+/** A link from an element of a stage's pipeline to another; `%u` pad names request a pad. */
+export interface StageLink {
+  readonly from: string;
+  readonly fromPad?: string;
+  readonly to: string;
+  readonly toPad?: string;
+  /** Properties of the sink pad (a compositor pad's `xpos`, `width`, ...). */
+  readonly padProperties?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Part of a running pipeline that is added and removed without stopping the rest. */
+export interface StageBranch {
+  /** Unique in the stage; prefix of the branch's element names by convention. */
+  readonly name: string;
+  /** gst-launch description of the branch's own elements (named, so links can find them). */
+  readonly description: string;
+  readonly streams: readonly StageStream[];
+  readonly links: readonly StageLink[];
+}
+
+/** Where an overlay image goes, in fractions (0–1) of the frame. */
+export interface FramePlacement {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly keepAspectRatio: boolean;
+  readonly center: boolean;
+}
+
+/** Where a face's image goes, in ratios of the face's width and height (Kurento's geometry). */
+export interface FacePlacement {
+  readonly offsetX: number;
+  readonly offsetY: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface ProcessingStageEvents {
   [event: string]: unknown[];
   /** The stage's decoder lost its picture on this stream: ask the stream's source for a keyframe. */
@@ -111,30 +149,84 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
    */
   async start(description: string, streams: readonly StageStream[]): Promise<void> {
     this.#closePorts();
-    const ports = new Map<string, RtpStreamPort>();
-    for (const stream of streams) ports.set(stream.name, await RtpStreamPort.open());
-    this.#ports = ports;
-    if (this.#closed) {
-      this.#closePorts();
-      return;
-    }
+    const ports = await this.#openPorts(streams);
+    if (this.#closed) return;
     const started = (await this.#process.request('start', {
       description,
-      ports: Object.fromEntries([...ports].map(([name, port]) => [name, port.localPort])),
-      watchKeyframeRequests: streams
-        .filter((stream) => stream.output?.mimeType.startsWith('video/') ?? true)
-        .map((stream) => stream.name),
+      ...this.#streamParams(streams, ports),
     })) as { ports: Record<string, number>; elements: string[] };
     this.#elements = started.elements;
-    for (const stream of streams) {
-      const port = ports.get(stream.name) as RtpStreamPort;
-      const stagePort = started.ports[stream.name];
-      if (stagePort === undefined) continue;
-      await port.connect(stagePort);
-      const output = stream.output;
-      if (output) port.onPacket(output, (packet) => this.onPacket?.(stream.name, packet));
-    }
+    await this.#connectPorts(streams, ports, started.ports);
     this.#logger.debug('stage started', { description });
+  }
+
+  /**
+   * Adds a branch to the running pipeline (a mixer's new input or output); the rest keeps
+   * flowing. Resolves with the pads its links took (`sink_3`), to address them later.
+   */
+  async addBranch(branch: StageBranch): Promise<readonly { from: string; to: string }[]> {
+    const ports = await this.#openPorts(branch.streams);
+    if (this.#closed) return [];
+    try {
+      const added = (await this.#process.request('add', {
+        name: branch.name,
+        description: branch.description,
+        links: branch.links,
+        ...this.#streamParams(branch.streams, ports),
+      })) as { ports: Record<string, number>; pads: { from: string; to: string }[] };
+      await this.#connectPorts(branch.streams, ports, added.ports);
+      return added.pads;
+    } catch (error) {
+      for (const stream of branch.streams) this.#closePort(stream.name);
+      throw error;
+    }
+  }
+
+  /** Stops and unlinks a branch, and frees its streams' ports. */
+  async removeBranch(name: string, streams: readonly string[]): Promise<void> {
+    for (const stream of streams) this.#closePort(stream);
+    if (this.#closed) return;
+    await this.#process.request('remove', { name });
+  }
+
+  /** Sets properties of one pad (e.g. a compositor input's position and size). */
+  async setPadProperties(
+    element: string,
+    pad: string,
+    properties: Readonly<Record<string, string | number | boolean>>,
+  ): Promise<void> {
+    await this.#process.request('set-pad', { element, pad, properties });
+  }
+
+  /**
+   * Shows `image` (encoded PNG, JPEG, ...) on a gdkpixbufoverlay element at `placement`, keeps
+   * the current image when `image` is undefined, and hides the overlay when `placement` is.
+   */
+  async showOverlay(
+    element: string,
+    image: Buffer | undefined,
+    placement: FramePlacement | undefined,
+  ): Promise<void> {
+    await this.#process.request('overlay', {
+      element,
+      image: image?.toString('base64') ?? null,
+      placement: placement ?? null,
+    });
+  }
+
+  /** Draws `image` over every face `detector` finds, one overlay slot per face; none hides. */
+  async followFaces(
+    detector: string,
+    slots: readonly string[],
+    image: Buffer | undefined,
+    placement: FacePlacement | undefined,
+  ): Promise<void> {
+    await this.#process.request('follow-faces', {
+      detector,
+      slots,
+      image: image?.toString('base64') ?? null,
+      placement: placement ?? null,
+    });
   }
 
   /** The pipeline's element names, sources first (filter commands' elements among them). */
@@ -179,6 +271,46 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
   #closePorts(): void {
     for (const port of this.#ports.values()) port.close();
     this.#ports = new Map();
+  }
+
+  #closePort(stream: string): void {
+    this.#ports.get(stream)?.close();
+    this.#ports.delete(stream);
+  }
+
+  async #openPorts(streams: readonly StageStream[]): Promise<Map<string, RtpStreamPort>> {
+    const ports = new Map<string, RtpStreamPort>();
+    for (const stream of streams) {
+      const port = await RtpStreamPort.open();
+      ports.set(stream.name, port);
+      this.#ports.set(stream.name, port);
+    }
+    if (this.#closed) for (const stream of streams) this.#closePort(stream.name);
+    return ports;
+  }
+
+  #streamParams(streams: readonly StageStream[], ports: ReadonlyMap<string, RtpStreamPort>) {
+    return {
+      ports: Object.fromEntries([...ports].map(([name, port]) => [name, port.localPort])),
+      watchKeyframeRequests: streams
+        .filter((stream) => stream.output?.mimeType.startsWith('video/') ?? true)
+        .map((stream) => stream.name),
+    };
+  }
+
+  async #connectPorts(
+    streams: readonly StageStream[],
+    ports: ReadonlyMap<string, RtpStreamPort>,
+    stagePorts: Readonly<Record<string, number>>,
+  ): Promise<void> {
+    for (const stream of streams) {
+      const port = ports.get(stream.name);
+      const stagePort = stagePorts[stream.name];
+      if (port === undefined || stagePort === undefined) continue;
+      await port.connect(stagePort);
+      const output = stream.output;
+      if (output) port.onPacket(output, (packet) => this.onPacket?.(stream.name, packet));
+    }
   }
 
   #onStageEvent(event: StageEvent): void {

@@ -1,7 +1,10 @@
+export { CompositeMixer, type CompositeSettings } from './CompositeMixer.js';
+export { CompositePortNode } from './CompositePortNode.js';
 export { canDecode, canEncode } from './codecElements.js';
 export { FilterNode, type FilterNodeOptions } from './FilterNode.js';
 export { DEFAULT_FILTER_ELEMENTS } from './filterAllowList.js';
 export { GstStageProcess, STAGE_SCRIPT } from './GstStageProcess.js';
+export { type GridCell, gridLayout } from './gridLayout.js';
 export { rewriteDeprecatedProperties } from './legacyProperties.js';
 export { ProcessingError, type ProcessingErrorCode } from './ProcessingError.js';
 export {
