@@ -10,6 +10,8 @@ import { RecordingLibrary } from './calls/RecordingLibrary.js';
 import type { DemoConfig } from './config.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
+import { DemoMetrics } from './metrics/DemoMetrics.js';
+import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/MetricsEndpoint.js';
 import { serveGroupCallSignaling } from './routes/groupCallSignaling.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
@@ -23,6 +25,8 @@ export interface DemoAppServer {
   readonly url: string;
   /** The Kurento-Protocol URL the demos use (the embedded server's, or MEDIA_SERVER_URL). */
   readonly mediaServerUrl: string;
+  /** `http://host:port/metrics`, with METRICS_PORT. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       accessToken: config.embeddedMediaServer.accessToken,
       logLevel: config.logLevel,
       mediaRoot,
+      collectMetrics: config.metricsPort !== undefined,
     });
     log.info('embedded media server started', { url: embedded.url });
   }
@@ -73,7 +78,9 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     throw new Error(`Cannot reach the media server at ${mediaServerUrl}: ${describeError(error)}`);
   }
 
+  const metrics = config.metricsPort === undefined ? undefined : new DemoMetrics();
   const httpServer = createServer((request, response) => {
+    metrics?.http.watch(response);
     route(request, response).catch((error: unknown) => {
       log.error('request failed', { url: request.url, error: describeError(error) });
       if (!response.headersSent) response.writeHead(500);
@@ -110,13 +117,15 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       skipMiddlewares: false,
     },
   });
-  const signalingServers = [
-    serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
-    serveOneToManySignaling(io, client, log, config.sessionGraceMs),
-    serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
-    serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
-  ];
+  const signaling = {
+    loopback: serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
+    oneToMany: serveOneToManySignaling(io, client, log, config.sessionGraceMs),
+    groupCall: serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
+    recorder: serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
+  };
+  const signalingServers = Object.values(signaling);
   const helloWorldSockets = new WebSocketServer({ noServer: true });
+  metrics?.watch({ ...signaling, helloWorld: helloWorldSockets }, embedded?.metrics);
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/helloworld') return;
     helloWorldSockets.handleUpgrade(request, socket, head, (webSocket) =>
@@ -129,20 +138,36 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     httpServer.listen(config.port, config.host, resolve);
   });
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
 
-  return {
-    url,
-    mediaServerUrl,
-    async close() {
-      for (const webSocket of helloWorldSockets.clients) webSocket.terminate();
-      await Promise.all(signalingServers.map((signaling) => signaling.close()));
-      await io.close();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await client.close();
-      await embedded?.close();
-    },
+  let metricsEndpoint: MetricsEndpoint | undefined;
+  const close = async () => {
+    for (const webSocket of helloWorldSockets.clients) webSocket.terminate();
+    await Promise.all(signalingServers.map((server) => server.close()));
+    await io.close();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await metricsEndpoint?.close();
+    await client.close();
+    await embedded?.close();
   };
+  if (metrics && config.metricsPort !== undefined) {
+    try {
+      metricsEndpoint = await startMetricsEndpoint(
+        metrics.registry,
+        config.host,
+        config.metricsPort,
+        log,
+      );
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  const metricsUrl = metricsEndpoint && `http://${shownHost}:${metricsEndpoint.port}/metrics`;
+  if (metricsUrl) log.info('Prometheus metrics served', { url: metricsUrl });
+
+  return { url, mediaServerUrl, metricsUrl, close };
 }
 
 /** The decoded path of a request, or undefined when its %-escapes are malformed. */

@@ -30,6 +30,12 @@ export interface DemoConfig {
    * this machine can drive it. Neither is published by the app server.
    */
   embeddedMediaServer: { port: number; accessToken: string };
+  /**
+   * Port of a Prometheus endpoint (METRICS_PORT; unset: none), on HOST like the pages but apart
+   * from them, so it can stay behind a firewall that lets the pages through. It serves the app
+   * server's metrics and, when embedded, the media server's.
+   */
+  metricsPort: number | undefined;
   logLevel: LogLevel;
 }
 
@@ -50,6 +56,15 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       `EMBEDDED_MEDIA_SERVER_PORT must be a port number, got "${env.EMBEDDED_MEDIA_SERVER_PORT}".`,
     );
   }
+  const metricsPort = env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined;
+  if (
+    metricsPort !== undefined &&
+    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65535)
+  ) {
+    throw new Error(
+      `METRICS_PORT must be a port number (0: a free one), got "${env.METRICS_PORT}".`,
+    );
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}".`);
@@ -64,6 +79,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       accessToken: env.EMBEDDED_MEDIA_SERVER_TOKEN || randomBytes(24).toString('hex'),
     },
     sessionGraceMs,
+    metricsPort,
     logLevel,
   };
 }

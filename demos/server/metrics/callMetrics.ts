@@ -1,0 +1,78 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { DemoSignaling } from './DemoSignaling.js';
+
+interface CallCounts {
+  demo: string;
+  /** Calls with media on the media server (a pipeline each). */
+  calls: number;
+  /** Sessions taking part in them, by role. */
+  participants: Record<string, number>;
+}
+
+/** What each demo's sessions are doing now, read from their session data when scraped. */
+function countCalls(signaling: DemoSignaling): CallCounts[] {
+  const loopback = [...signaling.loopback.sessions.values()].filter(
+    (session) => session.data.call,
+  ).length;
+
+  let presenters = 0;
+  let viewers = 0;
+  for (const session of signaling.oneToMany.sessions.values()) {
+    if (session.data.role === 'presenter') presenters++;
+    else if (session.data.role === 'viewer') viewers++;
+  }
+
+  const rooms = new Set<unknown>();
+  let members = 0;
+  for (const session of signaling.groupCall.sessions.values()) {
+    if (!session.data.room) continue;
+    rooms.add(session.data.room);
+    members++;
+  }
+
+  let recording = 0;
+  let playback = 0;
+  for (const session of signaling.recorder.sessions.values()) {
+    if (session.data.activity?.kind === 'recording') recording++;
+    else if (session.data.activity?.kind === 'playback') playback++;
+  }
+
+  return [
+    { demo: 'loopback', calls: loopback, participants: { caller: loopback } },
+    {
+      demo: 'one2many',
+      calls: presenters,
+      participants: { presenter: presenters, viewer: viewers },
+    },
+    { demo: 'group-call', calls: rooms.size, participants: { member: members } },
+    {
+      demo: 'recorder',
+      calls: recording + playback,
+      participants: { recording, playback },
+    },
+  ];
+}
+
+/** Calls (broadcasts, rooms) and the sessions in them, by demo. */
+export function registerCallMetrics(registry: Registry, signaling: DemoSignaling): void {
+  new Gauge({
+    name: 'medley_demo_calls',
+    help: 'Calls with media on the media server, by demo: loopback calls, one2many broadcasts, group-call rooms, recorder recordings and playbacks.',
+    labelNames: ['demo'],
+    registers: [registry],
+    collect(this: Gauge<'demo'>) {
+      for (const { demo, calls } of countCalls(signaling)) this.set({ demo }, calls);
+    },
+  });
+  new Gauge({
+    name: 'medley_demo_call_participants',
+    help: 'Signaling sessions taking part in a call, by demo and role (loopback caller; one2many presenter, viewer; group-call member; recorder recording, playback).',
+    labelNames: ['demo', 'role'],
+    registers: [registry],
+    collect(this: Gauge<'demo' | 'role'>) {
+      for (const { demo, participants } of countCalls(signaling)) {
+        for (const [role, count] of Object.entries(participants)) this.set({ demo, role }, count);
+      }
+    },
+  });
+}
