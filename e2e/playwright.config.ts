@@ -2,6 +2,7 @@
 // inside the loopback-only namespace of scripts/isolated.sh (the `test:e2e` script wraps this run).
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
+import { demoMetricsPort } from './support/demoMetrics.js';
 import {
   embeddedMediaServerPort,
   embeddedMediaServerToken,
@@ -43,6 +44,7 @@ export default defineConfig({
       MEDIA_ROOT: e2eMediaRoot,
       EMBEDDED_MEDIA_SERVER_PORT: String(embeddedMediaServerPort),
       EMBEDDED_MEDIA_SERVER_TOKEN: embeddedMediaServerToken,
+      METRICS_PORT: String(demoMetricsPort),
     },
   },
 });
