@@ -17,6 +17,16 @@ export interface RecordingInfo {
   createdAt: string;
 }
 
+/** How far the page's recording is, while it records. */
+export interface RecordingProgress {
+  name: string;
+  /**
+   * The file's size on disk now: what the media server has written so far (its writer flushes
+   * as media arrives). Absent when the app server cannot read the media root.
+   */
+  sizeBytes?: number;
+}
+
 export interface RecorderProtocol {
   requests: PeerSignalingProtocol['requests'] & {
     /**
@@ -27,6 +37,14 @@ export interface RecorderProtocol {
       request: Record<string, never>;
       /** `recordedSeconds`: wall time from asking the media server to record to asking it to stop. */
       response: { recording?: RecordingInfo; recordedSeconds?: number };
+    };
+    /**
+     * The page's recording as it grows, for a live size: `progress` is absent until the media
+     * server records (the `recorder.recording` event) and when the page is not recording.
+     */
+    'recorder.progress': {
+      request: Record<string, never>;
+      response: { progress?: RecordingProgress };
     };
     /** The recordings in the media root, newest first. */
     'recorder.list': { request: Record<string, never>; response: { recordings: RecordingInfo[] } };

@@ -12,12 +12,15 @@ const elements = demoPage.elementsById([
   'join',
   'leave',
   'state',
+  'connection',
   'error',
   'grid',
   'localVideo',
   'localState',
+  'localStats',
   'remoteTile',
 ]);
+const connection = demoPage.connectionStatus(elements.connection);
 
 const params = new URLSearchParams(location.search);
 elements.room.value = params.get('room') ?? 'lobby';
@@ -69,11 +72,18 @@ async function join() {
   call = session;
   try {
     session.client = await SignalingClient.connect(`${location.origin}/group-call`);
+    connection.signaling(session.client);
     watchServer(session);
     // The camera first: a denied camera fails before the room hears of this page.
     const peer = await createSendonlyPeer({ localVideo: elements.localVideo, mediaConstraints });
-    session.publisher = { peer, link: attachPeer(session.client, peer, { peerId: 'publish' }) };
-    peer.on('connectionstatechange', (state) => showLocalState(state));
+    session.publisher = {
+      peer,
+      link: attachPeer(session.client, peer, { peerId: 'publish' }),
+      stopStats: demoPage.watchStats(elements.localStats, peer),
+    };
+    connection.media(peer, 'Your camera');
+    showLocalState(demoPage.mediaStateInWords(peer.peerConnection.connectionState));
+    peer.on('connectionstatechange', (state) => showLocalState(demoPage.mediaStateInWords(state)));
     const joined = await session.client.request('group.join', { room, name });
     session.participantId = joined.participantId;
     await session.publisher.link.offer();
@@ -98,8 +108,9 @@ function watchServer(session) {
     if (resumed) setState(`in room "${session.room}"`);
     else lost('The server forgot this page while it was away');
   });
-  client.connection.on('disconnected', ({ error }) => {
-    if (call === session) lost(error?.message ?? 'The connection to the server closed');
+  client.connection.on('disconnected', () => {
+    if (call === session)
+      lost('The connection to the demo server was lost and could not be restored');
   });
 }
 
@@ -115,10 +126,12 @@ function subscribe(session, { id, name }) {
 
   const peer = new WebRtcPeer({ mode: 'recvonly', remoteVideo: video });
   const link = attachPeer(session.client, peer, { peerId: `subscribe:${id}` });
-  const remote = { name, peer, link, tile, timeline: {} };
+  const stopStats = demoPage.watchStats(tile.querySelector('.stats'), peer);
+  const remote = { name, peer, link, tile, stopStats, timeline: {} };
   session.remotes.set(id, remote);
+  tileState.textContent = demoPage.mediaStateInWords(peer.peerConnection.connectionState);
   peer.on('connectionstatechange', (state) => {
-    tileState.textContent = state;
+    tileState.textContent = demoPage.mediaStateInWords(state);
     if (state === 'connected') remote.timeline.connectedAt ??= performance.now();
   });
   video.requestVideoFrameCallback?.(() => {
@@ -134,6 +147,7 @@ function removeRemote(session, participantId) {
   const remote = session.remotes.get(participantId);
   if (!remote) return;
   session.remotes.delete(participantId);
+  remote.stopStats();
   remote.link.detach();
   remote.peer.dispose();
   remote.tile.remove();
@@ -154,8 +168,10 @@ function leave(state, { tellServer = true } = {}) {
   setBusy(false);
   setState(state);
   showLocalState('');
+  connection.clear();
   if (!session) return;
   for (const participantId of [...session.remotes.keys()]) removeRemote(session, participantId);
+  session.publisher?.stopStats();
   session.publisher?.link.detach();
   session.publisher?.peer.dispose();
   const { client } = session;

@@ -15,6 +15,15 @@ window.addEventListener('beforeunload', () => {
   ws.close();
 });
 
+ws.onopen = () => {
+  showConnection('server', 'connected', 'App server: connected');
+};
+ws.onclose = () => {
+  showConnection('server', 'failed', 'App server: disconnected');
+  if (webRtcPeer)
+    onError('The connection to the app server closed. Reload the page to start again.');
+};
+
 ws.onmessage = (message) => {
   var parsedMessage = JSON.parse(message.data);
   switch (parsedMessage.id) {
@@ -30,7 +39,7 @@ ws.onmessage = (message) => {
       });
       break;
     case 'error':
-      onError(parsedMessage.message);
+      onError(`${parsedMessage.message}. Press Stop, then Start to try again.`);
       break;
     default:
       onError(`Unrecognized message ${parsedMessage.id}`);
@@ -48,6 +57,7 @@ function start() {
   };
   webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv(options, function (error) {
     if (error) return onError(error);
+    this.peerConnection.addEventListener('connectionstatechange', onMediaStateChange);
     this.generateOffer(onOffer);
   });
 }
@@ -55,6 +65,23 @@ function start() {
 function onOffer(error, offerSdp) {
   if (error) return onError(error);
   sendMessage({ id: 'start', sdpOffer: offerSdp });
+}
+
+/** The browser's media connection to the media server (ICE and DTLS), in words. */
+function onMediaStateChange(event) {
+  var state = event.target.connectionState;
+  var words = {
+    connecting: 'connecting…',
+    connected: 'connected',
+    disconnected: 'interrupted, waiting for the network…',
+    failed: 'failed',
+  };
+  showConnection('media', state, `Media: ${words[state] || state}`);
+  if (state === 'failed') {
+    onError(
+      'The media connection failed: no network path to the media server. Press Stop, then Start to try again.',
+    );
+  }
 }
 
 function onIceCandidate(candidate) {
@@ -70,6 +97,7 @@ function stop() {
   startButton.disabled = false;
   stopButton.disabled = true;
   setState('stopped');
+  document.querySelector('#connection [data-link="media"]')?.remove();
 }
 
 function onError(error) {
@@ -79,6 +107,18 @@ function onError(error) {
 
 function setState(state) {
   document.getElementById('state').textContent = state;
+}
+
+function showConnection(link, state, words) {
+  var line = document.getElementById('connection');
+  var part = line.querySelector(`[data-link="${link}"]`);
+  if (!part) {
+    part = document.createElement('span');
+    part.dataset.link = link;
+    line.append(part);
+  }
+  part.dataset.state = state;
+  part.textContent = words;
 }
 
 function sendMessage(message) {

@@ -9,16 +9,11 @@ const elements = demoPage.elementsById([
   'start',
   'stop',
   'state',
+  'connection',
   'error',
   'stats',
-  'bitrateIn',
-  'bitrateOut',
-  'fps',
-  'resolution',
-  'rtt',
-  'packetsLost',
-  'framesDecoded',
 ]);
+const connection = demoPage.connectionStatus(elements.connection);
 
 /** The current call, also exposed as `window.loopback` for debugging and end-to-end tests. */
 let call;
@@ -41,6 +36,7 @@ async function start() {
   elements.stop.disabled = false;
   try {
     const client = await SignalingClient.connect(location.origin);
+    connection.signaling(client);
     client.connection.on('reconnecting', () => setState('reconnecting'));
     client.connection.on('connected', ({ resumed }) => {
       if (!call) return;
@@ -48,13 +44,20 @@ async function start() {
       // A new session means the server released our call: negotiate it again.
       if (!resumed) call.link.offer().catch((error) => showError(demoPage.explain(error, 'Start')));
     });
+    client.connection.on('disconnected', ({ reason, error }) => {
+      if (call?.client !== client || reason === 'closed') return;
+      stop();
+      setState('disconnected');
+      showError(demoPage.explain(error ?? { code: 'DISCONNECTED' }, 'Start'));
+    });
     const peer = new WebRtcPeer({
       mode: 'sendrecv',
       localVideo: elements.localVideo,
       remoteVideo: elements.remoteVideo,
     });
     const link = attachPeer(client, peer, { peerId: 'loopback' });
-    call = { client, peer, link, statsTimer: setInterval(showStats, 1000) };
+    call = { client, peer, link, stopStats: demoPage.watchStats(elements.stats, peer) };
+    connection.media(peer);
     peer.on('connectionstatechange', (state) => setState(state));
     peer.on('error', (error) => showError(demoPage.explain(error, 'Start')));
     link.on('error', (error) => showError(demoPage.explain(error, 'Start')));
@@ -71,38 +74,16 @@ function stop() {
   call = undefined;
   elements.start.disabled = false;
   elements.stop.disabled = true;
-  elements.stats.hidden = true;
   setState('stopped');
+  connection.clear();
   if (!current) return;
-  clearInterval(current.statsTimer);
+  current.stopStats();
   current.link.detach();
   current.client
     .request('loopback.stop', {})
     .catch(() => undefined)
     .finally(() => current.client.close());
   current.peer.dispose();
-}
-
-async function showStats() {
-  if (!call) return;
-  const stats = await call.peer.getStats().catch(() => undefined);
-  if (!stats) return;
-  const video = stats.inbound.video;
-  elements.stats.hidden = false;
-  elements.bitrateIn.textContent = kbps(video?.bitrate);
-  elements.bitrateOut.textContent = kbps(stats.outbound.video?.bitrate);
-  elements.fps.textContent = video?.framesPerSecond?.toFixed(0) ?? '–';
-  elements.resolution.textContent = video?.frameWidth
-    ? `${video.frameWidth}×${video.frameHeight}`
-    : '–';
-  elements.rtt.textContent =
-    stats.roundTripTime === undefined ? '–' : `${Math.round(stats.roundTripTime * 1000)} ms`;
-  elements.packetsLost.textContent = String(video?.packetsLost ?? '–');
-  elements.framesDecoded.textContent = String(video?.framesDecoded ?? '–');
-}
-
-function kbps(bitsPerSecond) {
-  return bitsPerSecond === undefined ? '–' : `${Math.round(bitsPerSecond / 1000)} kbps`;
 }
 
 function setState(state) {

@@ -10,11 +10,14 @@ const elements = demoPage.elementsById([
   'stop',
   'state',
   'viewers',
+  'connection',
   'message',
   'error',
   'video',
   'caption',
+  'stats',
 ]);
+const connection = demoPage.connectionStatus(elements.connection);
 
 /**
  * What the camera sends. `?video=320x240@15` asks for a smaller picture (the end-to-end tests
@@ -57,11 +60,14 @@ async function start(role) {
   current = session;
   try {
     session.client = await SignalingClient.connect(`${location.origin}/one2many`);
+    connection.signaling(session.client);
     session.peer =
       role === 'presenter'
         ? new WebRtcPeer({ mode: 'sendonly', localVideo: elements.video, mediaConstraints })
         : new WebRtcPeer({ mode: 'recvonly', remoteVideo: elements.video });
     session.link = attachPeer(session.client, session.peer, { peerId: role });
+    connection.media(session.peer, role === 'presenter' ? 'Your camera' : 'Broadcast');
+    session.stopStats = demoPage.watchStats(elements.stats, session.peer);
     watch(session, timeline);
     timeline.offerAt = performance.now();
     await session.link.offer();
@@ -70,7 +76,7 @@ async function start(role) {
     if (current !== session) return; // stopped meanwhile: the failure is moot
     const rejected = error?.code === 'REJECTED';
     stop(rejected ? 'rejected' : 'failed', { tellServer: !rejected });
-    showError(demoPage.explain(error, 'Present'));
+    showError(demoPage.explain(error, role === 'presenter' ? 'Present' : 'View'));
   }
 }
 
@@ -88,16 +94,18 @@ function watch(session, timeline) {
     if (resumed) setState(peer.peerConnection.connectionState);
     else lost('The server forgot this page while it was away');
   });
-  client.connection.on('disconnected', ({ error }) => {
-    if (current === session) lost(error?.message ?? 'The connection to the server closed');
+  client.connection.on('disconnected', () => {
+    if (current === session)
+      lost('The connection to the demo server was lost and could not be restored');
   });
   peer.on('connectionstatechange', (state) => {
     if (current !== session) return;
     setState(state);
     if (state === 'connected') timeline.connectedAt ??= performance.now();
   });
-  peer.on('error', (error) => showError(demoPage.explain(error, 'Present')));
-  link.on('error', (error) => showError(demoPage.explain(error, 'Present')));
+  const retry = role === 'presenter' ? 'Present' : 'View';
+  peer.on('error', (error) => showError(demoPage.explain(error, retry)));
+  link.on('error', (error) => showError(demoPage.explain(error, retry)));
   if (role === 'viewer')
     onFirstFrame(elements.video, () => {
       timeline.firstFrameAt ??= performance.now();
@@ -120,7 +128,9 @@ function stop(state, { tellServer = true } = {}) {
   setBusy(false);
   setState(state);
   showViewers(undefined);
+  connection.clear();
   if (!session) return;
+  session.stopStats?.();
   session.link?.detach();
   session.peer?.dispose();
   const { client } = session;

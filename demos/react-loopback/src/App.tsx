@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { ConnectionStatus } from './ConnectionStatus.js';
 import { StatsPanel } from './StatsPanel.js';
 import { useLoopbackCall } from './useLoopbackCall.js';
 
@@ -37,11 +38,9 @@ export function App() {
         </button>
         <span id="state" className="state">
           {call.state}
-          {call.connectionState && call.connectionState !== call.state
-            ? ` · ICE/DTLS ${call.connectionState}`
-            : ''}
         </span>
       </div>
+      <ConnectionStatus signaling={call.signaling} media={call.connectionState} />
       <p id="error" className="error" role="alert">
         {call.error}
       </p>

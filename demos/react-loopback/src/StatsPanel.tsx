@@ -1,13 +1,13 @@
-import type { PeerStats } from '@medley/webrtc-peer';
-import { peerStatsRows } from '../../shared/peerStatsRows.js';
+import type { PeerStats, WebRtcPeerMode } from '@medley/webrtc-peer';
 
-export function StatsPanel({ stats }: { stats: PeerStats }) {
+/** The live stats panel of every demo page: demo-page.js's rows, rendered by React. */
+export function StatsPanel({ stats, mode }: { stats: PeerStats; mode?: WebRtcPeerMode }) {
   return (
     <div className="stats" id="stats">
-      {peerStatsRows(stats).map(([label, value]) => (
-        <div key={label}>
+      {demoPage.peerStatsRows(stats, mode).map(({ key, label, value }) => (
+        <div key={key}>
           <span>{label}</span>
-          {value}
+          <b data-stat={key}>{value}</b>
         </div>
       ))}
     </div>

@@ -1,12 +1,14 @@
 import { attachPeer, type PeerSignaling, SignalingClient } from '@medley/signaling';
-import { type PeerStats, WebRtcPeer, WebRtcPeerError } from '@medley/webrtc-peer';
+import { type PeerStats, WebRtcPeer } from '@medley/webrtc-peer';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import type { LoopbackProtocol } from '../../protocol/LoopbackProtocol.js';
+import type { SignalingStatus } from '../../public/demo-page.js';
 
 export type CallState = 'idle' | 'starting' | 'connected' | 'stopped' | 'failed';
 
 export interface LoopbackCall {
   state: CallState;
+  signaling: SignalingStatus | undefined;
   connectionState: RTCPeerConnectionState | undefined;
   stats: PeerStats | undefined;
   error: string | undefined;
@@ -14,12 +16,8 @@ export interface LoopbackCall {
   stop(): void;
 }
 
-/** Words for a person, from whatever went wrong. */
-function explain(error: unknown): string {
-  if (error instanceof WebRtcPeerError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+/** Words for a person, from whatever went wrong (the plain pages' words, see demo-page.js). */
+const explain = (error: unknown) => demoPage.explain(error, 'Start');
 
 /**
  * The loopback call: a WebRtcPeer wired to the app server's signaling, the camera sent to the
@@ -30,6 +28,7 @@ export function useLoopbackCall(
   remoteVideo: RefObject<HTMLVideoElement | null>,
 ): LoopbackCall {
   const [state, setState] = useState<CallState>('idle');
+  const [signaling, setSignaling] = useState<SignalingStatus>();
   const [connectionState, setConnectionState] = useState<RTCPeerConnectionState>();
   const [stats, setStats] = useState<PeerStats>();
   const [error, setError] = useState<string>();
@@ -50,6 +49,8 @@ export function useLoopbackCall(
     current.peer.dispose();
     current.client.close();
     setState('stopped');
+    setSignaling(undefined);
+    setConnectionState(undefined);
   }, []);
 
   const start = useCallback(() => {
@@ -59,11 +60,19 @@ export function useLoopbackCall(
     setState('starting');
     (async () => {
       const client = await SignalingClient.connect<LoopbackProtocol>(window.location.origin);
+      setSignaling({ state: client.state });
+      client.connection.on('reconnecting', ({ attempt }) =>
+        setSignaling({ state: 'reconnecting', attempt }),
+      );
+      client.connection.on('disconnected', ({ reason }) => {
+        if (reason !== 'closed') setSignaling({ state: 'disconnected', reason });
+      });
       const peer = new WebRtcPeer({
         mode: 'sendrecv',
         localVideo: localVideo.current ?? undefined,
         remoteVideo: remoteVideo.current ?? undefined,
       });
+      setConnectionState(peer.peerConnection?.connectionState ?? 'new');
       const link = attachPeer(client, peer, { peerId: 'loopback' });
       const statsTimer = setInterval(() => {
         peer.getStats().then(setStats, () => undefined);
@@ -76,6 +85,7 @@ export function useLoopbackCall(
       peer.on('error', (failure) => setError(explain(failure)));
       // A new session means the server released the call while we were away: negotiate again.
       client.connection.on('connected', ({ resumed }) => {
+        setSignaling({ state: 'connected' });
         if (!resumed) link.offer().catch((failure: unknown) => setError(explain(failure)));
       });
       link.on('error', (failure) => setError(explain(failure)));
@@ -89,5 +99,5 @@ export function useLoopbackCall(
 
   useEffect(() => stop, [stop]);
 
-  return { state, connectionState, stats, error, start, stop };
+  return { state, signaling, connectionState, stats, error, start, stop };
 }

@@ -54,6 +54,11 @@ export class RecordingCall {
     }
   }
 
+  /** Whether the recorder was asked to record (video flowed in): the file exists from then on. */
+  get recording(): boolean {
+    return this.#recordingStarted;
+  }
+
   addIceCandidate(candidate: IceCandidateInit): Promise<void> {
     return this.#browser.addIceCandidate(candidate);
   }

@@ -35,6 +35,7 @@ type RecorderSession = Session<RecorderProtocol, RecorderSessionData>;
 const schemas: RequestSchemas<RecorderProtocol> = {
   ...peerSignalingSchemas,
   'recorder.stop': schema.object({}),
+  'recorder.progress': schema.object({}),
   'recorder.list': schema.object({}),
 };
 
@@ -148,6 +149,15 @@ export function serveRecorderSignaling(
     const recordedSeconds = await activity.call.stop();
     const recording: RecordingInfo | undefined = await library.info(activity.name);
     return recording ? { recording, recordedSeconds } : { recordedSeconds };
+  });
+
+  signaling.handle('recorder.progress', async (_payload, session) => {
+    const { activity } = session.data;
+    if (activity?.kind !== 'recording' || !activity.call.recording) return {};
+    const info = await library.info(activity.name);
+    return {
+      progress: { name: activity.name, ...(info && { sizeBytes: info.sizeBytes }) },
+    };
   });
 
   signaling.handle('recorder.list', async () => ({ recordings: await library.list() }));

@@ -1,4 +1,5 @@
 import { defineComponent, h, ref } from 'vue';
+import { ConnectionStatus } from './ConnectionStatus.js';
 import { StatsPanel } from './StatsPanel.js';
 import { useLoopbackCall } from './useLoopbackCall.js';
 
@@ -11,7 +12,6 @@ export const LoopbackView = defineComponent({
 
     return () => {
       const busy = call.state.value === 'starting' || call.state.value === 'connected';
-      const connection = call.connectionState.value;
       return h('section', [
         h('div', { class: 'videos' }, [
           h('figure', [
@@ -36,12 +36,12 @@ export const LoopbackView = defineComponent({
             'Start',
           ),
           h('button', { id: 'stop', type: 'button', disabled: !busy, onClick: call.stop }, 'Stop'),
-          h(
-            'span',
-            { id: 'state', class: 'state' },
-            `${call.state.value}${connection && connection !== call.state.value ? ` · ICE/DTLS ${connection}` : ''}`,
-          ),
+          h('span', { id: 'state', class: 'state' }, call.state.value),
         ]),
+        h(ConnectionStatus, {
+          signaling: call.signaling.value,
+          media: call.connectionState.value,
+        }),
         h('p', { id: 'error', class: 'error', role: 'alert' }, call.error.value ?? ''),
         call.stats.value ? h(StatsPanel, { stats: call.stats.value }) : null,
       ]);

@@ -1,4 +1,6 @@
 import { defineComponent, h, ref } from 'vue';
+import { ConnectionStatus } from './ConnectionStatus.js';
+import { StatsPanel } from './StatsPanel.js';
 import { useOneToManyViewer } from './useOneToManyViewer.js';
 
 /** Watches the one-to-many demo's presenter (start one at /one2many/). */
@@ -42,7 +44,12 @@ export const ViewerView = defineComponent({
                 count === 1 ? '1 viewer' : `${count} viewers`,
               ),
         ]),
+        h(ConnectionStatus, {
+          signaling: viewer.signaling.value,
+          media: viewer.connectionState.value,
+        }),
         h('p', { id: 'viewerMessage', class: 'error', role: 'alert' }, viewer.message.value ?? ''),
+        viewer.stats.value ? h(StatsPanel, { stats: viewer.stats.value, mode: 'recvonly' }) : null,
       ]);
     };
   },

@@ -2,13 +2,13 @@ import { attachPeer, type PeerSignaling, SignalingClient } from '@medley/signali
 import { type PeerStats, WebRtcPeer } from '@medley/webrtc-peer';
 import { onBeforeUnmount, type Ref, ref, shallowRef } from 'vue';
 import type { LoopbackProtocol } from '../../protocol/LoopbackProtocol.js';
+import type { SignalingStatus } from '../../public/demo-page.js';
+import { watchSignaling } from './watchSignaling.js';
 
 export type CallState = 'idle' | 'starting' | 'connected' | 'stopped' | 'failed';
 
-/** Words for a person, from whatever went wrong (WebRtcPeerError messages say what to do). */
-function explain(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** Words for a person, from whatever went wrong (the plain pages' words, see demo-page.js). */
+const explain = (error: unknown) => demoPage.explain(error, 'Start');
 
 /**
  * The loopback call as a Vue composable: a WebRtcPeer wired to the app server's signaling, the
@@ -20,6 +20,7 @@ export function useLoopbackCall(
   remoteVideo: Ref<HTMLVideoElement | undefined>,
 ) {
   const state = ref<CallState>('idle');
+  const signaling = ref<SignalingStatus>();
   const connectionState = ref<RTCPeerConnectionState>();
   const stats = shallowRef<PeerStats>();
   const error = ref<string>();
@@ -42,15 +43,19 @@ export function useLoopbackCall(
     current.peer.dispose();
     current.client.close();
     state.value = 'stopped';
+    signaling.value = undefined;
+    connectionState.value = undefined;
   }
 
   async function connect(): Promise<void> {
     const client = await SignalingClient.connect<LoopbackProtocol>(window.location.origin);
+    watchSignaling(client, signaling);
     const peer = new WebRtcPeer({
       mode: 'sendrecv',
       localVideo: localVideo.value,
       remoteVideo: remoteVideo.value,
     });
+    connectionState.value = peer.peerConnection?.connectionState ?? 'new';
     const link = attachPeer(client, peer, { peerId: 'loopback' });
     const statsTimer = setInterval(() => {
       peer.getStats().then(
@@ -95,5 +100,5 @@ export function useLoopbackCall(
 
   onBeforeUnmount(stop);
 
-  return { state, connectionState, stats, error, start, stop };
+  return { state, signaling, connectionState, stats, error, start, stop };
 }
