@@ -27,6 +27,31 @@ gst_plugin textoverlay || missing+=(gstreamer1.0-x)
 gst_plugin facedetect || missing+=(gstreamer1.0-opencv opencv-data)
 /usr/bin/python3 -c 'import gi; gi.require_version("Gst", "1.0"); gi.require_version("GstVideo", "1.0")' \
   >/dev/null 2>&1 || missing+=(python3-gst-1.0 gir1.2-gst-plugins-base-1.0)
+# Overlay images are decoded in the stage with GdkPixbuf; the QR demo and test make codes with qrencode.
+/usr/bin/python3 -c 'import gi; gi.require_version("GdkPixbuf", "2.0")' >/dev/null 2>&1 ||
+  missing+=(gir1.2-gdkpixbuf-2.0)
+command -v qrencode >/dev/null 2>&1 || missing+=(qrencode)
+
+# A picture with a face for the face-overlay test and the magic mirror demo: the public-domain
+# NASA portrait of astronaut Eileen Collins that scikit-image ships (Debian's python3-skimage),
+# taken out of the package file without installing the package and its dependencies.
+FACE_PICTURE=/usr/local/share/medley/astronaut.png
+fetch_face_picture() {
+  local work
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download python3-skimage >/dev/null 2>&1) || { rm -rf "$work"; return 1; }
+  dpkg-deb --fsys-tarfile "$work"/python3-skimage_*.deb |
+    tar -x -C "$work" ./usr/lib/python3/dist-packages/skimage/data/astronaut.png
+  as_root mkdir -p "$(dirname "$FACE_PICTURE")"
+  as_root cp "$work/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$FACE_PICTURE"
+  rm -rf "$work"
+}
+
+as_root() { if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi; }
+if [ ! -f "$FACE_PICTURE" ]; then
+  fetch_face_picture || { as_root apt-get update -qq && fetch_face_picture; } ||
+    echo "warning: could not fetch $FACE_PICTURE (python3-skimage); the face-overlay test needs it" >&2
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
@@ -35,7 +60,6 @@ if [ "$(id -u)" != "0" ] && ! command -v sudo >/dev/null 2>&1; then
   echo "Missing Debian packages: ${missing[*]}. Install them with apt-get as root." >&2
   exit 1
 fi
-as_root() { if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi; }
 echo "Installing Debian packages: ${missing[*]}"
 as_root apt-get update -qq
 DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -23,6 +23,8 @@ export interface PeerOptions {
   readonly source?: 'camera' | 'synthetic';
   /** The synthetic source's colours (CSS) and tone; default red | blue and 440 Hz. */
   readonly synthetic?: { readonly left: string; readonly right: string; readonly toneHz: number };
+  /** The synthetic source shows this picture (a data: URL), stretched to the frame, instead. */
+  readonly picture?: string;
   readonly dataChannel?: boolean;
   /** Camera size to capture; default 320x240 keeps the encoder cheap. */
   readonly videoSize?: readonly [number, number];
@@ -92,8 +94,9 @@ window.createPeer = async (id, options) => {
     peer.channel = pc.createDataChannel('chat');
     peer.channel.onmessage = (event) => peer.messages.push(event.data);
   }
+  const picture = options.picture ? await loadPicture(options.picture) : undefined;
   const capture = options.source === 'synthetic'
-    ? (constraints, peer) => syntheticStream(constraints, peer, options.synthetic)
+    ? (constraints, peer) => syntheticStream(constraints, peer, options.synthetic, picture)
     : (constraints) => navigator.mediaDevices.getUserMedia(constraints);
   const stream = options.send && (options.audio || options.video)
     ? await capture({ audio: options.audio, video: options.video && { width: options.videoSize[0], height: options.videoSize[1] } }, peer)
@@ -127,7 +130,13 @@ window.createPeer = async (id, options) => {
   window.peers[id] = peer;
 };
 // Left half red, right half blue (or the colours asked for), redrawn at 30 fps; and a tone.
-async function syntheticStream({ audio, video }, peer, look = { left: '#ff0000', right: '#0000ff', toneHz: 440 }) {
+async function loadPicture(url) {
+  const image = new Image();
+  image.src = url;
+  await image.decode();
+  return image;
+}
+async function syntheticStream({ audio, video }, peer, look = { left: '#ff0000', right: '#0000ff', toneHz: 440 }, picture) {
   const tracks = [];
   if (video) {
     const canvas = document.createElement('canvas');
@@ -136,6 +145,11 @@ async function syntheticStream({ audio, video }, peer, look = { left: '#ff0000',
     const context = canvas.getContext('2d');
     const track = canvas.captureStream(0).getVideoTracks()[0];
     const draw = () => {
+      if (picture) {
+        context.drawImage(picture, 0, 0, canvas.width, canvas.height);
+        track.requestFrame();
+        return;
+      }
       context.fillStyle = look.left;
       context.fillRect(0, 0, canvas.width / 2, canvas.height);
       context.fillStyle = look.right;

@@ -10,8 +10,12 @@ export type UriLocation =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'http'; readonly url: URL };
 
-/** What the URI is for: recorders write files, players read files (and HTTP when allowed). */
-export type UriPurpose = 'RecorderEndpoint' | 'PlayerEndpoint';
+/** What the URI is for: recorders write files; players and overlay images read them. */
+export type UriPurpose =
+  | 'RecorderEndpoint'
+  | 'PlayerEndpoint'
+  | 'FaceOverlayFilter'
+  | 'ImageOverlayFilter';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
@@ -104,19 +108,19 @@ function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): U
   }
   if (!media.allowHttpPlayback) {
     throw new InvalidParamError(
-      `PlayerEndpoint uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or play a file inside the media root`,
+      `${purpose} uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or use a file inside the media root`,
     );
   }
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw new InvalidParamError(`PlayerEndpoint uri '${uri}' is not a valid URL`);
+    throw new InvalidParamError(`${purpose} uri '${uri}' is not a valid URL`);
   }
   try {
     media.httpHosts.checkUrl(url);
   } catch (error) {
-    throw new InvalidParamError(`PlayerEndpoint uri '${uri}': ${(error as Error).message}`);
+    throw new InvalidParamError(`${purpose} uri '${uri}': ${(error as Error).message}`);
   }
   return { kind: 'http', url };
 }

@@ -6,10 +6,12 @@ import { CompositeType } from './Composite.js';
 import { DispatcherType } from './Dispatcher.js';
 import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
 import { EndpointType } from './Endpoint.js';
+import { FaceOverlayFilterType } from './FaceOverlayFilter.js';
 import { FilterType } from './Filter.js';
 import { GStreamerFilterType } from './GStreamerFilter.js';
 import { HubType } from './Hub.js';
 import { HubPortType } from './HubPort.js';
+import { ImageOverlayFilterType } from './ImageOverlayFilter.js';
 import { MediaElementType } from './MediaElement.js';
 import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
@@ -19,16 +21,19 @@ import { SdpEndpointType } from './SdpEndpoint.js';
 import { SessionEndpointType } from './SessionEndpoint.js';
 import { UriEndpointType } from './UriEndpoint.js';
 import { WebRtcEndpointType } from './WebRtcEndpoint.js';
+import { ZBarFilterType } from './ZBarFilter.js';
 
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
 export { Composite, CompositeType } from './Composite.js';
 export { Dispatcher, DispatcherType } from './Dispatcher.js';
 export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
 export { EndpointType } from './Endpoint.js';
+export { FaceOverlayFilter, FaceOverlayFilterType } from './FaceOverlayFilter.js';
 export { FilterType } from './Filter.js';
 export { FilterTypeValue, GStreamerFilter, GStreamerFilterType } from './GStreamerFilter.js';
 export { Hub, HubType } from './Hub.js';
 export { HubPort, HubPortType } from './HubPort.js';
+export { ImageOverlayFilter, ImageOverlayFilterType } from './ImageOverlayFilter.js';
 export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
 export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
 export { PassThrough, PassThroughType } from './PassThrough.js';
@@ -43,6 +48,7 @@ export { SdpEndpoint, SdpEndpointType } from './SdpEndpoint.js';
 export { SessionEndpointType } from './SessionEndpoint.js';
 export { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
 export { IceCandidate, WebRtcEndpoint, WebRtcEndpointType } from './WebRtcEndpoint.js';
+export { ZBarFilter, ZBarFilterType } from './ZBarFilter.js';
 
 /** Every type the server knows, abstract ones included (for describe's hierarchy and getKmd). */
 export const builtinTypes: readonly ObjectType[] = [
@@ -66,4 +72,7 @@ export const builtinTypes: readonly ObjectType[] = [
   CompositeType,
   FilterType,
   GStreamerFilterType,
+  FaceOverlayFilterType,
+  ImageOverlayFilterType,
+  ZBarFilterType,
 ];

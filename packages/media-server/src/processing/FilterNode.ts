@@ -37,6 +37,10 @@ export interface FilterNodeOptions {
   readonly mediaType: 'AUDIO' | 'VIDEO';
   readonly stage: ProcessingStage;
   readonly logger: Logger;
+  /** The element type, for error messages (GStreamerFilter by default). */
+  readonly name?: string;
+  /** Called each time the stage's pipeline (re)starts: to set up its elements again. */
+  readonly onStarted?: () => Promise<void>;
 }
 
 /**
@@ -56,9 +60,11 @@ export class FilterNode extends MediaNode {
   #running = false;
   readonly #bitrate: EncoderBitrate;
   #failed = false;
+  readonly #onStarted: (() => Promise<void>) | undefined;
 
   constructor(options: FilterNodeOptions) {
-    super({ name: 'GStreamerFilter' });
+    super({ name: options.name ?? 'GStreamerFilter' });
+    this.#onStarted = options.onStarted;
     this.filteredType = options.mediaType;
     this.stage = options.stage;
     this.#command = options.command;
@@ -115,7 +121,7 @@ export class FilterNode extends MediaNode {
       this.reportError(
         new MediaGraphError(
           'CODEC_NOT_NEGOTIATED',
-          `GStreamerFilter cannot decode ${describeCodec(codec)}: its ${this.filteredType} is dropped. Send VP8, VP9 or H.264 video, Opus, PCMU or PCMA audio.`,
+          `${this.name} cannot decode ${describeCodec(codec)}: its ${this.filteredType} is dropped. Send VP8, VP9 or H.264 video, Opus, PCMU or PCMA audio.`,
           this.filteredType,
         ),
       );
@@ -128,8 +134,9 @@ export class FilterNode extends MediaNode {
       `${rawConversion(kind, AFTER_COMMAND)} ! ${LEAKY_QUEUE} ! ${encodeChain(STREAM, output, { bitrate: this.#bitrate.current })}`;
     this.stage
       .start(description, [{ name: STREAM, output }])
-      .then(() => {
+      .then(async () => {
         if (this.#inputCodec !== codec || this.released) return;
+        await this.#onStarted?.();
         this.#outputCodec = output;
         this.#running = true;
         this.sink(this.filteredType).requestKeyframe();

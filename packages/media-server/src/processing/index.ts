@@ -12,6 +12,12 @@ export {
   type ProcessingSettings,
   type TranscodingMode,
 } from './ProcessingPlane.js';
-export { type CommandCheck, ProcessingStage, type StageStream } from './ProcessingStage.js';
+export {
+  type CommandCheck,
+  type FacePlacement,
+  type FramePlacement,
+  ProcessingStage,
+  type StageStream,
+} from './ProcessingStage.js';
 export { Transcoder } from './Transcoder.js';
 export { TranscoderRegistry } from './TranscoderRegistry.js';

@@ -1,0 +1,78 @@
+import { InvalidParamError } from '../errors.js';
+import type { ObjectInit } from '../objects/MediaObject.js';
+import { FilterNode, ProcessingError, type ProcessingStage } from '../processing/index.js';
+import { MediaElement } from './MediaElement.js';
+import type { MediaPipeline } from './MediaPipeline.js';
+
+/**
+ * A video filter whose GStreamer command the server writes (face overlay, image overlay, code
+ * reader), in its own stage like a GStreamerFilter's. Subclasses set their elements up again
+ * in {@link onPipelineStarted} each time the pipeline (re)starts for a new input codec.
+ */
+export abstract class BuiltInFilter extends MediaElement {
+  readonly filterNode: FilterNode;
+
+  protected constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
+    super(init, pipeline, node);
+    this.filterNode = node;
+  }
+
+  /** Starts the stage and the node; the node calls `onStarted` each time its pipeline runs. */
+  protected static async startStage(
+    init: ObjectInit,
+    typeName: string,
+    command: string,
+    onStarted: () => Promise<void>,
+  ): Promise<{ stage: ProcessingStage; node: FilterNode }> {
+    const stage = await init.context.processing.launchStage(typeName);
+    const node = new FilterNode({
+      command,
+      mediaType: 'VIDEO',
+      stage,
+      logger: init.context.logger,
+      name: typeName,
+      onStarted,
+    });
+    return { stage, node };
+  }
+
+  get stage(): ProcessingStage {
+    return this.filterNode.stage;
+  }
+
+  /** Whether the pipeline runs (its elements can be changed now). */
+  protected get pipelineRuns(): boolean {
+    return this.stage.elements.length > 0 && !this.stage.closed;
+  }
+
+  protected override async onRelease(): Promise<void> {
+    super.onRelease();
+    await this.context.processing.closeStage(this.stage);
+  }
+}
+
+/** A stage's refusal of an image, as the client should hear it. */
+export function imageError(error: unknown, uri: string, typeName: string): unknown {
+  if (error instanceof ProcessingError && error.stageCode === 'BAD_IMAGE') {
+    return new InvalidParamError(
+      `${typeName} uri '${uri}' is not an image GStreamer can read (PNG, JPEG, GIF, SVG, ...): ${error.message}`,
+    );
+  }
+  return error;
+}
+
+/** Checks a ratio parameter: finite, within [min, max]. */
+export function checkRatio(
+  typeName: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidParamError(
+      `${typeName} '${name}' must be from ${min} to ${max} (a ratio, despite the name: 0.5 is half), got ${value}`,
+    );
+  }
+  return value;
+}
