@@ -43,14 +43,30 @@ export {
   KurentoError,
 } from './errors.js';
 export {
+  type CodecAdaptation,
+  type CodecAdapter,
+  type DataMessage,
+  DEFAULT_PAD_NAME,
   type ElementConnection,
   HubPortNode,
+  KEYFRAME_REQUEST_INTERVAL_MS,
+  type MediaCodec,
   type MediaFlowChange,
+  type MediaFlowState,
+  MediaGraphError,
+  type MediaGraphErrorCode,
   MediaNode,
+  type MediaNodeEvents,
   type MediaNodeOptions,
   type MediaPacket,
+  MediaSinkPad,
+  MediaSourcePad,
+  type MediaTranscodingChange,
   type MediaType,
   PassThroughNode,
+  RECEIVER_BITRATE_LIFETIME_MS,
+  type RtpHeaderFields,
+  RtpStreamRewriter,
 } from './graph/index.js';
 export {
   createJsonLogger,
@@ -63,6 +79,7 @@ export { complexValue } from './objects/complexTypes.js';
 export {
   MediaObject,
   type MediaObjectEvent,
+  type MediaObjectEventListener,
   MediaObjectType,
   type ObjectInit,
 } from './objects/MediaObject.js';
@@ -70,6 +87,7 @@ export {
   defineType,
   type MethodSpec,
   ObjectType,
+  type Operation,
   type PropertySpec,
   type TypeSpec,
   typeMembers,
@@ -78,6 +96,14 @@ export type { IceSettings, MediaSettings, ServerContext } from './objects/Server
 export { KURENTO_API_VERSION } from './objects/ServerManager.js';
 export * as valueTypes from './objects/valueTypes.js';
 export { DEFAULT_FILTER_ELEMENTS, type TranscodingMode } from './processing/index.js';
+export {
+  type ContainerFormat,
+  MEDIA_PROFILE_NAMES,
+  type MediaProfile,
+  type MediaProfileName,
+  type RecordedCodec,
+  type TrackKind,
+} from './recording/MediaProfile.js';
 export { createMediaServer, type MediaServer } from './server/MediaServer.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -89,3 +115,4 @@ export {
   type MediaServerOptions,
 } from './server/options.js';
 export type { ProcessingOptions } from './server/processingOptions.js';
+export type { DataChannelOptions } from './transport/types.js';

@@ -1,13 +1,23 @@
+/** Every log level, from the most verbose; `silent` logs nothing. */
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/** A log level: lines below it are not written. */
 export type LogLevel = (typeof logLevels)[number];
 
+/**
+ * Structured fields of a log line (`{ sessionId, error }`); an Error is written as its name and
+ * message.
+ */
 export type LogFields = Record<string, unknown>;
 
 /** The server logs through this interface; pass your own to route logs into your application's. */
 export interface Logger {
+  /** Detail for debugging a session; not written at the usual `info` level. */
   debug(message: string, fields?: LogFields): void;
+  /** What an operator wants to know happened (start-up, transcoders started). */
   info(message: string, fields?: LogFields): void;
+  /** Something went wrong and the server carried on (e.g. a refused client). */
   warn(message: string, fields?: LogFields): void;
+  /** Something failed that should not have (e.g. a processing stage that died). */
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. `{ sessionId }`). */
   child(fields: LogFields): Logger;

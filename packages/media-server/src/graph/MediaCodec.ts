@@ -8,6 +8,7 @@ export interface MediaCodec {
   readonly mimeType: string;
   /** The payload type this codec has in the session that negotiated it. */
   readonly payloadType: number;
+  /** The RTP clock, in Hz (90000 for video, 48000 for Opus). */
   readonly clockRate: number;
   /** Audio channels; absent means 1. */
   readonly channels?: number;

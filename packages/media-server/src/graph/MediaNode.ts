@@ -11,28 +11,39 @@ export const DEFAULT_PAD_NAME = 'default';
 
 /** One link of the graph, shaped like Kurento's `ElementConnectionData`. */
 export interface ElementConnection {
+  /** The node that sends. */
   readonly source: MediaNode;
+  /** The node that receives. */
   readonly sink: MediaNode;
+  /** The media type the link carries. */
   readonly mediaType: MediaType;
+  /** The source pad's name ({@link DEFAULT_PAD_NAME}). */
   readonly sourceDescription: string;
+  /** The sink pad's name ({@link DEFAULT_PAD_NAME}). */
   readonly sinkDescription: string;
 }
 
 /** A FLOWING / NOT_FLOWING transition on one side of a node. */
 export interface MediaFlowChange {
+  /** Which media started or stopped. */
   readonly mediaType: MediaType;
+  /** What it does now. */
   readonly state: MediaFlowState;
+  /** The pad's name ({@link DEFAULT_PAD_NAME}). */
   readonly padName: string;
 }
 
 /** A transcoder of one of this node's source pads started or stopped. */
 export interface MediaTranscodingChange {
+  /** The media type converted. */
   readonly mediaType: MediaType;
+  /** True when it started, false when it stopped. */
   readonly transcoding: boolean;
   /** The transcoder's name (Kurento's `binName`). */
   readonly binName: string;
 }
 
+/** The events of a {@link MediaNode}, with the arguments their listeners receive. */
 export interface MediaNodeEvents {
   [event: string]: unknown[];
   /** A link was made; emitted on both its source node and its sink node (once for a self-link). */
@@ -47,9 +58,11 @@ export interface MediaNodeEvents {
   mediaerror: [MediaGraphError];
   /** A conversion of this node's output started or stopped (Kurento's MediaTranscodingStateChanged). */
   mediatranscoding: [MediaTranscodingChange];
+  /** The node was released: its links are gone and it emits nothing more. */
   released: [];
 }
 
+/** The options of `new MediaNode(options)`. */
 export interface MediaNodeOptions {
   /** For logs and error messages. */
   readonly name?: string;
@@ -71,6 +84,7 @@ const DEFAULT_FLOW_TIMEOUT_MS = 2000;
  * its `onKeyframeRequest`; consumers set `sink(type).onRtp` and `setNegotiatedCodecs`.
  */
 export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
+  /** For logs and error messages (option `name`, default `MediaNode`). */
   readonly name: string;
   /**
    * Converts a source's stream for this node's sinks when they negotiated another codec (set by
@@ -98,6 +112,7 @@ export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
     }
   }
 
+  /** True once `release()` was called. */
   get released(): boolean {
     return this.#released;
   }

@@ -10,12 +10,19 @@ import type { MediaCodec } from './MediaCodec.js';
  * `payload` Buffer itself is never written to by the graph and may be kept.
  */
 export interface MediaPacket {
+  /** The RTP payload type, as negotiated by the session that received (or will send) it. */
   payloadType: number;
+  /** The RTP sequence number (16 bits, wrapping). */
   sequenceNumber: number;
+  /** The RTP timestamp (32 bits, wrapping), in units of the codec's clock rate. */
   timestamp: number;
+  /** The RTP synchronisation source. */
   ssrc: number;
+  /** The RTP marker bit: the last packet of a video frame; the start of a talkspurt for audio. */
   marker: boolean;
+  /** The RTP payload, without header or header extensions. */
   payload: Buffer;
+  /** The codec the payload is encoded with. */
   codec: MediaCodec;
   /**
    * The simulcast layer the packet belongs to, 0 being the lowest, when its producer sends the
@@ -29,5 +36,6 @@ export interface MediaPacket {
 export interface DataMessage {
   /** The label of the channel it arrived on (informational; sinks send on their own channel). */
   readonly label: string;
+  /** The message: text, or binary as a Buffer. */
   readonly data: string | Buffer;
 }

@@ -35,7 +35,9 @@ export const RECEIVER_BITRATE_LIFETIME_MS = 5000;
  * estimate ({@link reportReceiverBitrate}), switching layers at a keyframe of the new one.
  */
 export class MediaSinkPad {
+  /** The node this pad belongs to. */
   readonly node: MediaNode;
+  /** The media type it consumes. */
   readonly mediaType: MediaType;
   /** Fixes the SSRC, sequence numbers and timestamps the element sends. */
   readonly rewriter: RtpStreamRewriter;
@@ -65,7 +67,10 @@ export class MediaSinkPad {
   readonly #flow: MediaFlowMeter;
   readonly #output: MediaPacket;
 
-  /** Created by {@link MediaNode}; elements get theirs with `node.sink(mediaType)`. */
+  /**
+   * Created by {@link MediaNode}; elements get theirs with `node.sink(mediaType)`.
+   * @internal
+   */
   constructor(node: MediaNode, mediaType: MediaType, flow: MediaFlowMeter) {
     this.node = node;
     this.mediaType = mediaType;
@@ -87,6 +92,7 @@ export class MediaSinkPad {
     return this.#source;
   }
 
+  /** Whether media arrived within the node's flow timeout (Kurento's `isMediaFlowingIn`). */
   get isFlowing(): boolean {
     return this.#flow.state === 'FLOWING';
   }
@@ -105,6 +111,7 @@ export class MediaSinkPad {
     this.#reportedCodecs = new WeakSet();
   }
 
+  /** The codecs given to `setNegotiatedCodecs`; undefined: any codec passes. */
   get negotiatedCodecs(): readonly MediaCodec[] | undefined {
     return this.#negotiatedCodecs;
   }

@@ -18,7 +18,9 @@ export const KEYFRAME_REQUEST_INTERVAL_MS = 500;
  * packets into it; the graph hands each packet to every linked sink pad, synchronously.
  */
 export class MediaSourcePad {
+  /** The node this pad belongs to. */
   readonly node: MediaNode;
+  /** The media type it produces. */
   readonly mediaType: MediaType;
   /**
    * Set by the element that produces the media: asks its sender for a keyframe (an RTCP PLI to a
@@ -48,7 +50,10 @@ export class MediaSourcePad {
   #lastKeyframeRequestAtMs = Number.NEGATIVE_INFINITY;
   #delayedKeyframeRequest: NodeJS.Timeout | undefined;
 
-  /** Created by {@link MediaNode}; elements get theirs with `node.source(mediaType)`. */
+  /**
+   * Created by {@link MediaNode}; elements get theirs with `node.source(mediaType)`.
+   * @internal
+   */
   constructor(node: MediaNode, mediaType: MediaType, flow: MediaFlowMeter) {
     this.node = node;
     this.mediaType = mediaType;
@@ -60,6 +65,7 @@ export class MediaSourcePad {
     return this.#sinks;
   }
 
+  /** Whether media left within the node's flow timeout (Kurento's `isMediaFlowingOut`). */
   get isFlowing(): boolean {
     return this.#flow.state === 'FLOWING';
   }

@@ -4,8 +4,11 @@ const REORDER_WINDOW = 0x4000;
 
 /** The header fields a rewrite reads. */
 export interface RtpHeaderFields {
+  /** The packet's SSRC: a new one means a new input stream. */
   readonly ssrc: number;
+  /** The packet's sequence number (16 bits). */
   readonly sequenceNumber: number;
+  /** The packet's RTP timestamp (32 bits), in units of the codec's clock. */
   readonly timestamp: number;
 }
 

@@ -1,5 +1,6 @@
 import type { MediaType } from './MediaType.js';
 
+/** What went wrong in the media graph (each member says when), to branch on. */
 export type MediaGraphErrorCode =
   /** A sink received media in a codec its receiver did not negotiate: it drops that media. */
   | 'CODEC_NOT_NEGOTIATED'
@@ -16,10 +17,13 @@ export type MediaGraphErrorCode =
 
 /** An error of the in-process media graph. `mediaType` names the affected stream, when one is. */
 export class MediaGraphError extends Error {
+  /** Always `'MediaGraphError'`. */
   override readonly name = 'MediaGraphError';
   constructor(
+    /** What went wrong. */
     readonly code: MediaGraphErrorCode,
     message: string,
+    /** The media type of the affected stream; undefined when the error is not about one. */
     readonly mediaType?: MediaType,
   ) {
     super(message);

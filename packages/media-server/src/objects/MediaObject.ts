@@ -9,7 +9,9 @@ import * as t from './valueTypes.js';
 
 /** What every MediaObject constructor receives from ObjectType.instantiate. */
 export interface ObjectInit {
+  /** The type being instantiated (so a subclass can serve several types). */
   readonly type: ObjectType;
+  /** The hosting server's context. */
   readonly context: ServerContext;
 }
 
@@ -21,6 +23,7 @@ export interface MediaObjectEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** A listener of {@link MediaObject.onEvent}. */
 export type MediaObjectEventListener = (event: MediaObjectEvent) => void;
 
 /**
@@ -28,14 +31,24 @@ export type MediaObjectEventListener = (event: MediaObjectEvent) => void;
  * events, and a release that cascades to the children.
  */
 export abstract class MediaObject {
+  /**
+   * The id clients address it by: `<uuid>_kurento.<Type>`, prefixed by the pipeline's id and a
+   * slash for the objects of a pipeline, as KMS makes them.
+   */
   readonly id: string;
+  /** The object's type, with its methods, properties and events. */
   readonly type: ObjectType;
+  /** What the hosting server provides: logger, ICE and media settings, processing. */
   readonly context: ServerContext;
+  /** The object it was created in (its pipeline, a HubPort's hub); undefined for a pipeline. */
   readonly parent: MediaObject | undefined;
   /** Seconds since the epoch, as KMS reports it. */
   readonly creationTime = Math.floor(Date.now() / 1000);
+  /** The `name` property; the id until a client sets another. */
   name: string;
+  /** Whether raised events carry the object's tags (the `sendTagsInEvents` property). */
   sendTagsInEvents = false;
+  /** The server's logger, with `object: <id>` on every line. */
   protected readonly logger: Logger;
   private readonly tags = new Map<string, string>();
   private readonly childObjects = new Set<MediaObject>();
@@ -55,6 +68,7 @@ export abstract class MediaObject {
     this.logger = init.context.logger.child({ object: this.id });
   }
 
+  /** True once `release()` was called. */
   get released(): boolean {
     return this.releasedFlag;
   }
@@ -66,18 +80,22 @@ export abstract class MediaObject {
     return object;
   }
 
+  /** The objects created in this one (a pipeline's elements, a hub's ports), as a copy. */
   get children(): MediaObject[] {
     return [...this.childObjects];
   }
 
+  /** Sets the tag `key` (Kurento's key/value annotations of an object), replacing its value. */
   addTag(key: string, value: string): void {
     this.tags.set(key, value);
   }
 
+  /** Removes the tag `key`; no-op when there is none. */
   removeTag(key: string): void {
     this.tags.delete(key);
   }
 
+  /** The value of the tag `key`; throws KurentoError MEDIA_OBJECT_TAG_KEY_NOT_FOUND when absent. */
   getTag(key: string): string {
     const value = this.tags.get(key);
     if (value === undefined) {
@@ -86,6 +104,7 @@ export abstract class MediaObject {
     return value;
   }
 
+  /** Every tag, as Kurento `Tag` values (`{ key, value }` with their complex-type markers). */
   getTags(): Record<string, unknown>[] {
     return [...this.tags].map(([key, value]) => complexValue('Tag', { key, value }));
   }
@@ -168,6 +187,7 @@ export abstract class MediaObject {
 const { method, property } = typeMembers<MediaObject>();
 const anyObject = t.mediaObject<MediaObject>('MediaObject');
 
+/** The type table of MediaObject, the root every other type extends. */
 export const MediaObjectType = defineType<MediaObject>({
   name: 'MediaObject',
   module: 'core',

@@ -10,13 +10,26 @@ import type { ObjectRegistry } from './ObjectRegistry.js';
  */
 export interface IceSettings {
   /** UDP ports to bind ICE sockets in, inclusive; absent lets the OS pick. */
-  readonly portRange: { readonly min: number; readonly max: number } | undefined;
+  readonly portRange:
+    | {
+        /** The lowest port. */
+        readonly min: number;
+        /** The highest port. */
+        readonly max: number;
+      }
+    | undefined;
   /** Extra local addresses to gather host candidates on (werift skips loopback otherwise). */
   readonly hostAddresses: readonly string[];
   /** Public addresses announced instead of the host addresses (server behind a 1:1 NAT). */
   readonly externalIPv4: string | undefined;
+  /** The same, for IPv6. */
   readonly externalIPv6: string | undefined;
+  /**
+   * The STUN server's address (host name or IP); undefined: no STUN, no server-reflexive
+   * candidates.
+   */
   readonly stunServerAddress: string | undefined;
+  /** The STUN server's UDP port. */
   readonly stunServerPort: number | undefined;
   /** `user:password@host:port[?transport=udp|tcp]`, as Kurento writes it. */
   readonly turnUrl: string | undefined;
@@ -28,22 +41,44 @@ export interface MediaSettings {
   readonly root: string;
   /** Whether a PlayerEndpoint may fetch http(s) URIs. */
   readonly allowHttpPlayback: boolean;
-  /** Which hosts it may fetch them from (public ones, and the internal ones named). */
+  /**
+   * Which hosts it may fetch them from (public ones, and the internal ones named).
+   * @internal
+   */
   readonly httpHosts: HttpHostPolicy;
 }
 
 /** What media objects need from the server that hosts them. */
 export interface ServerContext {
+  /**
+   * Every live object by id; objects add and remove themselves (create, release).
+   * @internal
+   */
   readonly registry: ObjectRegistry;
+  /** The server's logger. */
   readonly logger: Logger;
+  /** The ICE settings new WebRtcEndpoints start with. */
   readonly ice: IceSettings;
+  /** Where recorders and players may read and write, and what players may fetch. */
   readonly media: MediaSettings;
-  /** Worker threads that encrypt outgoing media, when the server was started with some. */
+  /**
+   * Worker threads that encrypt outgoing media, when the server was started with some.
+   * @internal
+   */
   readonly srtpWorkers: SrtpWorkerPool | undefined;
-  /** The native SRTP addon, when the server sends through it (`sendPath` native). */
+  /**
+   * The native SRTP addon, when the server sends through it (`sendPath` native).
+   * @internal
+   */
   readonly nativeSrtp: NativeSrtpBinding | undefined;
-  /** Media leaves through werift's RTCRtpSender instead of the direct SRTP path. */
+  /**
+   * Media leaves through werift's RTCRtpSender instead of the direct SRTP path.
+   * @internal
+   */
   readonly weriftSendPath: boolean;
-  /** GStreamer stages: filters and the transcoders links insert between codecs. */
+  /**
+   * GStreamer stages: filters and the transcoders links insert between codecs.
+   * @internal
+   */
   readonly processing: ProcessingPlane;
 }

@@ -3,6 +3,7 @@ import type { MediaObject } from './MediaObject.js';
 
 /** What a value type needs to turn an object id from a request into the object. */
 export interface ValueContext {
+  /** The live object with this id, or undefined (released, or never created). */
   findObject(id: string): MediaObject | undefined;
 }
 
@@ -13,12 +14,19 @@ export interface ValueContext {
 export interface ValueType<T> {
   /** Name as kmd.json spells it: `String`, `int`, `MediaType`, `IceCandidate`, `MediaElement[]`. */
   readonly name: string;
+  /** Whether the param may be absent (see {@link optional}); kmd.json's `optional`. */
   readonly optional: boolean;
-  /** `path` names the value in error messages (`candidate.sdpMLineIndex`). */
+  /**
+   * Checks and converts a JSON value; throws InvalidParamError (40107) or KurentoError
+   * MEDIA_OBJECT_NOT_FOUND with a message naming `path`.
+   *
+   * `path` names the value in error messages (`candidate.sdpMLineIndex`). */
   parse(value: unknown, path: string, context: ValueContext): T;
 }
 
+/** Params (or fields) by name, each with its value type: `{ uri: t.string, ... }`. */
 export type ParamSchema = Readonly<Record<string, ValueType<unknown>>>;
+/** The values a {@link ParamSchema} parses to: `{ uri: string, ... }`. */
 export type ParsedParams<P extends ParamSchema> = {
   [K in keyof P]: P[K] extends ValueType<infer T> ? T : never;
 };
@@ -62,11 +70,17 @@ const isInt = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
 const isInt64 = (value: unknown): value is number => Number.isSafeInteger(value);
 
+/** Kurento `String`. */
 export const string: ValueType<string> = required('String', isString);
+/** Kurento `boolean`. */
 export const boolean: ValueType<boolean> = required('boolean', isBoolean);
+/** Kurento `int`: an integer in the signed 32-bit range. */
 export const int: ValueType<number> = required('int', isInt);
+/** Kurento `int64`: a safe integer (JSON numbers cannot hold all 64 bits). */
 export const int64: ValueType<number> = required('int64', isInt64);
+/** Kurento `float`: any finite number. */
 export const float: ValueType<number> = required('float', isNumber);
+/** Kurento `double`: any finite number. */
 export const double: ValueType<number> = required('double', isNumber);
 
 /** An optional param: absent or `null` gives `defaultValue`. */
@@ -87,7 +101,10 @@ export function optional<T>(type: ValueType<T>, defaultValue?: T): ValueType<T |
 export function enumeration<const V extends string>(
   name: string,
   values: readonly V[],
-): ValueType<V> & { readonly values: readonly V[] } {
+): ValueType<V> & {
+  /** The accepted strings, for kmd.json and error messages. */
+  readonly values: readonly V[];
+} {
   return {
     name,
     values,
@@ -101,6 +118,7 @@ export function enumeration<const V extends string>(
   };
 }
 
+/** Kurento `<Item>[]`: an array whose entries all parse as `item`. */
 export function array<T>(item: ValueType<T>): ValueType<T[]> {
   const name = `${item.name}[]`;
   return {
@@ -117,7 +135,10 @@ export function array<T>(item: ValueType<T>): ValueType<T[]> {
 export function register<F extends ParamSchema>(
   name: string,
   fields: F,
-): ValueType<ParsedParams<F>> & { readonly fields: F } {
+): ValueType<ParsedParams<F>> & {
+  /** The fields by name, for kmd.json. */
+  readonly fields: F;
+} {
   return {
     name,
     fields,
@@ -171,6 +192,10 @@ export function opaque(name: string): ValueType<unknown> {
   };
 }
 
+/**
+ * Parses each field of `schema` out of `values` (missing ones are undefined, which only optional
+ * types accept), naming them `<pathPrefix><field>` in errors. Fields not in `schema` are dropped.
+ */
 export function parseFields<F extends ParamSchema>(
   schema: F,
   values: Record<string, unknown>,

@@ -4,6 +4,7 @@ export type ContainerFormat = 'webm' | 'matroska' | 'mp4';
 /** The codecs the recorder stores, as the graph names them (`codecName` of a MediaCodec). */
 export type RecordedCodec = 'VP8' | 'VP9' | 'H264' | 'OPUS';
 
+/** A kind of track in a recording. */
 export type TrackKind = 'audio' | 'video';
 
 /** Kurento's MediaProfileSpecType values (all of them, so any client value parses). */
@@ -22,13 +23,20 @@ export const MEDIA_PROFILE_NAMES = [
   'FLV',
 ] as const;
 
+/** A Kurento MediaProfileSpecType name (`WEBM`, `MP4_VIDEO_ONLY`, ...). */
 export type MediaProfileName = (typeof MEDIA_PROFILE_NAMES)[number];
 
 /** What a profile records: a container, the track kinds and the codecs each kind may use. */
 export interface MediaProfile {
+  /** The Kurento name the client gave (`mediaProfile` of RecorderEndpoint). */
   readonly name: MediaProfileName;
+  /** The file format written. */
   readonly container: ContainerFormat;
+  /** The kinds of track recorded (one for the `_ONLY` profiles). */
   readonly kinds: readonly TrackKind[];
+  /**
+   * The codecs each kind may be stored in; the recorder stores what arrives, it never transcodes.
+   */
   readonly codecs: Readonly<Record<TrackKind, readonly RecordedCodec[]>>;
   /** The file extension players expect. */
   readonly extension: string;

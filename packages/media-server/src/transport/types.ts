@@ -108,9 +108,13 @@ export interface StateChange<State> {
 
 /** Kurento's createDataChannel parameters; negative numbers mean "not set", as in Kurento. */
 export interface DataChannelOptions {
+  /** Whether messages arrive in the order sent; default true. */
   readonly ordered?: boolean;
+  /** Milliseconds a message is retransmitted for before it is dropped (partial reliability). */
   readonly maxPacketLifeTime?: number;
+  /** How many times a message is retransmitted before it is dropped (partial reliability). */
   readonly maxRetransmits?: number;
+  /** The channel's subprotocol name, for the application. */
   readonly protocol?: string;
 }
 
