@@ -1,9 +1,9 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { embeddedMediaServerUrl } from './support/embeddedMediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
+import { expect, test } from './support/test.js';
 
 // The demo app server's HTTP surface, as a hostile page or client sees it.
 
@@ -42,6 +42,27 @@ test('/recordings/ serves the recordings the demo made, and nothing else of the 
   ]) {
     const response = await request.get(path);
     expect(response.status(), path).toBe(404);
+  }
+});
+
+test('every page links the favicon the server serves', async ({ request }) => {
+  const favicon = await request.get('/favicon.svg');
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+  expect(await favicon.text()).toContain('<svg');
+  for (const page of [
+    '/',
+    '/loopback/',
+    '/recorder/',
+    '/one2many/',
+    '/group-call/',
+    '/kurento-hello-world/',
+    '/react/',
+    '/vue/',
+  ]) {
+    expect(await (await request.get(page)).text(), page).toContain(
+      '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
+    );
   }
 });
 

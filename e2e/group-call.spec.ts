@@ -1,10 +1,12 @@
 import type { MediaClient } from '@medley/media-client';
 import { SignalingClient } from '@medley/signaling';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { expectVideoPlaying } from './support/media.js';
 import { expectMediaObjects } from './support/mediaGraph.js';
 import { connectToDemoMediaServer } from './support/mediaServer.js';
 import { expectReceiving, receivedFrom } from './support/remoteMedia.js';
+import { expectLiveStats } from './support/statsPanel.js';
+import { expect, test } from './support/test.js';
 
 /** SESSION_GRACE_MS given to the app server by playwright.config.ts. */
 const sessionGraceMs = 3_000;
@@ -66,6 +68,15 @@ test.describe('three participants in one room', () => {
     for (const page of [alice, bob, carol]) await expectReceivingEveryone(page);
     // Each publishes once (3 endpoints), and receives each other one on its own (3 × 2).
     await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 9 });
+    // Stats under each tile: what Alice sends, and what she receives from each of the others.
+    await expectLiveStats(alice.locator('#localStats'), ['bitrateOut']);
+    for (const tile of await alice.locator(remoteTiles).all()) {
+      await expectLiveStats(tile.locator('.stats'), ['bitrateIn']);
+      await expect(tile.locator('.tileState')).toHaveText('connected');
+    }
+    await expect(alice.locator('#connection [data-link="media"]')).toHaveText(
+      'Your camera: connected',
+    );
   });
 
   test('a participant who leaves drops out of every grid and takes all their endpoints', async () => {

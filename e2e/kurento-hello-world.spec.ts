@@ -1,7 +1,7 @@
 import type { MediaClient } from '@medley/media-client';
-import { expect, test } from '@playwright/test';
 import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
 import { connectToDemoMediaServer, expectPipelineCount } from './support/mediaServer.js';
+import { expect, test } from './support/test.js';
 
 let media: MediaClient;
 test.beforeAll(async ({ request }) => {
@@ -21,6 +21,10 @@ test('a page written for kurento-utils runs the hello-world loopback on Medley',
   await expectVideoPlaying(page, '#videoOutput');
   await expect(page.locator('#state')).toHaveText('started');
   await expect(page.locator('#error')).toHaveText('');
+  await expect(page.locator('#connection span')).toHaveText([
+    'App server: connected',
+    'Media: connected',
+  ]);
   await expectPipelineCount(media, 1);
 
   await page.click('#stop');

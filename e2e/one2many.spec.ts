@@ -1,10 +1,12 @@
 import type { MediaClient } from '@medley/media-client';
 import { SignalingClient } from '@medley/signaling';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { expectFramesDecoded, expectVideoPlaying, framesDecoded } from './support/media.js';
 import { expectMediaObjects } from './support/mediaGraph.js';
 import { connectToDemoMediaServer } from './support/mediaServer.js';
 import { rejection } from './support/rejection.js';
+import { expectLiveStats } from './support/statsPanel.js';
+import { expect, test } from './support/test.js';
 
 /** The smallest picture that still proves decoding, to spare the two CPU cores. */
 const pageUrl = '/one2many/?video=320x240@15';
@@ -61,6 +63,17 @@ test.describe('one presenter and three viewers', () => {
       await expectFramesDecoded(viewer, viewerPeerConnection, frames + 10);
     }
     await expectMediaObjects(media, { pipelines: 1, webRtcEndpoints: 4 });
+    // What each page shows of it: the presenter what it sends, each viewer what it receives.
+    await expectLiveStats(presenter.locator('#stats'), ['bitrateOut']);
+    await expect(presenter.locator('#connection [data-link="media"]')).toHaveText(
+      'Your camera: connected',
+    );
+    for (const viewer of viewers) {
+      await expectLiveStats(viewer.locator('#stats'), ['bitrateIn']);
+      await expect(viewer.locator('#connection [data-link="media"]')).toHaveText(
+        'Broadcast: connected',
+      );
+    }
   });
 
   test('a viewer who stops releases its endpoint, and the count drops everywhere', async () => {

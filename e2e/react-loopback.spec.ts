@@ -1,7 +1,7 @@
 import type { MediaClient } from '@medley/media-client';
-import { test } from '@playwright/test';
 import { expectLoopbackApp } from './support/loopbackApp.js';
 import { connectToDemoMediaServer } from './support/mediaServer.js';
+import { test } from './support/test.js';
 
 let media: MediaClient;
 test.beforeAll(async ({ request }) => {

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMediaServerError, type MediaClient } from '@medley/media-client';
 import { SignalingClient } from '@medley/signaling';
-import { expect, type Page, test } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { decodeErrors, probe, streamOf } from './support/ffprobe.js';
 import { expectFramesDecoded, expectVideoPlaying } from './support/media.js';
 import { connectToDemoMediaServer, expectPipelineCount } from './support/mediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
 import { rejection } from './support/rejection.js';
+import { expectLiveStats, statValue } from './support/statsPanel.js';
+import { expect, test } from './support/test.js';
 
 const peerConnection = () => window.recorder.peer?.peerConnection;
 const recordSeconds = 5;
@@ -18,20 +21,47 @@ test.beforeAll(async ({ request }) => {
 });
 test.afterAll(() => media.close());
 
+/** What the page shows while it records: its timer, the file's size, the live stats. */
+interface RecordingReading {
+  elapsed: string;
+  /** The bytes the file had on disk when the page last asked (`data-bytes`), if known yet. */
+  bytes: number | undefined;
+  bitrateOut: number;
+  fps: number;
+}
+
+async function readRecordingProgress(page: Page): Promise<RecordingReading> {
+  const stats = page.locator('#stats');
+  const bytes = await page.locator('#written').getAttribute('data-bytes');
+  return {
+    elapsed: (await page.locator('#elapsed').textContent()) ?? '',
+    bytes: bytes === null ? undefined : Number(bytes),
+    bitrateOut: await statValue(stats, 'bitrateOut'),
+    fps: await statValue(stats, 'fps'),
+  };
+}
+
 /**
- * Records `recordSeconds` (as the page counts them) from the fake camera. Returns the file's
- * path and the wall time the app server measured between asking to record and to stop.
+ * Records `recordSeconds` (as the page counts them) from the fake camera, reading what the page
+ * shows meanwhile. Returns the file's path, the wall time the app server measured between asking
+ * to record and to stop, and the readings.
  */
 async function recordFromCamera(
   page: Page,
   profile: 'WEBM' | 'MP4',
-): Promise<{ file: string; wallSeconds: number }> {
+): Promise<{ file: string; wallSeconds: number; readings: RecordingReading[] }> {
   await page.goto('/recorder/?video=320x240@15');
   await page.selectOption('#profile', profile);
   await page.click('#record');
   await expect(page.locator('#state')).toHaveText('recording', { timeout: 20_000 });
   await expectPipelineCount(media, 1);
-  await page.waitForTimeout(recordSeconds * 1000);
+  // Read four times a second over the recording, which lasts as long as before this was read.
+  const readings: RecordingReading[] = [];
+  const recordingEnds = Date.now() + recordSeconds * 1000;
+  while (Date.now() < recordingEnds) {
+    readings.push(await readRecordingProgress(page));
+    await page.waitForTimeout(Math.min(250, Math.max(0, recordingEnds - Date.now())));
+  }
   await page.click('#stop');
   await expect(page.locator('#state')).toHaveText('recorded');
   await expectPipelineCount(media, 0);
@@ -40,11 +70,48 @@ async function recordFromCamera(
   return {
     file: join(e2eMediaRoot, recording?.name as string),
     wallSeconds: recording?.recordedSeconds ?? Number.NaN,
+    readings,
   };
 }
 
+/**
+ * While it recorded, the page's timer advanced and the size it showed grew, read from the file;
+ * once stopped, it shows the finished file's size, as on disk and as downloaded.
+ */
+async function expectRecordingProgressShown(
+  page: Page,
+  request: APIRequestContext,
+  { file, readings }: { file: string; readings: RecordingReading[] },
+): Promise<void> {
+  const elapsed = readings.map((reading) => reading.elapsed);
+  expect(
+    elapsed.every((text) => /^\d+:\d\d$/.test(text)),
+    elapsed.join(' '),
+  ).toBe(true);
+  expect(new Set(elapsed).size, `timer readings ${elapsed.join(' ')}`).toBeGreaterThanOrEqual(3);
+  expect(elapsed, 'the timer never goes back').toEqual([...elapsed].sort(bySeconds));
+
+  const sizes = readings.flatMap(({ bytes }) => (bytes === undefined ? [] : [bytes]));
+  expect(sizes, 'sizes never shrink').toEqual([...sizes].sort((a, b) => a - b));
+  expect(new Set(sizes.filter((size) => size > 0)).size, `sizes ${sizes}`).toBeGreaterThan(1);
+  expect(readings.some(({ bitrateOut, fps }) => bitrateOut > 0 && fps > 0)).toBe(true);
+
+  const onDisk = (await stat(file)).size;
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(onDisk);
+  await expect(page.locator('#written')).toHaveAttribute('data-bytes', String(onDisk));
+  const name = file.slice(e2eMediaRoot.length + 1);
+  const download = await request.get(`/recordings/${encodeURIComponent(name)}`);
+  expect(Number(download.headers()['content-length'])).toBe(onDisk);
+}
+
+function bySeconds(a: string, b: string): number {
+  const seconds = (text: string) =>
+    text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  return seconds(a) - seconds(b);
+}
+
 async function expectWellFormedRecording(
-  { file }: { file: string; wallSeconds: number },
+  { file }: { file: string },
   codecs: { video: string; audio: string },
 ): Promise<void> {
   const result = await probe(file);
@@ -67,33 +134,39 @@ async function expectWellFormedRecording(
   expect(await decodeErrors(file)).toBe('');
 }
 
-async function playBack(page: Page, file: string): Promise<void> {
+async function playBack(page: Page, file: string, { checkStats = false } = {}): Promise<void> {
   const name = file.slice(e2eMediaRoot.length + 1);
   await page.click(`button[data-play="${name}"]`);
   await expectFramesDecoded(page, peerConnection);
+  // Before its end, while media still flows: the player's stream in the stats panel.
+  if (checkStats) await expectLiveStats(page.locator('#stats'), ['bitrateIn']);
   await expectVideoPlaying(page, '#video');
   await expect(page.locator('#state')).toHaveText('ended', { timeout: 15_000 });
   await page.click('#stop');
   await expectPipelineCount(media, 0);
 }
 
-test('records 5 s of WebM (VP8 + Opus) that ffmpeg decodes, and plays it back', async ({
+test('records 5 s of WebM (VP8 + Opus) that ffmpeg decodes, showing its time and size, and plays it back', async ({
   page,
+  request,
 }) => {
   const recording = await recordFromCamera(page, 'WEBM');
   await expectWellFormedRecording(recording, { video: 'vp8', audio: 'opus' });
+  await expectRecordingProgressShown(page, request, recording);
   const name = recording.file.slice(e2eMediaRoot.length + 1);
   await expect(page.locator(`a[download="${name}"]`)).toBeVisible();
-  await playBack(page, recording.file);
+  await playBack(page, recording.file, { checkStats: true });
 });
 
 // fixme: the MP4 writer places H.264 video ~0.3 s late (the wait for the first keyframe is
 // counted twice), so the file outlasts the wall time by ~5%. WebM is exact.
-test('records 5 s of MP4 (H.264 + Opus) that ffmpeg decodes, and plays it back', async ({
+test('records 5 s of MP4 (H.264 + Opus) that ffmpeg decodes, showing its time and size, and plays it back', async ({
   page,
+  request,
 }) => {
   const recording = await recordFromCamera(page, 'MP4');
   await expectWellFormedRecording(recording, { video: 'h264', audio: 'opus' });
+  await expectRecordingProgressShown(page, request, recording);
   await playBack(page, recording.file);
 });
 

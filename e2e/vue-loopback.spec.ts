@@ -1,8 +1,9 @@
 import type { MediaClient } from '@medley/media-client';
-import { expect, test } from '@playwright/test';
 import { expectLoopbackApp } from './support/loopbackApp.js';
 import { expectVideoPlaying } from './support/media.js';
 import { connectToDemoMediaServer, expectPipelineCount } from './support/mediaServer.js';
+import { expectLiveStats } from './support/statsPanel.js';
+import { expect, test } from './support/test.js';
 
 let media: MediaClient;
 test.beforeAll(async ({ request }) => {
@@ -35,6 +36,7 @@ test('the Vue viewer watches a one-to-many presenter, counts viewers and says wh
     await viewer.click('#view');
     await expectVideoPlaying(viewer, '#viewerVideo');
     await expect(viewer.locator('#viewerState')).toHaveText('watching');
+    await expectLiveStats(viewer.locator('#stats'), ['bitrateIn']);
     await expect(viewer.locator('#viewers')).toHaveText('1 viewer');
     await expect(presenter.locator('#viewers')).toHaveText('1 viewer');
 

@@ -2,6 +2,7 @@ import type { MediaClient } from '@medley/media-client';
 import { expect, type Page } from '@playwright/test';
 import { expectVideoPlaying } from './media.js';
 import { expectPipelineCount } from './mediaServer.js';
+import { expectLiveStats, statValue } from './statsPanel.js';
 
 /**
  * Runs the loopback call of a framework app (React, Vue) at `path`: Start plays the camera back
@@ -16,11 +17,13 @@ export async function expectLoopbackApp(
   await page.click('#start');
   await expectVideoPlaying(page, '#remoteVideo');
   await expect(page.locator('#state')).toContainText('connected');
-  await expect
-    .poll(async () =>
-      Number((await page.locator('#stats div').last().textContent())?.replace(/\D/g, '')),
-    )
-    .toBeGreaterThan(10);
+  const stats = page.locator('#stats');
+  await expectLiveStats(stats, ['bitrateIn', 'bitrateOut']);
+  await expect.poll(() => statValue(stats, 'framesDecoded')).toBeGreaterThan(10);
+  await expect(page.locator('#connection span')).toHaveText([
+    'Demo server: connected',
+    'Media: connected',
+  ]);
   await expectPipelineCount(media, 1);
 
   await page.click('#stop');
