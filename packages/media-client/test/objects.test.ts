@@ -83,6 +83,21 @@ describe('media objects against a real Medley server', () => {
     tagged.close();
   });
 
+  test('creates the mixing and CV types with their typed methods', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const composite = await pipeline.create('Composite', { width: 640, height: 480, framerate: 15 });
+    const port = await pipeline.create('HubPort', { hub: composite });
+    assert.equal(composite.type, 'Composite');
+    assert.match(await composite.getGstreamerDot(), new RegExp(port.id.replace(/[.]/g, '\\.')));
+    const overlay = await pipeline.create('ImageOverlayFilter');
+    await assert.rejects(overlay.removeImage('none'), /has no image 'none'/);
+    const faces = await pipeline.create('FaceOverlayFilter');
+    await faces.unsetOverlayedImage();
+    const reader = await pipeline.create('ZBarFilter');
+    assert.equal(reader.type, 'ZBarFilter');
+    await pipeline.release();
+  });
+
   test('finds an object created by another client by its id', async () => {
     const other = await connectClient(server);
     const pipeline = await other.create('MediaPipeline');

@@ -11,6 +11,7 @@ import type {
   SessionEndpointEvents,
   UriEndpointEvents,
   WebRtcEndpointEvents,
+  ZBarFilterEvents,
 } from './events.js';
 import type {
   AudioCaps,
@@ -175,12 +176,61 @@ export interface GStreamerFilterMethods {
 /** Media of one type through a GStreamer fragment (`videoflip method=horizontal-flip`). */
 export interface GStreamerFilter extends MediaElement<MediaElementEvents>, GStreamerFilterMethods {}
 
+/** Reads QR codes and barcodes in the video; raises `CodeFound` once per new code. */
+export interface ZBarFilter extends MediaElement<ZBarFilterEvents> {}
+
+export interface FaceOverlayFilterMethods {
+  /**
+   * Draws the image at `uri` (media root, or an allowed http(s) host) over every face found.
+   * Offsets and sizes are ratios of the face's width and height (0 and 1 cover the face).
+   */
+  setOverlayedImage(
+    uri: string,
+    offsetXPercent: number,
+    offsetYPercent: number,
+    widthPercent: number,
+    heightPercent: number,
+  ): Promise<void>;
+  unsetOverlayedImage(): Promise<void>;
+}
+
+/** Kurento's magic mirror: an image drawn over each face in the video, following it. */
+export interface FaceOverlayFilter
+  extends MediaElement<MediaElementEvents>,
+    FaceOverlayFilterMethods {}
+
+export interface ImageOverlayFilterMethods {
+  /**
+   * Shows an image (or replaces the one with the same id); position and size are fractions
+   * (0–1) of the frame.
+   */
+  addImage(
+    id: string,
+    uri: string,
+    offsetXPercent: number,
+    offsetYPercent: number,
+    widthPercent: number,
+    heightPercent: number,
+    keepAspectRatio: boolean,
+    center: boolean,
+  ): Promise<void>;
+  removeImage(id: string): Promise<void>;
+}
+
+/** Images drawn over the video at fixed places, added and removed by id while it flows. */
+export interface ImageOverlayFilter
+  extends MediaElement<MediaElementEvents>,
+    ImageOverlayFilterMethods {}
+
 export interface HubPort extends MediaElement<MediaElementEvents> {}
 
 /** A hub mixes or routes media between the HubPorts created on it. */
 export interface Hub extends MediaObject<MediaObjectEvents> {
   getGstreamerDot(details?: GstreamerDotDetails): Promise<string>;
 }
+
+/** An MCU: every port's video in one grid, and each port hears the others' audio mixed. */
+export interface Composite extends Hub {}
 
 export interface DispatcherMethods {
   /** Routes the media entering `source` to `sink`. */
@@ -345,6 +395,16 @@ export interface ElementParams {
   };
   Dispatcher: Record<never, never>;
   DispatcherOneToMany: Record<never, never>;
+  Composite: {
+    /** Mixed picture size in pixels (even), 800x600 by default. */
+    width?: number;
+    height?: number;
+    /** Frames per second of the mix, 15 by default. */
+    framerate?: number;
+  };
+  FaceOverlayFilter: Record<never, never>;
+  ImageOverlayFilter: Record<never, never>;
+  ZBarFilter: Record<never, never>;
   HubPort: { hub: Hub };
 }
 
@@ -364,6 +424,10 @@ export interface MediaObjectTypes {
   HubPort: HubPort;
   Dispatcher: Dispatcher;
   DispatcherOneToMany: DispatcherOneToMany;
+  Composite: Composite;
+  FaceOverlayFilter: FaceOverlayFilter;
+  ImageOverlayFilter: ImageOverlayFilter;
+  ZBarFilter: ZBarFilter;
   PassThrough: PassThrough;
   Filter: MediaElement;
   GStreamerFilter: GStreamerFilter;

@@ -117,6 +117,16 @@ export interface MediaElementEvents extends MediaObjectEvents {
   MediaTranscodingStateChanged: MediaTranscodingStateChangedEvent;
 }
 
+/** A code a ZBarFilter read (`codeType` is zbar's symbology name, e.g. `QR-Code`, `EAN-13`). */
+export interface CodeFoundEvent extends MediaEvent {
+  codeType: string;
+  value: string;
+}
+
+export interface ZBarFilterEvents extends MediaElementEvents {
+  CodeFound: CodeFoundEvent;
+}
+
 export interface SessionEndpointEvents extends MediaElementEvents {
   MediaSessionStarted: MediaEvent;
   MediaSessionTerminated: MediaEvent;

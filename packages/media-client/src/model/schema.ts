@@ -7,7 +7,9 @@ import type {
   BaseRtpEndpointMethods,
   DispatcherMethods,
   DispatcherOneToManyMethods,
+  FaceOverlayFilterMethods,
   GStreamerFilterMethods,
+  ImageOverlayFilterMethods,
   Hub,
   MediaElementMethods,
   MediaObjectMethods,
@@ -122,6 +124,7 @@ export const schema = {
     parent: 'Hub',
     methods: methodsOf<DispatcherOneToManyMethods>({ setSource: ['source'], removeSource: [] }),
   },
+  Composite: { parent: 'Hub', methods: noMethods },
   PassThrough: { parent: 'MediaElement', methods: noMethods },
   Filter: { parent: 'MediaElement', methods: noMethods },
   GStreamerFilter: {
@@ -132,6 +135,36 @@ export const schema = {
       getElementProperty: ['propertyName'],
     }),
   },
+  FaceOverlayFilter: {
+    parent: 'Filter',
+    methods: methodsOf<FaceOverlayFilterMethods>({
+      setOverlayedImage: [
+        'uri',
+        'offsetXPercent',
+        'offsetYPercent',
+        'widthPercent',
+        'heightPercent',
+      ],
+      unsetOverlayedImage: [],
+    }),
+  },
+  ImageOverlayFilter: {
+    parent: 'Filter',
+    methods: methodsOf<ImageOverlayFilterMethods>({
+      addImage: [
+        'id',
+        'uri',
+        'offsetXPercent',
+        'offsetYPercent',
+        'widthPercent',
+        'heightPercent',
+        'keepAspectRatio',
+        'center',
+      ],
+      removeImage: ['id'],
+    }),
+  },
+  ZBarFilter: { parent: 'Filter', methods: noMethods },
   Endpoint: { parent: 'MediaElement', methods: noMethods },
   SessionEndpoint: { parent: 'Endpoint', methods: noMethods },
   SdpEndpoint: {

@@ -78,6 +78,24 @@ function readRecord(params: Params, name: string): Params {
   return value as Params;
 }
 
+/**
+ * kurento-client (up to 7.3 at least) replaces an invoke's whole `operationParams` with its `id`
+ * field when it has one (its serializeParams takes any value with an `id` for a media object),
+ * so `removeImage('logo')` arrives as `operationParams: "logo"`. A method whose only parameter
+ * is `id` is read back from that; for others the rest of the parameters is lost, and the error
+ * says so.
+ */
+function readOperationParams(params: Params, operation: string, names: readonly string[]): Params {
+  const value = params.operationParams;
+  if (typeof value !== 'string') return readRecord(params, 'operationParams');
+  if (names.length === 1 && names[0] === 'id') return { id: value };
+  throw new InvalidParamError(
+    names.includes('id')
+      ? `'operationParams' of ${operation} arrived as the string '${value.slice(0, 100)}': kurento-client replaces the parameters of a method that has an 'id' parameter with that id, so the others never reach the server; send them as an object (e.g. with @medley/media-client)`
+      : `'operationParams' must be an object of named parameters`,
+  );
+}
+
 /** A digest, so that the cache keeps 64 bytes per answer instead of each request (SDP offers). */
 function requestFingerprint(request: JsonRpcRequest): string {
   const { sessionId: _ignored, ...params } = request.params;
@@ -238,7 +256,7 @@ export class KurentoProtocol {
     try {
       operationParams = parseFields(
         operation.params,
-        readRecord(params, 'operationParams'),
+        readOperationParams(params, operationName, Object.keys(operation.params)),
         '',
         this.registry,
       );
