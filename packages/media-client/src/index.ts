@@ -1,3 +1,10 @@
+/**
+ * A typed client of the Kurento Protocol for Node and browsers: {@link connect} to a media server,
+ * then create and drive its pipelines and elements.
+ *
+ * @packageDocumentation
+ * @document ../CHANGELOG.md
+ */
 export type {
   JsonRpcErrorObject,
   MediaClientErrorCode,

@@ -1,3 +1,10 @@
+/**
+ * A media server for Node.js that speaks the Kurento Protocol: {@link createMediaServer} to embed it,
+ * its element classes, and the type tables and media graph to write elements of your own.
+ *
+ * @packageDocumentation
+ * @document ../CHANGELOG.md
+ */
 export {
   BaseRtpEndpoint,
   BaseRtpEndpointType,

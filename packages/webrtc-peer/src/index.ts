@@ -1,3 +1,10 @@
+/**
+ * The browser side of a WebRTC session: {@link WebRtcPeer} (capture, offer/answer, trickle ICE,
+ * data channel, stats) and the kurento-utils-js compatible {@link kurentoUtils} facade.
+ *
+ * @packageDocumentation
+ * @document ../CHANGELOG.md
+ */
 export { preferCodecs } from './codecs.js';
 export {
   createRecvonlyPeer,
