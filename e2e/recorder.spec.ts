@@ -197,6 +197,7 @@ test('answers bad recorder requests with clear errors and leaves the server clea
       client.request('peer:offer', { peerId, epoch: 1, sdp });
 
     expect(await client.request('recorder.stop', {})).toEqual({});
+    expect(await client.request('recorder.progress', {})).toEqual({});
     expect(await rejection(offer('record:AVI'))).toMatch(/^REJECTED: Unknown peer "record:AVI"/);
     expect(await rejection(offer('play:../../etc/passwd'))).toBe(
       'REJECTED: "../../etc/passwd" is not a recording of this demo.',
