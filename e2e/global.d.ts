@@ -8,6 +8,8 @@ declare global {
       readonly peer: WebRtcPeer | undefined;
       readonly client: SignalingClient | undefined;
     };
+    magicMirror: { readonly peer: WebRtcPeer | undefined };
+    qrReader: { readonly peer: WebRtcPeer | undefined };
     webRtcPeer: { peerConnection: RTCPeerConnection } | null | undefined;
     recorder: {
       readonly peer: WebRtcPeer | undefined;

@@ -1,3 +1,4 @@
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,10 @@ import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 import { DemoMetrics } from './metrics/DemoMetrics.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/MetricsEndpoint.js';
+import {
+  MAGIC_MIRROR_HAT_URI,
+  serveFilterLoopbackSignaling,
+} from './routes/filterLoopbackSignaling.js';
 import { serveGroupCallSignaling } from './routes/groupCallSignaling.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
@@ -66,6 +71,12 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
   }
   const mediaServerUrl = config.mediaServerUrl ?? (embedded as MediaServer).url;
   const library = new RecordingLibrary(mediaRoot, recordingsUrlPrefix);
+  // The magic mirror's hat is read by the media server from its media root.
+  await mkdir(dirname(join(mediaRoot, MAGIC_MIRROR_HAT_URI)), { recursive: true });
+  await copyFile(
+    join(demosFolder, 'public', 'magic-mirror', 'hat.png'),
+    join(mediaRoot, MAGIC_MIRROR_HAT_URI),
+  );
   let client: MediaClient;
   try {
     client = await connect(
@@ -122,6 +133,14 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     oneToMany: serveOneToManySignaling(io, client, log, config.sessionGraceMs),
     groupCall: serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
     recorder: serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
+    magicMirror: serveFilterLoopbackSignaling(
+      io,
+      client,
+      log,
+      config.sessionGraceMs,
+      'magic-mirror',
+    ),
+    qr: serveFilterLoopbackSignaling(io, client, log, config.sessionGraceMs, 'qr'),
   };
   const signalingServers = Object.values(signaling);
   const helloWorldSockets = new WebSocketServer({ noServer: true });

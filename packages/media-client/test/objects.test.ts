@@ -85,7 +85,11 @@ describe('media objects against a real Medley server', () => {
 
   test('creates the mixing and CV types with their typed methods', async () => {
     const pipeline = await client.create('MediaPipeline');
-    const composite = await pipeline.create('Composite', { width: 640, height: 480, framerate: 15 });
+    const composite = await pipeline.create('Composite', {
+      width: 640,
+      height: 480,
+      framerate: 15,
+    });
     const port = await pipeline.create('HubPort', { hub: composite });
     assert.equal(composite.type, 'Composite');
     assert.match(await composite.getGstreamerDot(), new RegExp(port.id.replace(/[.]/g, '\\.')));

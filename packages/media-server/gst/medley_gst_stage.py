@@ -29,7 +29,7 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstVideo", "1.0")
 from gi.repository import Gio, GLib, GObject, Gst, GstVideo  # noqa: E402
 
-from medley_overlays import FaceFollower, OverlayError, OverlaySlot  # noqa: E402
+from medley_overlays import FaceFollower, OverlayError, OverlaySlot, remove_images  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
 # The server names its own elements with this prefix; a filter command may not.
@@ -590,8 +590,11 @@ def main():
     GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP | GLib.IO_ERR, on_stdin)
     signal.signal(signal.SIGTERM, lambda *_: GLib.idle_add(loop.quit))
     send({"event": "ready", "version": Gst.version_string()})
-    loop.run()
-    stage.stop_pipeline()
+    try:
+        loop.run()
+    finally:
+        stage.stop_pipeline()
+        remove_images()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ knows the frame's size (and again whenever the size changes).
 """
 
 import base64
+import os
+import shutil
+import tempfile
 
 import gi
 
@@ -47,6 +50,36 @@ def decode_image(encoded):
     return pixbuf
 
 
+# The stage's own private directory for the images it shows, made when the first one comes.
+_image_directory = None
+
+
+def image_directory():
+    global _image_directory
+    if _image_directory is None:
+        _image_directory = tempfile.mkdtemp(prefix="medley-stage-")
+    return _image_directory
+
+
+def remove_images():
+    """Called as the stage exits (a killed stage leaves only its few small image files)."""
+    if _image_directory is not None:
+        shutil.rmtree(_image_directory, ignore_errors=True)
+
+
+def show_image(element, pixbuf):
+    """gdkpixbufoverlay shows some images given as a pixbuf property with red and blue swapped
+    (seen with images that have transparent parts); one it loads from a file it shows right. The
+    stage writes the decoded image to its own private file and lets the element load that."""
+    handle, path = tempfile.mkstemp(suffix=".png", dir=image_directory())
+    os.close(handle)
+    pixbuf.savev(path, "png", [], [])
+    previous = element.get_property("location")
+    element.set_property("location", path)
+    if previous and previous.startswith(image_directory()):
+        os.unlink(previous)
+
+
 def frame_size(element):
     caps = element.get_static_pad("sink").get_current_caps()
     if caps is None or caps.get_size() == 0:
@@ -78,7 +111,7 @@ class OverlaySlot:
 
     def set_image(self, encoded):
         self.pixbuf = decode_image(encoded)
-        self.element.set_property("pixbuf", self.pixbuf)
+        show_image(self.element, self.pixbuf)
 
     def show(self, encoded, placement):
         """`placement`: x, y, width, height in fractions of the frame, keepAspectRatio, center."""
@@ -141,7 +174,7 @@ class FaceFollower:
             slot.pixbuf = pixbuf
             slot.placement = None
             if pixbuf is not None:
-                slot.element.set_property("pixbuf", pixbuf)
+                show_image(slot.element, pixbuf)
             slot.hide()
 
     def on_detection(self, structure):

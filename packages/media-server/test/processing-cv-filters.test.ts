@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, type TestContext, test } from 'node:test';
@@ -29,20 +29,36 @@ execFileSync('ffmpeg', [
   '-f',
   'lavfi',
   '-i',
-  'color=0x00ff00:s=64x64',
+  'color=0xffff00:s=64x64',
   '-frames:v',
   '1',
-  join(mediaRoot, 'images/green.png'),
+  join(mediaRoot, 'images/yellow.png'),
 ]);
+// With an alpha channel: yellow must stay yellow (red and blue swapped was seen for these only).
+execFileSync('ffmpeg', [
+  '-v',
+  'error',
+  '-f',
+  'lavfi',
+  '-i',
+  'color=0xffff00:s=64x64,format=rgba',
+  '-frames:v',
+  '1',
+  '-pix_fmt',
+  'rgba',
+  join(mediaRoot, 'images/yellow-alpha.png'),
+]);
+copyFileSync('/tmp/hat-test.png', join(mediaRoot, 'images/hat.png'));
 writeFileSync(join(mediaRoot, 'images/not-an-image.png'), 'this is text, not a picture');
-writeFileSync(join(base, 'outside.png'), readFileSync(join(mediaRoot, 'images/green.png')));
+writeFileSync(join(base, 'outside.png'), readFileSync(join(mediaRoot, 'images/yellow.png')));
 execFileSync('qrencode', ['-o', join(base, 'qr.png'), '-s', '8', '-m', '4', QR_VALUE]);
 after(() => rmSync(base, { recursive: true, force: true }));
 
 const dataUrl = (path: string) => `data:image/png;base64,${readFileSync(path).toString('base64')}`;
 
-function isGreen([red, green, blue]: readonly number[]): boolean {
-  return (green ?? 0) > 150 && (red ?? 255) < 100 && (blue ?? 255) < 100;
+/** The overlay image's colour: yellow, so that red and blue swapped on the way would show. */
+function isYellow([red, green, blue]: readonly number[]): boolean {
+  return (red ?? 0) > 150 && (green ?? 0) > 150 && (blue ?? 255) < 100;
 }
 
 async function waitForPixel(
@@ -62,10 +78,10 @@ async function waitForPixel(
   const grid: [number, number][] = [];
   for (let y = 0.05; y < 1; y += 0.1) for (let x = 0.05; x < 1; x += 0.1) grid.push([x, y]);
   const map = ((await peer.samplePoints(grid)) ?? [])
-    .map((rgb) => (isGreen(rgb) ? 'G' : '.'))
+    .map((rgb) => (isYellow(rgb) ? 'Y' : '.'))
     .join('');
   assert.fail(
-    `${what} (green at ${map.match(/.{10}/g)?.join('|')}): the pixel at ${at.join(',')} is ${last ? last.join(',') : 'not decoded yet'}`,
+    `${what} (yellow at ${map.match(/.{10}/g)?.join('|')}): the pixel at ${at.join(',')} is ${last ? last.join(',') : 'not decoded yet'}`,
   );
 }
 
@@ -114,7 +130,7 @@ describe('CV filters', () => {
     await waitForPixel(peer, [0.25, 0.25], (rgb) => (rgb[0] ?? 0) > 150, 'the picture comes back');
     await suite.client.invoke(filter, 'addImage', {
       id: 'logo',
-      uri: 'images/green.png',
+      uri: 'images/yellow.png',
       offsetXPercent: 0,
       offsetYPercent: 0,
       widthPercent: 0.5,
@@ -122,14 +138,26 @@ describe('CV filters', () => {
       keepAspectRatio: false,
       center: false,
     });
-    await waitForPixel(peer, [0.25, 0.25], isGreen, 'the image is drawn');
+    await waitForPixel(peer, [0.25, 0.25], isYellow, 'the image is drawn');
     await waitForPixel(peer, [0.75, 0.75], (rgb) => (rgb[2] ?? 0) > 150, 'the rest stays');
+    await suite.client.invoke(filter, 'addImage', {
+      id: 'badge',
+      uri: 'images/yellow-alpha.png',
+      offsetXPercent: 0.5,
+      offsetYPercent: 0.5,
+      widthPercent: 0.5,
+      heightPercent: 0.5,
+      keepAspectRatio: false,
+      center: false,
+    });
+    await waitForPixel(peer, [0.75, 0.75], isYellow, 'an image with alpha keeps its colours');
+    await suite.client.invoke(filter, 'removeImage', { id: 'badge' });
     await suite.client.invoke(filter, 'removeImage', { id: 'logo' });
     await waitForPixel(peer, [0.25, 0.25], (rgb) => (rgb[0] ?? 0) > 150, 'the image is gone');
 
     const image = {
       id: 'x',
-      uri: 'images/green.png',
+      uri: 'images/yellow.png',
       offsetXPercent: 0,
       offsetYPercent: 0,
       widthPercent: 0.5,
@@ -167,26 +195,40 @@ describe('CV filters', () => {
       picture: dataUrl(FACE_PICTURE),
       videoSize: [640, 480],
     });
-    await waitForPixel(peer, FACE_CENTRE, (rgb) => !isGreen(rgb), 'the face comes back');
+    await waitForPixel(peer, FACE_CENTRE, (rgb) => !isYellow(rgb), 'the face comes back');
     await sleep(1000);
-    assert.ok(!isGreen((await peer.samplePoints([FACE_CENTRE]))?.[0] ?? []), 'no overlay yet');
+    assert.ok(!isYellow((await peer.samplePoints([FACE_CENTRE]))?.[0] ?? []), 'no overlay yet');
     await suite.client.invoke(filter, 'setOverlayedImage', {
-      uri: 'images/green.png',
+      uri: 'images/yellow.png',
       offsetXPercent: 0,
       offsetYPercent: 0,
       widthPercent: 1,
       heightPercent: 1,
     });
-    await waitForPixel(peer, FACE_CENTRE, isGreen, 'the image covers the face');
+    await waitForPixel(peer, FACE_CENTRE, isYellow, 'the image covers the face');
     // Far from the face (the flag on the left) the picture is untouched.
-    assert.ok(!isGreen((await peer.samplePoints([[0.1, 0.3]]))?.[0] ?? []));
+    assert.ok(!isYellow((await peer.samplePoints([[0.1, 0.3]]))?.[0] ?? []));
+    await suite.client.invoke(filter, 'setOverlayedImage', {
+      uri: 'images/hat.png',
+      offsetXPercent: 0,
+      offsetYPercent: 0,
+      widthPercent: 1,
+      heightPercent: 1,
+    });
+    // An image with transparent parts keeps its colours (as a pixbuf property it did not).
+    await waitForPixel(
+      peer,
+      FACE_CENTRE,
+      ([red, green, blue]) => (red ?? 0) > 170 && (green ?? 255) < 90 && (blue ?? 255) < 90,
+      "the red hat's colours",
+    );
     await suite.client.invoke(filter, 'unsetOverlayedImage');
-    await waitForPixel(peer, FACE_CENTRE, (rgb) => !isGreen(rgb), 'the image is gone');
+    await waitForPixel(peer, FACE_CENTRE, (rgb) => !isYellow(rgb), 'the image is gone');
     const negative = await suite.client.failure('invoke', {
       object: filter,
       operation: 'setOverlayedImage',
       operationParams: {
-        uri: 'images/green.png',
+        uri: 'images/yellow.png',
         offsetXPercent: 0,
         offsetYPercent: 0,
         widthPercent: -1,

@@ -15,13 +15,15 @@ const SLOTS = Array.from({ length: MAX_FACES }, (_, index) => `medley_face_${ind
 /**
  * Detection is the costly part: it looks at a 320x240 copy on its own branch, behind a leaky
  * queue of one frame, so it takes the newest frame whenever it is free and never holds the video
- * back; the overlays follow the last faces found on every frame.
+ * back; the overlays follow the last faces found on every frame. The tee carries I420 and the
+ * detector's branch converts its own copy: with RGB frames shared through the tee, images with
+ * an alpha channel came out with red and blue swapped.
  */
 const COMMAND =
-  'tee name=medley_faces_tee ! queue max-size-buffers=1 leaky=downstream ! ' +
+  'video/x-raw,format=I420 ! tee name=medley_faces_tee ! queue max-size-buffers=1 leaky=downstream ! ' +
   'videoscale ! video/x-raw,width=320,height=240 ! videoconvert ! ' +
   `facedetect name=${DETECTOR} display=false min-size-width=24 min-size-height=24 ! fakesink sync=false async=false ` +
-  `medley_faces_tee. ! queue max-size-buffers=2 leaky=downstream ! videoconvert ! ${SLOTS.map((slot) => `gdkpixbufoverlay name=${slot} alpha=0`).join(' ! ')}`;
+  `medley_faces_tee. ! queue max-size-buffers=2 leaky=downstream ! ${SLOTS.map((slot) => `gdkpixbufoverlay name=${slot} alpha=0`).join(' ! ')}`;
 /** Offsets and sizes are ratios of the face: beyond this the image would be nowhere near it. */
 const MAX_RATIO = 10;
 
