@@ -1,5 +1,9 @@
-// The magic mirror page: the filter demos' loopback on `/magic-mirror` (see filter-loopback.js).
-const currentCall = demoFilterLoopback('/magic-mirror');
+// The magic mirror page: the camera through the media server's FaceOverlayFilter (loopback-page.js).
+const currentCall = demoLoopbackPage({
+  namespace: '/magic-mirror',
+  stopRequest: 'filter.stop',
+  peerId: 'camera',
+});
 window.magicMirror = {
   get peer() {
     return currentCall()?.peer;

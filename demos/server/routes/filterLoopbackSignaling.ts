@@ -8,12 +8,12 @@ import {
 } from '@medley/signaling/server';
 import type { Server as SocketIoServer } from 'socket.io';
 import type { FilterLoopbackProtocol } from '../../protocol/FilterLoopbackProtocol.js';
-import { type FilterFactory, FilterLoopbackCall } from '../calls/FilterLoopbackCall.js';
+import { type FilterFactory, LoopbackCall } from '../calls/LoopbackCall.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
 interface FilterLoopbackSession {
-  call?: FilterLoopbackCall;
+  call?: LoopbackCall;
   epoch?: number;
 }
 
@@ -73,8 +73,10 @@ export function serveFilterLoopbackSignaling(
   signaling.handle('peer:offer', async ({ peerId, epoch, sdp }, session) => {
     stopCall(session);
     const filter = demo === 'magic-mirror' ? magicMirror() : qrReader(session);
-    const call = new FilterLoopbackCall(client, filter, (candidate) =>
-      session.emit('peer:candidate', { peerId, epoch, candidate }),
+    const call = new LoopbackCall(
+      client,
+      (candidate) => session.emit('peer:candidate', { peerId, epoch, candidate }),
+      filter,
     );
     session.data = { call, epoch };
     return { sdp: await call.start(sdp) };

@@ -1,7 +1,10 @@
-// The filter demos' page logic (magic mirror, QR reader): the loopback call of loopback.js on
-// the demo's own namespace, so the camera goes through the media server's filter and back.
-// `demoFilterLoopback(namespace, { onCode })` wires the page; returns the current call's getter.
-window.demoFilterLoopback = (namespace, { onCode } = {}) => {
+// The page logic of the loopback demos (loopback, magic mirror, QR reader): a WebRtcPeer wired to
+// the app server by Medley signaling on the demo's namespace, the camera going to the media server
+// (through a filter, for the filter demos) and back. `demoLoopbackPage({ namespace, stopRequest,
+// peerId, events })` wires the page's elements and returns a getter of the current call
+// ({ client, peer, link }). `events` maps signaling event names to handlers (e.g. `qr.code`).
+// Loaded with plain script tags: `medley` and `medleySignaling` are the UMD bundles' globals.
+window.demoLoopbackPage = ({ namespace = '', stopRequest, peerId, events = {} }) => {
   const { WebRtcPeer } = medley;
   const { SignalingClient, attachPeer } = medleySignaling;
   const elements = demoPage.elementsById([
@@ -36,6 +39,7 @@ window.demoFilterLoopback = (namespace, { onCode } = {}) => {
       client.connection.on('connected', ({ resumed }) => {
         if (!call) return;
         setState(call.peer.peerConnection?.connectionState ?? 'connected');
+        // A new session means the server released our call: negotiate it again.
         if (!resumed)
           call.link.offer().catch((error) => showError(demoPage.explain(error, 'Start')));
       });
@@ -45,13 +49,13 @@ window.demoFilterLoopback = (namespace, { onCode } = {}) => {
         setState('disconnected');
         showError(demoPage.explain(error ?? { code: 'DISCONNECTED' }, 'Start'));
       });
-      if (onCode) client.on('qr.code', onCode);
+      for (const [event, handler] of Object.entries(events)) client.on(event, handler);
       const peer = new WebRtcPeer({
         mode: 'sendrecv',
         localVideo: elements.localVideo,
         remoteVideo: elements.remoteVideo,
       });
-      const link = attachPeer(client, peer, { peerId: 'camera' });
+      const link = attachPeer(client, peer, { peerId });
       call = { client, peer, link, stopStats: demoPage.watchStats(elements.stats, peer) };
       connection.media(peer);
       peer.on('connectionstatechange', (state) => setState(state));
@@ -76,7 +80,7 @@ window.demoFilterLoopback = (namespace, { onCode } = {}) => {
     current.stopStats();
     current.link.detach();
     current.client
-      .request('filter.stop', {})
+      .request(stopRequest, {})
       .catch(() => undefined)
       .finally(() => current.client.close());
     current.peer.dispose();
