@@ -2,10 +2,10 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import type { FacePlacement, FilterNode } from '../processing/index.js';
-import { BuiltInFilter, checkRatio, imageError } from './BuiltInFilter.js';
 import { FilterType } from './Filter.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { readOverlayImage } from './OverlayImage.js';
+import { checkRatio, imageError, StageFilter } from './StageFilter.js';
 
 const TYPE = 'FaceOverlayFilter';
 const DETECTOR = 'medley_faces';
@@ -37,7 +37,7 @@ interface FaceImage {
  * GStreamer `facedetect` element of Debian's gstreamer1.0-opencv) get an image drawn over each
  * of them, placed and sized in ratios of the face, following the faces as they move.
  */
-export class FaceOverlayFilter extends BuiltInFilter {
+export class FaceOverlayFilter extends StageFilter {
   #overlay: FaceImage | undefined;
 
   private constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
@@ -46,7 +46,7 @@ export class FaceOverlayFilter extends BuiltInFilter {
 
   static async create(init: ObjectInit, pipeline: MediaPipeline): Promise<FaceOverlayFilter> {
     let filter: FaceOverlayFilter | undefined;
-    const { node } = await BuiltInFilter.startStage(init, TYPE, COMMAND, async () => {
+    const node = await StageFilter.startStage(init, TYPE, COMMAND, async () => {
       if (filter) await filter.#apply(filter.#overlay);
     });
     filter = new FaceOverlayFilter(init, pipeline, node);

@@ -9,8 +9,8 @@ import {
   rewriteDeprecatedProperties,
 } from '../processing/index.js';
 import { FilterType } from './Filter.js';
-import { MediaElement } from './MediaElement.js';
 import type { MediaPipeline } from './MediaPipeline.js';
+import { StageFilter } from './StageFilter.js';
 
 /** Kurento's FilterType: which media the command filters; AUTODETECT asks GStreamer. */
 export const FilterTypeValue = t.enumeration('FilterType', ['AUDIO', 'AUTODETECT', 'VIDEO']);
@@ -26,9 +26,8 @@ const MAX_COMMAND_LENGTH = 4096;
  * server's allow-list: it is checked by GStreamer's own parser before anything starts, and a
  * command naming any other element is refused with the element's name.
  */
-export class GStreamerFilter extends MediaElement {
+export class GStreamerFilter extends StageFilter {
   readonly command: string;
-  readonly filterNode: FilterNode;
 
   private constructor(
     init: ObjectInit,
@@ -38,7 +37,6 @@ export class GStreamerFilter extends MediaElement {
   ) {
     super(init, pipeline, node);
     this.command = command;
-    this.filterNode = node;
   }
 
   /** Starts the filter's GStreamer process and checks the command in it. */
@@ -64,10 +62,6 @@ export class GStreamerFilter extends MediaElement {
     }
   }
 
-  get stage(): ProcessingStage {
-    return this.filterNode.stage;
-  }
-
   /** Sets a property of the command's element (the first one that has it), while media flows. */
   async setElementProperty(propertyName: string, propertyValue: string): Promise<void> {
     await this.#propertyCall(propertyName, () =>
@@ -80,11 +74,6 @@ export class GStreamerFilter extends MediaElement {
       this.stage.getProperty(this.#commandElements(), propertyName),
     );
     return typeof value === 'string' ? value : JSON.stringify(value);
-  }
-
-  protected override async onRelease(): Promise<void> {
-    super.onRelease();
-    await this.context.processing.closeStage(this.stage);
   }
 
   #commandElements(): string[] {

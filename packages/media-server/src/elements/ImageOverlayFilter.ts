@@ -3,10 +3,10 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import type { FilterNode, FramePlacement } from '../processing/index.js';
-import { BuiltInFilter, checkRatio, imageError } from './BuiltInFilter.js';
 import { FilterType } from './Filter.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { readOverlayImage } from './OverlayImage.js';
+import { checkRatio, imageError, StageFilter } from './StageFilter.js';
 
 const TYPE = 'ImageOverlayFilter';
 /** Images one filter shows at once: one gdkpixbufoverlay each, idle ones pass frames through. */
@@ -29,7 +29,7 @@ interface OverlayImage {
  * over the video at a position and size given as fractions of the frame, added and removed by
  * id while the video flows.
  */
-export class ImageOverlayFilter extends BuiltInFilter {
+export class ImageOverlayFilter extends StageFilter {
   readonly #images = new Map<string, OverlayImage>();
 
   private constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
@@ -38,7 +38,7 @@ export class ImageOverlayFilter extends BuiltInFilter {
 
   static async create(init: ObjectInit, pipeline: MediaPipeline): Promise<ImageOverlayFilter> {
     let filter: ImageOverlayFilter | undefined;
-    const { node } = await BuiltInFilter.startStage(init, TYPE, COMMAND, async () => {
+    const node = await StageFilter.startStage(init, TYPE, COMMAND, async () => {
       if (filter) for (const image of filter.#images.values()) await filter.#show(image);
     });
     filter = new ImageOverlayFilter(init, pipeline, node);

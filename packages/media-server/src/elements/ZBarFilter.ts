@@ -2,9 +2,9 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import type { FilterNode } from '../processing/index.js';
-import { BuiltInFilter } from './BuiltInFilter.js';
 import { FilterType } from './Filter.js';
 import type { MediaPipeline } from './MediaPipeline.js';
+import { StageFilter } from './StageFilter.js';
 
 const READER = 'medley_zbar';
 /** zbar reads grey pictures; the video passes on unchanged. */
@@ -15,7 +15,7 @@ const COMMAND = `tee name=medley_zbar_tee ! queue max-size-buffers=1 leaky=downs
  * raises `CodeFound` with the symbology (`QR-Code`, `EAN-13`, ...) and the value, once each time
  * the value read changes, as KMS does. The video passes through unchanged.
  */
-export class ZBarFilter extends BuiltInFilter {
+export class ZBarFilter extends StageFilter {
   #lastCode: string | undefined;
 
   private constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
@@ -27,7 +27,7 @@ export class ZBarFilter extends BuiltInFilter {
   }
 
   static async create(init: ObjectInit, pipeline: MediaPipeline): Promise<ZBarFilter> {
-    const { node } = await BuiltInFilter.startStage(init, 'ZBarFilter', COMMAND, async () => {});
+    const node = await StageFilter.startStage(init, 'ZBarFilter', COMMAND, async () => {});
     return new ZBarFilter(init, pipeline, node);
   }
 

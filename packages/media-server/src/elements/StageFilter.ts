@@ -5,11 +5,12 @@ import { MediaElement } from './MediaElement.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 
 /**
- * A video filter whose GStreamer command the server writes (face overlay, image overlay, code
- * reader), in its own stage like a GStreamerFilter's. Subclasses set their elements up again
- * in {@link onPipelineStarted} each time the pipeline (re)starts for a new input codec.
+ * A filter that runs in a GStreamer stage of its own, closed with it: GStreamerFilter (the
+ * client's command) and the filters whose command the server writes (face overlay, image
+ * overlay, code reader). Those start through {@link startStage}, whose `onStarted` sets their
+ * elements up again each time the pipeline (re)starts for a new input codec.
  */
-export abstract class BuiltInFilter extends MediaElement {
+export abstract class StageFilter extends MediaElement {
   readonly filterNode: FilterNode;
 
   protected constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
@@ -17,15 +18,18 @@ export abstract class BuiltInFilter extends MediaElement {
     this.filterNode = node;
   }
 
-  /** Starts the stage and the node; the node calls `onStarted` each time its pipeline runs. */
+  /**
+   * Starts the stage of a video filter whose command the server writes; the node calls
+   * `onStarted` each time its pipeline runs.
+   */
   protected static async startStage(
     init: ObjectInit,
     typeName: string,
     command: string,
     onStarted: () => Promise<void>,
-  ): Promise<{ stage: ProcessingStage; node: FilterNode }> {
+  ): Promise<FilterNode> {
     const stage = await init.context.processing.launchStage(typeName);
-    const node = new FilterNode({
+    return new FilterNode({
       command,
       mediaType: 'VIDEO',
       stage,
@@ -33,7 +37,6 @@ export abstract class BuiltInFilter extends MediaElement {
       name: typeName,
       onStarted,
     });
-    return { stage, node };
   }
 
   get stage(): ProcessingStage {
