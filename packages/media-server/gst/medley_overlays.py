@@ -67,17 +67,22 @@ def remove_images():
         shutil.rmtree(_image_directory, ignore_errors=True)
 
 
-def show_image(element, pixbuf):
+def show_image(elements, pixbuf):
     """gdkpixbufoverlay shows some images given as a pixbuf property with red and blue swapped
     (seen with images that have transparent parts); one it loads from a file it shows right. The
-    stage writes the decoded image to its own private file and lets the element load that."""
+    stage writes the decoded image once to its own private file and lets the elements load it."""
     handle, path = tempfile.mkstemp(suffix=".png", dir=image_directory())
     os.close(handle)
     pixbuf.savev(path, "png", [], [])
-    previous = element.get_property("location")
-    element.set_property("location", path)
-    if previous and previous.startswith(image_directory()):
-        os.unlink(previous)
+    previous = {element.get_property("location") for element in elements}
+    for element in elements:
+        element.set_property("location", path)
+    for old in previous:
+        if old and old.startswith(image_directory()):
+            try:
+                os.unlink(old)
+            except FileNotFoundError:
+                pass
 
 
 def frame_size(element):
@@ -111,7 +116,7 @@ class OverlaySlot:
 
     def set_image(self, encoded):
         self.pixbuf = decode_image(encoded)
-        show_image(self.element, self.pixbuf)
+        show_image([self.element], self.pixbuf)
 
     def show(self, encoded, placement):
         """`placement`: x, y, width, height in fractions of the frame, keepAspectRatio, center."""
@@ -170,11 +175,11 @@ class FaceFollower:
         self.slots = slots
         self.placement = placement
         pixbuf = decode_image(encoded) if encoded is not None else None
+        if pixbuf is not None:
+            show_image([slot.element for slot in slots], pixbuf)
         for slot in slots:
             slot.pixbuf = pixbuf
             slot.placement = None
-            if pixbuf is not None:
-                show_image(slot.element, pixbuf)
             slot.hide()
 
     def on_detection(self, structure):
