@@ -69,6 +69,8 @@ export class CompositeMixer implements CompositeMixerLink {
   readonly #logger: Logger;
   readonly #label: string;
   readonly #ports = new Map<CompositePortNode, MixerPort>();
+  /** Each port by the names of its streams (`p3v`, `p3a`, `p3o`), for what the stage sends. */
+  readonly #portsByStream = new Map<string, MixerPort>();
   readonly #bitrate: EncoderBitrate;
   #nextKey = 0;
   #stage: ProcessingStage | undefined;
@@ -88,11 +90,6 @@ export class CompositeMixer implements CompositeMixerLink {
     return this.#stage;
   }
 
-  /** Ports whose video is in the grid now, in grid order. */
-  get videoPortCount(): number {
-    return [...this.#ports.values()].filter((port) => port.videoPad !== undefined).length;
-  }
-
   addPort(node: CompositePortNode): void {
     const port: MixerPort = {
       key: this.#nextKey++,
@@ -104,6 +101,7 @@ export class CompositeMixer implements CompositeMixerLink {
       hasAudioOut: false,
     };
     this.#ports.set(node, port);
+    for (const stream of streamsOf(port)) this.#portsByStream.set(stream, port);
     this.#change(async (stage) => {
       if (stage && this.#ports.has(node)) await this.#addAudioOut(stage, port);
     });
@@ -113,6 +111,7 @@ export class CompositeMixer implements CompositeMixerLink {
     const port = this.#ports.get(node);
     if (!port) return;
     this.#ports.delete(node);
+    for (const stream of streamsOf(port)) this.#portsByStream.delete(stream);
     this.#change(async (stage) => {
       if (!stage) return;
       if (this.#ports.size === 0) {
@@ -155,6 +154,7 @@ export class CompositeMixer implements CompositeMixerLink {
   async close(): Promise<void> {
     this.#closed = true;
     this.#ports.clear();
+    this.#portsByStream.clear();
     this.#change(() => this.#stopStage());
     await this.#changes;
   }
@@ -210,7 +210,7 @@ export class CompositeMixer implements CompositeMixerLink {
     this.#stage = stage;
     stage.onPacket = (stream, packet) => this.#deliver(stream, packet);
     stage.on('keyframeneeded', (stream) =>
-      this.#portOfStream(stream)?.node.sink('VIDEO').requestKeyframe(),
+      this.#portsByStream.get(stream)?.node.sink('VIDEO').requestKeyframe(),
     );
     stage.on('failed', (error) => this.#fail(error.message));
     const { width, height, framerate } = this.settings;
@@ -246,13 +246,7 @@ export class CompositeMixer implements CompositeMixerLink {
       for (const port of this.#ports.values()) port.node.source('VIDEO').pushRtp(packet);
       return;
     }
-    this.#portOfStream(stream)?.node.source('AUDIO').pushRtp(packet);
-  }
-
-  #portOfStream(stream: string): MixerPort | undefined {
-    const key = Number(/^p(\d+)/.exec(stream)?.[1]);
-    for (const port of this.#ports.values()) if (port.key === key) return port;
-    return undefined;
+    this.#portsByStream.get(stream)?.node.source('AUDIO').pushRtp(packet);
   }
 
   async #addVideoIn(stage: ProcessingStage, port: MixerPort, codec: MediaCodec): Promise<void> {
@@ -377,6 +371,11 @@ export class CompositeMixer implements CompositeMixerLink {
       );
     }
   }
+}
+
+/** A port's streams: its video and audio into the stage, and its own audio mix out. */
+function streamsOf(port: MixerPort): string[] {
+  return [inputStream(port, 'VIDEO'), inputStream(port, 'AUDIO'), `p${port.key}o`];
 }
 
 function inputStream(port: MixerPort, mediaType: 'AUDIO' | 'VIDEO'): string {
