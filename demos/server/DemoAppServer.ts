@@ -20,6 +20,7 @@ import {
 import { serveGroupCallSignaling } from './routes/groupCallSignaling.js';
 import { serveKurentoHelloWorld } from './routes/kurentoHelloWorld.js';
 import { serveLoopbackSignaling } from './routes/loopbackSignaling.js';
+import { serveMcuRoomSignaling } from './routes/mcuRoomSignaling.js';
 import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
 import { serveRecorderSignaling } from './routes/recorderSignaling.js';
 import { serveRecording } from './routes/recordingDownloads.js';
@@ -120,7 +121,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
   };
 
   // One socket.io server, one namespace per demo: `/` loopback, `/one2many`, `/group-call`,
-  // `/recorder`.
+  // `/mcu-room`, `/recorder`, `/magic-mirror`, `/qr`.
   // Medley sessions resume through its connection-state recovery, so middlewares must run on it.
   const io = new SocketIoServer(httpServer, {
     connectionStateRecovery: {
@@ -132,6 +133,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     loopback: serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
     oneToMany: serveOneToManySignaling(io, client, log, config.sessionGraceMs),
     groupCall: serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
+    mcuRoom: serveMcuRoomSignaling(io, client, log, config.sessionGraceMs),
     recorder: serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
     magicMirror: serveFilterLoopbackSignaling(
       io,

@@ -1,22 +1,31 @@
 import { type MediaClient, type MediaPipeline, MediaServerError } from '@medley/media-client';
 import { expect } from '@playwright/test';
 
-/** The elements of every pipeline on the media server, counted by type. */
+/** Hubs hold their HubPorts as children (a pipeline holds the hub, not its ports). */
+const HUB_TYPES = new Set(['Composite', 'Dispatcher', 'DispatcherOneToMany']);
+
+/** The elements of every pipeline on the media server (hubs' ports included), counted by type. */
 export async function elementCounts(client: MediaClient): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const count = (type: string) => {
+    counts[type] = (counts[type] ?? 0) + 1;
+  };
   for (const pipeline of await client.serverManager.getPipelines()) {
-    counts.MediaPipeline = (counts.MediaPipeline ?? 0) + 1;
+    count('MediaPipeline');
     for (const child of await childrenOf(pipeline)) {
-      counts[child.type] = (counts[child.type] ?? 0) + 1;
+      count(child.type);
+      if (HUB_TYPES.has(child.type)) for (const port of await childrenOf(child)) count(port.type);
     }
   }
   return counts;
 }
 
-/** A pipeline's elements; none when it was released after the listing (releases are async). */
-async function childrenOf(pipeline: MediaPipeline): Promise<readonly { type: string }[]> {
+/** An object's children; none when it was released after the listing (releases are async). */
+async function childrenOf(
+  parent: Pick<MediaPipeline, 'getChildren'>,
+): Promise<readonly (Pick<MediaPipeline, 'getChildren'> & { type: string })[]> {
   try {
-    return await pipeline.getChildren();
+    return await parent.getChildren();
   } catch (error) {
     if (error instanceof MediaServerError && error.code === 'MEDIA_OBJECT_NOT_FOUND') return [];
     throw error;

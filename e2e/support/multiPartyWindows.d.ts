@@ -1,4 +1,4 @@
-// What the one-to-many and group-call pages expose on `window`, as the end-to-end tests read it.
+// What the one-to-many, group-call and mixed-room pages expose on `window`, as the end-to-end tests read it.
 import type { SignalingClient } from '@medley/signaling';
 import type { WebRtcPeer } from '@medley/webrtc-peer';
 
@@ -31,6 +31,15 @@ declare global {
       readonly client: SignalingClient | undefined;
       /** The other participants on screen, by participant id. */
       readonly remotes: ReadonlyMap<string, RemoteParticipant>;
+    };
+    mcuRoom: {
+      readonly room: string | undefined;
+      readonly participantId: string | undefined;
+      /** The page's one peer: its camera into the mix, the mix back. */
+      readonly peer: WebRtcPeer | undefined;
+      readonly client: SignalingClient | undefined;
+      /** Everyone in the room, the page included, in joining order. */
+      readonly participants: readonly { id: string; name: string }[];
     };
   }
 }

@@ -134,6 +134,24 @@ for (const [device, viewport] of Object.entries(widths)) {
       for (const page of [alice, bob, carol]) await page.close();
     });
 
+    test('mixed room', async () => {
+      const room = `tour-mcu-${device}`;
+      const people = ['Alice', 'Bob', 'Carol'];
+      const pages = [];
+      for (const name of people)
+        pages.push(await open(`/mcu-room/${small}&room=${room}&name=${name}`));
+      for (const page of pages) {
+        await page.click('#join');
+        await expect(page.locator('#state')).toHaveText(`in room "${room}"`, { timeout: 20_000 });
+      }
+      const [alice] = pages as [Page, ...Page[]];
+      await expectVideoPlaying(alice, '#mixVideo');
+      await settle(alice);
+      await shoot(alice, 'mcu-room');
+      for (const page of pages) await page.click('#leave');
+      for (const page of pages) await page.close();
+    });
+
     test('react and vue loopback', async () => {
       for (const [name, path] of [
         ['react', '/react/'],

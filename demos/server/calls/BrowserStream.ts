@@ -1,4 +1,11 @@
-import { isMediaServerError, type MediaPipeline, type WebRtcEndpoint } from '@medley/media-client';
+import {
+  type Hub,
+  type HubPort,
+  isMediaServerError,
+  type MediaObject,
+  type MediaPipeline,
+  type WebRtcEndpoint,
+} from '@medley/media-client';
 import { BrowserEndpoint } from './BrowserEndpoint.js';
 import { CallError } from './CallError.js';
 import type { IceCandidateInit } from './IceCandidateInit.js';
@@ -6,9 +13,13 @@ import type { IceCandidateInit } from './IceCandidateInit.js';
 /**
  * Which way a browser's media goes: a publisher sends into the pipeline (its endpoint only
  * receives); a subscriber receives what `source` sends (its endpoint only sends, fed by
- * `source.connect(endpoint)`, so the media server forwards without transcoding).
+ * `source.connect(endpoint)`, so the media server forwards without transcoding); a hub member
+ * sends into a HubPort of `hub` and receives what the port sends back (a Composite's mix).
  */
-export type StreamRole = { kind: 'publisher' } | { kind: 'subscriber'; source: WebRtcEndpoint };
+export type StreamRole =
+  | { kind: 'publisher' }
+  | { kind: 'subscriber'; source: WebRtcEndpoint }
+  | { kind: 'hubMember'; hub: Hub };
 
 /**
  * One browser stream of a multi-party demo: one WebRtcEndpoint in a shared pipeline. Unlike a
@@ -17,6 +28,7 @@ export type StreamRole = { kind: 'publisher' } | { kind: 'subscriber'; source: W
  */
 export class BrowserStream {
   readonly #browser: BrowserEndpoint;
+  #port: HubPort | undefined;
   #started = false;
   #negotiated = false;
   #released = false;
@@ -53,13 +65,16 @@ export class BrowserStream {
       throw new CallError('INVALID_STATE', 'A stream is negotiated once: open a new one.');
     }
     this.#started = true;
-    const endpoint = await this.#browser.create(
-      pipeline,
-      this.role.kind === 'publisher' ? { recvonly: true } : { sendonly: true },
-    );
+    const endpoint = await this.#browser.create(pipeline, directionOf(this.role));
     try {
       this.#assertNotReleased();
       if (this.role.kind === 'subscriber') await this.role.source.connect(endpoint);
+      if (this.role.kind === 'hubMember') {
+        this.#port = await pipeline.create('HubPort', { hub: this.role.hub });
+        this.#assertNotReleased();
+        await endpoint.connect(this.#port);
+        await this.#port.connect(endpoint);
+      }
       const sdpAnswer = await this.#browser.negotiate(sdpOffer);
       this.#assertNotReleased();
       this.#negotiated = true;
@@ -76,25 +91,39 @@ export class BrowserStream {
   }
 
   /**
-   * Releases the endpoint. Safe to call more than once, while it is being created (start() then
-   * releases it), and after the pipeline is gone.
+   * Releases the endpoint (and its HubPort). Safe to call more than once, while it is being
+   * created (start() then releases it), and after the pipeline is gone.
    */
   async release(): Promise<void> {
     this.#released = true;
-    const endpoint = this.#browser.created;
-    if (!endpoint || this.#endpointReleased) return;
-    this.#endpointReleased = true;
-    try {
-      await endpoint.release();
-    } catch (error) {
-      // Releasing the pipeline released its endpoints already.
-      if (!isMediaServerError(error, 'MEDIA_OBJECT_NOT_FOUND')) throw error;
-    }
+    const port = this.#port;
+    this.#port = undefined;
+    const endpoint = this.#endpointReleased ? undefined : this.#browser.created;
+    if (endpoint) this.#endpointReleased = true;
+    await Promise.all([
+      endpoint && releaseIfStillThere(endpoint),
+      port && releaseIfStillThere(port),
+    ]);
   }
 
   #assertNotReleased(): void {
     if (this.#released) {
       throw new CallError('ENDED', 'The stream was stopped while it was being set up.');
     }
+  }
+}
+
+function directionOf(role: StreamRole): { recvonly?: boolean; sendonly?: boolean } {
+  if (role.kind === 'publisher') return { recvonly: true };
+  if (role.kind === 'subscriber') return { sendonly: true };
+  return {};
+}
+
+async function releaseIfStillThere(object: MediaObject): Promise<void> {
+  try {
+    await object.release();
+  } catch (error) {
+    // Releasing the pipeline released its elements already.
+    if (!isMediaServerError(error, 'MEDIA_OBJECT_NOT_FOUND')) throw error;
   }
 }

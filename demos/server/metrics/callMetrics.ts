@@ -11,9 +11,11 @@ interface CallCounts {
 
 /** What each demo's sessions are doing now, read from their session data when scraped. */
 function countCalls(signaling: DemoSignaling): CallCounts[] {
-  const loopback = [...signaling.loopback.sessions.values()].filter(
-    (session) => session.data.call,
-  ).length;
+  const callers = (sessions: Iterable<{ readonly data: { readonly call?: unknown } }>) =>
+    [...sessions].filter((session) => session.data.call).length;
+  const loopback = callers(signaling.loopback.sessions.values());
+  const magicMirror = callers(signaling.magicMirror.sessions.values());
+  const qr = callers(signaling.qr.sessions.values());
 
   let presenters = 0;
   let viewers = 0;
@@ -22,13 +24,8 @@ function countCalls(signaling: DemoSignaling): CallCounts[] {
     else if (session.data.role === 'viewer') viewers++;
   }
 
-  const rooms = new Set<unknown>();
-  let members = 0;
-  for (const session of signaling.groupCall.sessions.values()) {
-    if (!session.data.room) continue;
-    rooms.add(session.data.room);
-    members++;
-  }
+  const groupCall = countRooms(signaling.groupCall.sessions.values());
+  const mcuRoom = countRooms(signaling.mcuRoom.sessions.values());
 
   let recording = 0;
   let playback = 0;
@@ -44,20 +41,38 @@ function countCalls(signaling: DemoSignaling): CallCounts[] {
       calls: presenters,
       participants: { presenter: presenters, viewer: viewers },
     },
-    { demo: 'group-call', calls: rooms.size, participants: { member: members } },
+    { demo: 'group-call', calls: groupCall.rooms, participants: { member: groupCall.members } },
+    { demo: 'mcu-room', calls: mcuRoom.rooms, participants: { member: mcuRoom.members } },
     {
       demo: 'recorder',
       calls: recording + playback,
       participants: { recording, playback },
     },
+    { demo: 'magic-mirror', calls: magicMirror, participants: { caller: magicMirror } },
+    { demo: 'qr', calls: qr, participants: { caller: qr } },
   ];
+}
+
+/** Rooms with someone in them, and the sessions in a room. */
+function countRooms(sessions: Iterable<{ readonly data: { readonly room?: unknown } }>): {
+  rooms: number;
+  members: number;
+} {
+  const rooms = new Set<unknown>();
+  let members = 0;
+  for (const session of sessions) {
+    if (!session.data.room) continue;
+    rooms.add(session.data.room);
+    members++;
+  }
+  return { rooms: rooms.size, members };
 }
 
 /** Calls (broadcasts, rooms) and the sessions in them, by demo. */
 export function registerCallMetrics(registry: Registry, signaling: DemoSignaling): void {
   new Gauge({
     name: 'medley_demo_calls',
-    help: 'Calls with media on the media server, by demo: loopback calls, one2many broadcasts, group-call rooms, recorder recordings and playbacks.',
+    help: 'Calls with media on the media server, by demo: loopback, magic-mirror and qr calls, one2many broadcasts, group-call and mcu-room rooms, recorder recordings and playbacks.',
     labelNames: ['demo'],
     registers: [registry],
     collect(this: Gauge<'demo'>) {
@@ -66,7 +81,7 @@ export function registerCallMetrics(registry: Registry, signaling: DemoSignaling
   });
   new Gauge({
     name: 'medley_demo_call_participants',
-    help: 'Signaling sessions taking part in a call, by demo and role (loopback caller; one2many presenter, viewer; group-call member; recorder recording, playback).',
+    help: 'Signaling sessions taking part in a call, by demo and role (loopback, magic-mirror and qr caller; one2many presenter, viewer; group-call and mcu-room member; recorder recording, playback).',
     labelNames: ['demo', 'role'],
     registers: [registry],
     collect(this: Gauge<'demo' | 'role'>) {

@@ -14,6 +14,8 @@ import { GroupCallRoom } from '../calls/GroupCallRoom.js';
 import type { IceCandidateInit } from '../calls/IceCandidateInit.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
+import { RoomDirectory } from './RoomDirectory.js';
+import { checkName, signalingRoom } from './roomNames.js';
 
 export const groupCallNamespace = '/group-call';
 
@@ -32,7 +34,6 @@ const schemas: RequestSchemas<GroupCallProtocol> = {
   'group.leave': schema.object({}),
 };
 
-const maxNameLength = 64;
 const publishPeerId = 'publish';
 const subscribePrefix = 'subscribe:';
 
@@ -47,7 +48,7 @@ export function serveGroupCallSignaling(
   log: Logger,
   sessionGracePeriod: number,
 ): SignalingServer<GroupCallProtocol, GroupCallSessionData> {
-  const rooms = new Map<string, GroupCallRoom>();
+  const rooms = new RoomDirectory((name) => new GroupCallRoom(name, client), log);
 
   const signaling = new SignalingServer<GroupCallProtocol, GroupCallSessionData>({
     io,
@@ -58,8 +59,6 @@ export function serveGroupCallSignaling(
     onError: (error, context) => log.error(context, describeError(error)),
   });
 
-  const warnReleaseFailed = (error: unknown) => log.warn('release failed', describeError(error));
-
   function leaveRoom(session: GroupCallSession): void {
     const { room, participant } = session.data;
     session.data = {};
@@ -68,14 +67,7 @@ export function serveGroupCallSignaling(
     signaling.broadcast(signalingRoom(room.name), 'group.participantLeft', {
       participantId: participant.id,
     });
-    const leaving = room.leave(participant.id);
-    if (room.isEmpty && rooms.get(room.name) === room) {
-      rooms.delete(room.name);
-      log.info('room closed', { room: room.name });
-      leaving.finally(() => room.close()).catch(warnReleaseFailed);
-    } else {
-      leaving.catch(warnReleaseFailed);
-    }
+    rooms.afterLeave(room, room.leave(participant.id));
   }
 
   /** The page's room and participant, or a rejection that says to join first. */
@@ -98,12 +90,7 @@ export function serveGroupCallSignaling(
         `This page is in room "${session.data.room.name}" already: leave it first.`,
       );
     }
-    let room = rooms.get(roomKey);
-    if (!room) {
-      room = new GroupCallRoom(roomKey, client);
-      rooms.set(roomKey, room);
-      log.info('room opened', { room: roomKey });
-    }
+    const room = rooms.open(roomKey);
     const participant = { id: randomUUID(), name: displayName };
     room.join(participant);
     session.data = { room, participant, epochs: new Map() };
@@ -158,20 +145,4 @@ export function serveGroupCallSignaling(
   });
 
   return signaling;
-}
-
-/** The signaling room of a media room: its members get each other's join and leave events. */
-function signalingRoom(roomName: string): string {
-  return `room:${roomName}`;
-}
-
-function checkName(what: 'room' | 'name', value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > maxNameLength) {
-    throw new CallError(
-      'INVALID_ARGUMENT',
-      `The ${what} must have 1 to ${maxNameLength} characters.`,
-    );
-  }
-  return trimmed;
 }

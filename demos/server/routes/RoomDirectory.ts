@@ -1,0 +1,48 @@
+import { describeError } from '../describeError.js';
+import type { Logger } from '../logger.js';
+
+/** What the directory needs of a room: whether anyone is left, and how to release its media. */
+export interface DirectoryRoom {
+  readonly name: string;
+  readonly isEmpty: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The open rooms of a multi-party demo, by name: a room is created on its first join and closed
+ * (its media released) once the last participant's leave is done.
+ */
+export class RoomDirectory<Room extends DirectoryRoom> {
+  readonly #rooms = new Map<string, Room>();
+
+  constructor(
+    private readonly createRoom: (name: string) => Room,
+    private readonly log: Logger,
+  ) {}
+
+  /** The room of that name, created if nobody is in it. */
+  open(name: string): Room {
+    let room = this.#rooms.get(name);
+    if (!room) {
+      room = this.createRoom(name);
+      this.#rooms.set(name, room);
+      this.log.info('room opened', { room: name });
+    }
+    return room;
+  }
+
+  /**
+   * Called right after a participant left `room` (synchronously): once `leaving` (the release of
+   * their media) is done, an empty room is closed. Failures are logged, never thrown.
+   */
+  afterLeave(room: Room, leaving: Promise<void>): void {
+    const warn = (error: unknown) => this.log.warn('release failed', describeError(error));
+    if (room.isEmpty && this.#rooms.get(room.name) === room) {
+      this.#rooms.delete(room.name);
+      this.log.info('room closed', { room: room.name });
+      leaving.finally(() => room.close()).catch(warn);
+    } else {
+      leaving.catch(warn);
+    }
+  }
+}
