@@ -6,7 +6,7 @@ import type { ObjectChannel, ObjectContext } from './objects/ObjectContext.js';
 import type { RemoteMediaObject } from './objects/RemoteMediaObject.js';
 import type { TransactionHost } from './objects/Transaction.js';
 import { toWireParams } from './objects/wireValues.js';
-import type { ConnectionState, HandshakeSender } from './rpc/JsonRpcConnection.js';
+import type { ClientConnectionState, HandshakeSender } from './rpc/JsonRpcConnection.js';
 import { JsonRpcConnection } from './rpc/JsonRpcConnection.js';
 import type { JsonRpcParams } from './rpc/messages.js';
 import type { ReconnectPolicy } from './rpc/ReconnectPolicy.js';
@@ -240,7 +240,7 @@ export class KurentoSession implements ObjectContext, TransactionHost {
     this.subscriptions.dispatch(event.object, event.type, event.data);
   }
 
-  #onStateChange(state: ConnectionState, error?: Error): void {
+  #onStateChange(state: ClientConnectionState, error?: Error): void {
     if (state === 'reconnecting') this.listener.onDisconnected();
     if (state === 'closed') {
       clearInterval(this.#keepAlive);

@@ -9,7 +9,7 @@ import type {
   ServerManager,
 } from './model/api.js';
 import { RecordingTransaction, type Transaction } from './objects/Transaction.js';
-import type { ConnectionState } from './rpc/JsonRpcConnection.js';
+import type { ClientConnectionState } from './rpc/JsonRpcConnection.js';
 import type { JsonRpcParams } from './rpc/messages.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from './rpc/ReconnectPolicy.js';
 import { resolveWebSocket, type WebSocketConstructor } from './rpc/WebSocketLike.js';
@@ -108,7 +108,7 @@ export class MediaClient extends TypedEmitter<MediaClientEvents> {
    * Where the connection stands; the `disconnected`, `reconnected` and `closed` events tell
    * changes.
    */
-  get state(): ConnectionState {
+  get state(): ClientConnectionState {
     return this.#session.connection.state;
   }
 

@@ -24,7 +24,7 @@ export type { MethodSpec, ParamSpec, ResultDecoding, TypeSpec } from './model/sc
 export { schema } from './model/schema.js';
 export type * from './model/values.js';
 export type { Transaction } from './objects/Transaction.js';
-export type { ConnectionState } from './rpc/JsonRpcConnection.js';
+export type { ClientConnectionState } from './rpc/JsonRpcConnection.js';
 export type { ReconnectContext, ReconnectPolicy } from './rpc/ReconnectPolicy.js';
 export { DefaultReconnectPolicy, noReconnect } from './rpc/ReconnectPolicy.js';
 export type { WebSocketConstructor, WebSocketLike } from './rpc/WebSocketLike.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectionStateChangedEvent, MediaEvent } from '../src/index.js';
+import type { ConnectionState, ConnectionStateChangedEvent, MediaEvent } from '../src/index.js';
 import { BrowserPeer } from './browserPeer.js';
 import { connectClient, startMediaServer, until } from './helpers.js';
 
@@ -53,6 +53,8 @@ test('a Chromium page decodes its own video looped back through a WebRtcEndpoint
     assert.ok(events.some((event) => event.type === 'IceGatheringDone'));
     const connection = events.find((event) => event.type === 'ConnectionStateChanged');
     assert.equal((connection as ConnectionStateChangedEvent | undefined)?.newState, 'CONNECTED');
+    const endpointConnection: ConnectionState = await webRtc.getConnectionState();
+    assert.equal(endpointConnection, 'CONNECTED');
     const statsTypes = Object.values(await webRtc.getStats('VIDEO')).map((stats) => stats.type);
     assert.ok(statsTypes.includes('inboundrtp'), `the endpoint reports its inbound RTP`);
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DefaultReconnectPolicy, type MediaClientError } from '../src/index.js';
+import {
+  type ClientConnectionState,
+  DefaultReconnectPolicy,
+  type MediaClientError,
+} from '../src/index.js';
 import {
   connectClient,
   nextValue,
@@ -92,6 +96,7 @@ describe('reconnection against a real Medley server', () => {
 
     await assert.rejects(waiting, { code: 'CONNECTION_CLOSED' });
     assert.equal((await closed).error?.code, 'CONNECTION_CLOSED');
-    assert.equal(client.state, 'closed');
+    const clientConnection: ClientConnectionState = client.state;
+    assert.equal(clientConnection, 'closed');
   });
 });

@@ -6,11 +6,12 @@ import type { WebSocketConstructor, WebSocketLike } from './WebSocketLike.js';
 import { WEBSOCKET_OPEN } from './WebSocketLike.js';
 
 /**
- * Where the client's connection stands: `connecting` (the first time), `open`, `reconnecting`
- * after a drop (requests wait), `closed` for good (requests fail with `CLIENT_CLOSED` or
- * `CONNECTION_CLOSED`).
+ * Where the client's connection to the media server stands (`client.state`): `connecting` (the
+ * first time), `open`, `reconnecting` after a drop (requests wait), `closed` for good (requests
+ * fail with `CLIENT_CLOSED` or `CONNECTION_CLOSED`). Not to be confused with Kurento's
+ * {@link ConnectionState}, the state of an RTP endpoint's connection to its remote peer.
  */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type ClientConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface RequestOptions {
   /** Milliseconds to wait for the answer; defaults to the connection's request timeout. */
@@ -43,7 +44,7 @@ export interface JsonRpcConnectionOptions {
    */
   handshake(send: HandshakeSender, reopened: boolean): Promise<void>;
   onNotification(method: string, params: unknown): void;
-  onStateChange(state: ConnectionState, error?: Error): void;
+  onStateChange(state: ClientConnectionState, error?: Error): void;
 }
 
 interface PendingRequest {
@@ -64,7 +65,7 @@ interface PendingRequest {
  * their timeout) and are sent, in order, once the handshake on the new socket has succeeded.
  */
 export class JsonRpcConnection {
-  #state: ConnectionState = 'connecting';
+  #state: ClientConnectionState = 'connecting';
   #socket: WebSocketLike | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, PendingRequest>();
@@ -72,7 +73,7 @@ export class JsonRpcConnection {
 
   constructor(private readonly options: JsonRpcConnectionOptions) {}
 
-  get state(): ConnectionState {
+  get state(): ClientConnectionState {
     return this.#state;
   }
 
@@ -333,7 +334,7 @@ export class JsonRpcConnection {
     for (const request of [...this.#pending.values()]) this.#settle(request.id)?.reject(error);
   }
 
-  #setState(state: ConnectionState, error?: Error): void {
+  #setState(state: ClientConnectionState, error?: Error): void {
     if (this.#state === state) return;
     this.#state = state;
     this.options.onStateChange(state, error);
