@@ -28,9 +28,21 @@ export type StatsReport = Record<string, Record<string, unknown>>;
  * Kurento events.
  */
 export abstract class MediaElement extends MediaObject {
+  /**
+   * The element's node in the media graph, where its media moves: a custom element produces
+   * media with `node.source(mediaType).pushRtp(...)` (`pushData` for DATA) and consumes it
+   * through `node.sink(mediaType).onRtp`.
+   */
   readonly node: MediaNode;
+  /**
+   * Kurento's target video bitrate for transcoding, in bit/s. Stored and read back for
+   * compatibility only: Medley's encoders follow their receivers' bandwidth estimates (REMB)
+   * instead. Default 0 (Kurento's is 300000).
+   */
   encoderBitrate = 0;
+  /** Kurento's lower bound for an encoder's bitrate, in bit/s; stored only, as `encoderBitrate`. */
   minEncoderBitrate = 0;
+  /** Kurento's upper bound for an encoder's bitrate, in bit/s; stored only, as `encoderBitrate`. */
   maxEncoderBitrate = 0;
 
   /** `parent` is the element's pipeline, or the hub of a HubPort (as in Kurento). */
@@ -82,22 +94,39 @@ export abstract class MediaElement extends MediaObject {
     }
   }
 
+  /**
+   * Stops sending this element's media (one type, or all) to `sink`. Links that do not exist are
+   * ignored, as in Kurento.
+   */
   disconnect(sink: MediaElement, mediaType?: MediaType): void {
     this.node.disconnect(sink.node, mediaType);
   }
 
+  /**
+   * The links feeding this element (of one type, or all), as Kurento `ElementConnectionData`
+   * values `{source, sink, type, sourceDescription, sinkDescription}` with element ids.
+   */
   getSourceConnections(mediaType?: MediaType): Record<string, unknown>[] {
     return this.node.getSourceConnections(mediaType).flatMap(connectionData);
   }
 
+  /** The links this element feeds (of one type, or all), as in {@link getSourceConnections}. */
   getSinkConnections(mediaType?: MediaType): Record<string, unknown>[] {
     return this.node.getSinkConnections(mediaType).flatMap(connectionData);
   }
 
+  /**
+   * Whether media of `mediaType` reached this element within its node's flow timeout (2 s by
+   * default).
+   */
   isMediaFlowingIn(mediaType: MediaType): boolean {
     return this.node.isMediaFlowingIn(mediaType);
   }
 
+  /**
+   * Whether this element produced media of `mediaType` within its node's flow timeout (2 s by
+   * default), whether or not a sink is connected.
+   */
   isMediaFlowingOut(mediaType: MediaType): boolean {
     return this.node.isMediaFlowingOut(mediaType);
   }
@@ -188,6 +217,10 @@ function bitrate(
   return property(t.int, { get, set });
 }
 
+/**
+ * The type table of MediaElement (abstract): connect/disconnect, connection and flow queries,
+ * stats, and the element events every element raises.
+ */
 export const MediaElementType = defineType<MediaElement>({
   name: 'MediaElement',
   module: 'core',

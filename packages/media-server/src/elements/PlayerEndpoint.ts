@@ -15,11 +15,15 @@ import { OutsideMediaRootError, openInsideRootForReading } from './MediaRootFile
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
 import { resolveUri, type UriLocation } from './UriEndpointLocation.js';
 
+/** Kurento's VideoInfo of a played file, from {@link PlayerEndpoint.getVideoInfo}. */
 export interface VideoInfo {
+  /** Whether {@link PlayerEndpoint.setPosition} works: true for every file Medley plays. */
   readonly isSeekable: boolean;
-  /** Milliseconds. */
+  /** First position a seek may go to, in milliseconds: 0. */
   readonly seekableInit: number;
+  /** Last position a seek may go to, in milliseconds: the duration. */
   readonly seekableEnd: number;
+  /** Length of the file, in milliseconds (rounded). */
   readonly duration: number;
 }
 
@@ -34,6 +38,10 @@ export interface VideoInfo {
  * unreadable file raises Error with code 40600 and the path.
  */
 export class PlayerEndpoint extends UriEndpoint {
+  /**
+   * The file (absolute path inside the media root) or http(s) URL that `uri` resolved to.
+   * @internal
+   */
   readonly location: UriLocation;
   #playback: Playback | undefined;
   #opening: Promise<Playback> | undefined;
@@ -64,21 +72,30 @@ export class PlayerEndpoint extends UriEndpoint {
     this.setState('START');
   }
 
+  /** Holds the position (state PAUSE) until `play()` resumes; does nothing unless playing. */
   pause(): void {
     if (this.#playback?.state !== 'playing') return;
     this.#playback.pause();
     this.setState('PAUSE');
   }
 
+  /** Stops sending (state STOP); the next `play()` starts from the beginning. */
   stop(): void {
     this.#playback?.stop();
     this.setState('STOP');
   }
 
+  /** Where playback is in the file, in milliseconds (0 after a stop). */
   get positionMs(): number {
     return Math.round(this.#playback?.positionMs ?? 0);
   }
 
+  /**
+   * Seeks to `positionMs` (milliseconds into the file): video resumes from the last keyframe at
+   * or before it. Set before `play()`, playback starts there. Opens the file if needed, so it
+   * throws what opening throws (see {@link getVideoInfo}), and MEDIA_OBJECT_ILLEGAL_PARAM_ERROR
+   * (40107) for a position outside 0 to the duration.
+   */
   async setPosition(positionMs: number): Promise<void> {
     const playback = await this.#openOrThrow();
     if (positionMs < 0 || positionMs > playback.demuxer.durationMs) {
@@ -89,6 +106,12 @@ export class PlayerEndpoint extends UriEndpoint {
     playback.seek(positionMs);
   }
 
+  /**
+   * The file's duration and seek range, opening the file if needed. Throws a KurentoError:
+   * URI_PATH_FILE_NOT_FOUND (40600) for a missing or unreadable file,
+   * MEDIA_OBJECT_ILLEGAL_PARAM_ERROR (40107) for a path outside the media root or an http host
+   * the server refuses, UNSUPPORTED_MEDIA_TYPE (40005) for a container or codec it cannot play.
+   */
   async getVideoInfo(): Promise<VideoInfo> {
     const playback = await this.#openOrThrow();
     const duration = Math.round(playback.demuxer.durationMs);
@@ -214,6 +237,11 @@ function toMediaFileError(error: unknown): MediaFileError {
 
 const { method, property } = typeMembers<PlayerEndpoint>();
 
+/**
+ * The type table of PlayerEndpoint: constructor params `uri` (`useEncodedMedia` and
+ * `networkCache` are accepted and ignored), `play`, and the `position` and `videoInfo`
+ * properties.
+ */
 export const PlayerEndpointType = defineType({
   name: 'PlayerEndpoint',
   module: 'elements',

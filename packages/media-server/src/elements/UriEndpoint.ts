@@ -24,13 +24,17 @@ export abstract class UriEndpoint extends MediaElement {
     this.uri = uri;
   }
 
+  /** STOP until the media starts, START while it plays or records, PAUSE while paused. */
   get state(): UriEndpointStateValue {
     return this.#state;
   }
 
+  /** Pauses playing or recording (state PAUSE); does nothing unless the media has started. */
   abstract pause(): void | Promise<void>;
+  /** Stops playing or recording (state STOP); playing or recording again starts over. */
   abstract stop(): void | Promise<void>;
 
+  /** For subclasses: moves to `state`, raising UriEndpointStateChanged if it changed. */
   protected setState(state: UriEndpointStateValue): void {
     if (state === this.#state) return;
     this.#state = state;
@@ -40,6 +44,7 @@ export abstract class UriEndpoint extends MediaElement {
 
 const { method, property } = typeMembers<UriEndpoint>();
 
+/** The type table of UriEndpoint (abstract): `uri`, `state`, pause, stop and their event. */
 export const UriEndpointType = defineType<UriEndpoint>({
   name: 'UriEndpoint',
   module: 'core',

@@ -118,6 +118,11 @@ function toKurentoError(error: unknown): unknown {
  * sent to the browser. Connected to itself, it echoes the browser's media (loopback).
  */
 export class WebRtcEndpoint extends BaseRtpEndpoint {
+  /**
+   * The peer connection carrying this endpoint's media; its type is not public (werift stays
+   * behind the transport module).
+   * @internal
+   */
   readonly transport: WebRtcTransport;
   /** Stored for clients that read it back; werift gathers on every interface. */
   networkInterfaces = '';
@@ -159,6 +164,10 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     this.forwardTransportEvents();
   }
 
+  /**
+   * The STUN server, TURN relay and external addresses this endpoint gathers with: the
+   * server's ICE options at creation, as changed since by {@link configureIce}.
+   */
   get iceSettings(): EndpointIceSettings {
     return this.ice;
   }
@@ -180,6 +189,12 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     this.ice = next;
   }
 
+  /**
+   * Opens a data channel from the server side; DataChannelOpened (with its `channelId`) is
+   * raised once the SCTP association is up. In `options`, -1 leaves `maxPacketLifeTime` or
+   * `maxRetransmits` unset (a reliable channel), as in Kurento. Throws
+   * MEDIA_OBJECT_NOT_AVAILABLE (40108) when the endpoint was created without `useDataChannels`.
+   */
   createDataChannel(label: string, options: DataChannelOptions): void {
     try {
       this.transport.createDataChannel(label, options);
@@ -188,6 +203,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     }
   }
 
+  /** Closes the data channel with that id (raising DataChannelClosed); unknown ids are ignored. */
   closeDataChannel(channelId: number): void {
     this.transport.closeDataChannel(channelId);
   }
@@ -213,10 +229,22 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     return this.call(() => this.transport.processAnswer(answer));
   }
 
+  /**
+   * Emits each local candidate as IceCandidateFound, then IceGatheringDone (trickle ICE). The
+   * candidates are gathered while negotiating, so the SDP answer or offer already holds them;
+   * a second call emits nothing. Throws ICE_GATHER_CANDIDATES_ERROR (40400) before
+   * processOffer or generateOffer.
+   */
   async gatherCandidates(): Promise<void> {
     await this.call(() => this.transport.gatherCandidates());
   }
 
+  /**
+   * Adds a candidate of the peer (trickle ICE). Candidates that arrive before the peer's SDP are
+   * kept until it is applied; mDNS (`.local`) and TCP candidates are ignored (the server
+   * gathers UDP only and resolves no mDNS name). Throws ICE_ADD_CANDIDATE_ERROR (40401) for a
+   * malformed candidate or one that matches no negotiated media.
+   */
   async addIceCandidate(candidate: { candidate: string; sdpMid: string; sdpMLineIndex: number }) {
     await this.call(() => this.transport.addIceCandidate(candidate));
   }
@@ -247,10 +275,18 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     this.transport.requestKeyframe();
   }
 
+  /**
+   * Kurento's ICECandidatePairs: every candidate pair selected so far, oldest first (one per
+   * NewCandidatePairSelected event), as IceCandidatePair values.
+   */
   get candidatePairs(): Record<string, unknown>[] {
     return this.selectedPairs.map((pair) => complexValue('IceCandidatePair', { ...pair }));
   }
 
+  /**
+   * Kurento's IceConnectionState: the latest state of each ICE component, as IceConnection
+   * values `{streamId, componentId, state}`.
+   */
   get iceConnectionStates(): Record<string, unknown>[] {
     return [...this.componentStates.values()].map((change) =>
       complexValue('IceConnection', {
@@ -346,6 +382,11 @@ function checkTurnUrl(url: string): void {
   }
 }
 
+/**
+ * The type table of WebRtcEndpoint: its constructor params (`recvonly`, `sendonly`,
+ * `useDataChannels`; `certificateKeyType` and `qosDscp` are accepted and ignored), the ICE
+ * methods and properties, data channels and the ICE events.
+ */
 export const WebRtcEndpointType = defineType({
   name: 'WebRtcEndpoint',
   module: 'elements',
