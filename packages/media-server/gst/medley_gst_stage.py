@@ -178,8 +178,11 @@ def start_at_running_time(pipeline, elements):
         return
     running_time = max(0, clock.get_time() - pipeline.get_base_time())
     for element in elements:
-        if element.find_property("timestamp-offset") is not None:
-            element.set_property("timestamp-offset", running_time)
+        # Payloaders have a "timestamp-offset" too, but it is their RTP timestamp's (32 bits):
+        # only sources (no sink pad) count their time from it.
+        if element.sinkpads or element.find_property("timestamp-offset") is None:
+            continue
+        element.set_property("timestamp-offset", running_time)
 
 
 IDLE_UNLINK_TIMEOUT_S = 1.0
