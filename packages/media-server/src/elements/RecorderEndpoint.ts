@@ -5,6 +5,7 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import type { RecordingError } from '../recording/errors.js';
+import { HttpRecordingUpload } from '../recording/HttpRecordingUpload.js';
 import {
   MEDIA_PROFILE_NAMES,
   type MediaProfile,
@@ -12,9 +13,15 @@ import {
   mediaProfile,
 } from '../recording/MediaProfile.js';
 import { Recording } from '../recording/Recording.js';
+import { recordingBytesWrittenUnder } from '../recording/RecordingBytesWritten.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
-import { prepareRecordingDirectory, resolveUri } from './UriEndpointLocation.js';
+import {
+  prepareRecordingDirectory,
+  redactCredentials,
+  resolveUri,
+  type UriLocation,
+} from './UriEndpointLocation.js';
 
 export const MediaProfileSpecType = t.enumeration('MediaProfileSpecType', MEDIA_PROFILE_NAMES);
 
@@ -26,7 +33,10 @@ export interface RecorderEndpointOptions {
 
 /**
  * Kurento's RecorderEndpoint: stores the media connected into it in a file inside the media
- * root, as it arrives (WebM, MKV or fragmented MP4, without transcoding).
+ * root, as it arrives (WebM, MKV or fragmented MP4, without transcoding). With
+ * `--allow-http-recording`, an `http(s)://` URI is uploaded instead, as it is recorded (one
+ * chunked POST, see HttpRecordingUpload); an error status or a lost connection is an Error
+ * event (UPLOAD_FAILED) and the recorder stops.
  *
  * `record()` starts (or resumes) a recording; `pause()` leaves the paused time out of the file;
  * `stop()` finishes the file (duration, index) and raises Stopped when it is complete;
@@ -35,9 +45,19 @@ export interface RecorderEndpointOptions {
  * Error when the codec does not fit the profile or the file cannot be written.
  */
 export class RecorderEndpoint extends UriEndpoint {
+  /**
+   * What is recorded, from the `mediaProfile` param (default WEBM): the container, the track
+   * kinds, and the codecs each may arrive in (anything else is an Error event, not transcoded).
+   */
   readonly profile: MediaProfile;
-  /** The file the recording goes to (absolute, inside the media root). */
-  readonly path: string;
+  /** Where the recording goes: a file inside the media root, or an HTTP upload. */
+  readonly location: UriLocation;
+  /** The file the recording goes to (absolute, inside the media root); undefined for HTTP. */
+  readonly path: string | undefined;
+  /**
+   * Kurento's `stopOnEndOfStream`: when a source connected to the recorder ends (a
+   * PlayerEndpoint reaching the end of its file), the recorder stops as `stop()` does.
+   */
   readonly stopOnEndOfStream: boolean;
   #recording: Recording | undefined;
   #starting: Promise<void> | undefined;
@@ -55,10 +75,10 @@ export class RecorderEndpoint extends UriEndpoint {
       'RecorderEndpoint',
       init.context.logger,
     );
-    if (location.kind !== 'file') throw new InvalidParamError('RecorderEndpoint writes files only');
     super(init, pipeline, new MediaNode({ name: 'RecorderEndpoint' }), options.uri);
     this.profile = profile;
-    this.path = location.path;
+    this.location = location;
+    this.path = location.kind === 'file' ? location.path : undefined;
     this.stopOnEndOfStream = options.stopOnEndOfStream;
     for (const mediaType of RTP_MEDIA_TYPES) {
       const sink = this.node.sink(mediaType);
@@ -82,6 +102,10 @@ export class RecorderEndpoint extends UriEndpoint {
     await this.#starting;
   }
 
+  /**
+   * Pauses recording (state PAUSE, Paused event): the paused time is left out of the file, and
+   * `record()` resumes. Does nothing unless recording.
+   */
   pause(): void {
     const recording = this.#recording;
     if (recording?.state !== 'recording') return;
@@ -111,25 +135,28 @@ export class RecorderEndpoint extends UriEndpoint {
   }
 
   async #start(): Promise<void> {
-    try {
-      await prepareRecordingDirectory(this.uri, this.path, this.context.media, this.logger);
-    } catch (error) {
-      if (error instanceof KurentoError) throw error;
-      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-      this.logger.warn('cannot create a recording directory', { path: this.path, reason });
-      throw new KurentoError(
-        'UNEXPECTED_ERROR',
-        `RecorderEndpoint cannot create the directory of '${this.uri}' (${reason}): check that the media root is writable (the server log names the path)`,
-        { cause: error },
-      );
-    }
+    if (this.path !== undefined) await this.#prepareDirectory(this.path);
     const previous = this.#recording;
     if (previous) await previous.stop();
     const videoSink = this.node.sink('VIDEO');
+    const location = this.location;
+    const media = this.context.media;
+    const name = location.kind === 'http' ? redactCredentials(this.uri) : `'${this.uri}'`;
     const recording: Recording = new Recording({
-      path: this.path,
-      mediaRoot: this.context.media.root,
-      name: `'${this.uri}'`,
+      ...(location.kind === 'file'
+        ? { path: location.path, mediaRoot: media.root }
+        : {
+            openOutput: (onFailure) =>
+              new HttpRecordingUpload({
+                url: location.url,
+                name,
+                container: this.profile.container,
+                policy: media.httpHosts,
+                onFailure,
+                written: recordingBytesWrittenUnder(media.root),
+              }),
+          }),
+      name,
       profile: this.profile,
       requestKeyframe: () => videoSink.requestKeyframe(),
       onStarted: () => this.emitEvent('Recording'),
@@ -137,6 +164,21 @@ export class RecorderEndpoint extends UriEndpoint {
     });
     this.#recording = recording;
     this.setState('START');
+  }
+
+  async #prepareDirectory(path: string): Promise<void> {
+    try {
+      await prepareRecordingDirectory(this.uri, path, this.context.media, this.logger);
+    } catch (error) {
+      if (error instanceof KurentoError) throw error;
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.logger.warn('cannot create a recording directory', { path, reason });
+      throw new KurentoError(
+        'UNEXPECTED_ERROR',
+        `RecorderEndpoint cannot create the directory of '${this.uri}' (${reason}): check that the media root is writable (the server log names the path)`,
+        { cause: error },
+      );
+    }
   }
 
   /** Stopped is raised once per recording, when its file is complete. */
@@ -151,7 +193,7 @@ export class RecorderEndpoint extends UriEndpoint {
     this.emitEvent('Error', {
       description: error.message,
       errorCode:
-        error.code === 'WRITE_FAILED'
+        error.code === 'WRITE_FAILED' || error.code === 'UPLOAD_FAILED'
           ? ErrorCodes.UNEXPECTED_ERROR
           : ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
       type: error.code,
@@ -171,6 +213,10 @@ export class RecorderEndpoint extends UriEndpoint {
 
 const { method } = typeMembers<RecorderEndpoint>();
 
+/**
+ * The type table of RecorderEndpoint: constructor params `uri`, `mediaProfile` and
+ * `stopOnEndOfStream`, the `record` and `stopAndWait` methods and the recording events.
+ */
 export const RecorderEndpointType = defineType({
   name: 'RecorderEndpoint',
   module: 'elements',

@@ -10,7 +10,7 @@ export type UriLocation =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'http'; readonly url: URL };
 
-/** What the URI is for: recorders write files; players and overlay images read them. */
+/** What the URI is for: recorders write files (or upload); players and overlay images read them. */
 export type UriPurpose =
   | 'RecorderEndpoint'
   | 'PlayerEndpoint'
@@ -30,7 +30,9 @@ export const MAX_PATH_BYTES = 1024;
  * path of the deepest existing directory), control characters, paths deeper than
  * MAX_PATH_DEPTH or longer than MAX_PATH_BYTES, and any other scheme are refused with a 40107
  * error. Errors name the URI as the client gave it, never the media root or a link's target
- * (those go to `logger`). `http(s)://` is allowed for players when the server enables it.
+ * (those go to `logger`). `http(s)://` is allowed for players, and for recorders, when the
+ * server enables it (--allow-http-playback, --allow-http-recording); a password in the URI
+ * never appears in an error.
  */
 export function resolveUri(
   uri: string,
@@ -45,7 +47,7 @@ export function resolveUri(
   if (scheme === 'http' || scheme === 'https') return httpLocation(trimmed, media, purpose);
   if (scheme !== undefined && scheme !== 'file') {
     throw new InvalidParamError(
-      `${purpose} uri '${uri}' has the unsupported scheme '${scheme}:': use a path relative to the media root (e.g. 'calls/today.webm') or a file:// URI inside it`,
+      `${purpose} uri '${redactCredentials(uri)}' has the unsupported scheme '${scheme}:': use a path relative to the media root (e.g. 'calls/today.webm') or a file:// URI inside it`,
     );
   }
   const requested = scheme === 'file' ? fileUriPath(trimmed, uri, purpose) : trimmed;
@@ -62,7 +64,7 @@ function refuseControlCharacters(text: string, uri: string, purpose: UriPurpose)
   if (!found) return;
   const code = found[0].charCodeAt(0).toString(16).padStart(4, '0');
   throw new InvalidParamError(
-    `${purpose} uri ${JSON.stringify(uri)} contains the control character U+${code.toUpperCase()} at position ${found.index}: file names here take printable characters only`,
+    `${purpose} uri ${JSON.stringify(redactCredentials(uri))} contains the control character U+${code.toUpperCase()} at position ${found.index}: file names here take printable characters only`,
   );
 }
 
@@ -101,28 +103,43 @@ export async function prepareRecordingDirectory(
 }
 
 function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): UriLocation {
-  if (purpose === 'RecorderEndpoint') {
+  const shown = redactCredentials(uri);
+  if (purpose === 'RecorderEndpoint' && !media.allowHttpRecording) {
     throw new InvalidParamError(
-      `RecorderEndpoint uri '${uri}': recordings are written to files only; use a path relative to the media root`,
+      `RecorderEndpoint uri '${shown}': recording to HTTP is disabled on this server; start it with --allow-http-recording true (or MEDLEY_ALLOW_HTTP_RECORDING=true), or use a path relative to the media root`,
     );
   }
-  if (!media.allowHttpPlayback) {
+  if (purpose !== 'RecorderEndpoint' && !media.allowHttpPlayback) {
     throw new InvalidParamError(
-      `${purpose} uri '${uri}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or use a file inside the media root`,
+      `${purpose} uri '${shown}': HTTP playback is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true), or use a file inside the media root`,
     );
   }
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw new InvalidParamError(`${purpose} uri '${uri}' is not a valid URL`);
+    throw new InvalidParamError(`${purpose} uri '${shown}' is not a valid URL`);
   }
   try {
     media.httpHosts.checkUrl(url);
   } catch (error) {
-    throw new InvalidParamError(`${purpose} uri '${uri}': ${(error as Error).message}`);
+    throw new InvalidParamError(`${purpose} uri '${shown}': ${(error as Error).message}`);
   }
   return { kind: 'http', url };
+}
+
+/**
+ * The URI with the password of its `user:password@` part replaced by `***`, for messages and
+ * logs: Kurento's HTTP recording takes basic-auth credentials in the URI.
+ */
+export function redactCredentials(uri: string): string {
+  return uri.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i,
+    (_match, scheme: string, userInfo: string) => {
+      const user = userInfo.split(':')[0] ?? '';
+      return `${scheme}${user}${userInfo.includes(':') ? ':***' : ''}@`;
+    },
+  );
 }
 
 function fileUriPath(text: string, uri: string, purpose: UriPurpose): string {

@@ -41,6 +41,8 @@ export interface MediaSettings {
   readonly root: string;
   /** Whether a PlayerEndpoint may fetch http(s) URIs. */
   readonly allowHttpPlayback: boolean;
+  /** Whether a RecorderEndpoint may upload to http(s) URIs. */
+  readonly allowHttpRecording: boolean;
   /**
    * Which hosts it may fetch them from (public ones, and the internal ones named).
    * @internal

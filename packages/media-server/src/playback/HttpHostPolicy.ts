@@ -81,7 +81,7 @@ export class HttpHostPolicy {
     if (kind === undefined) return;
     const named = bareHost(hostname) === address ? address : `${hostname} (${address})`;
     throw new HttpHostRefusedError(
-      `${named} is a ${kind} address, which players may not fetch from: name it in --allow-http-hosts (or MEDLEY_ALLOW_HTTP_HOSTS, e.g. '${address}' or a CIDR range) if this server should read media there`,
+      `${named} is a ${kind} address, which players may not fetch from nor recorders upload to: name it in --allow-http-hosts (or MEDLEY_ALLOW_HTTP_HOSTS, e.g. '${address}' or a CIDR range) if this server should reach media there`,
     );
   }
 

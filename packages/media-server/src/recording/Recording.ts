@@ -14,6 +14,7 @@ import {
 import type { Muxer } from './Muxer.js';
 import { FragmentedMp4Muxer } from './mp4/FragmentedMp4Muxer.js';
 import { RecordingFile } from './RecordingFile.js';
+import type { RecordingOutput } from './RecordingOutput.js';
 import { TrackInput } from './TrackInput.js';
 import { WebmMuxer } from './webm/WebmMuxer.js';
 
@@ -34,8 +35,13 @@ const KEYFRAME_INTERVAL_MS = 2000;
 const KEYFRAME_RETRY_MS = 1000;
 
 export interface RecordingOptions {
-  /** Absolute path of the file, already checked against the media root. */
-  readonly path: string;
+  /** Absolute path of the file, already checked against the media root (unless `openOutput`). */
+  readonly path?: string;
+  /**
+   * Opens where the bytes go instead of a file at `path` (an HTTP upload), once the header can
+   * be written; `onFailure` is called once if writing fails.
+   */
+  readonly openOutput?: (onFailure: (error: Error) => void) => RecordingOutput;
   /** The media root: what the file's open descriptor must really be inside (links swapped in). */
   readonly mediaRoot?: string;
   /** How messages to the client name the file (its URI as given); the path by default. */
@@ -70,7 +76,8 @@ interface HeldFrame {
  * hold fails the recording before any file exists.
  */
 export class Recording {
-  readonly path: string;
+  /** The file written, unless the options gave another output. */
+  readonly path: string | undefined;
   readonly profile: MediaProfile;
   readonly #options: RecordingOptions;
   readonly #name: string;
@@ -89,7 +96,7 @@ export class Recording {
   readonly #held = new Map<TrackKind, HeldFrame[]>();
   #trackWait: NodeJS.Timeout | undefined;
   /** After the header: */
-  #writer: { muxer: Muxer; file: RecordingFile; interleaver: Interleaver } | undefined;
+  #writer: { muxer: Muxer; file: RecordingOutput; interleaver: Interleaver } | undefined;
   #tracks: readonly TrackDescription[] = [];
   #zeroMs = 0;
   readonly #lastTicks = new Map<TrackKind, number>();
@@ -97,7 +104,10 @@ export class Recording {
 
   constructor(options: RecordingOptions) {
     this.path = options.path;
-    this.#name = options.name ?? options.path;
+    if (options.path === undefined && !options.openOutput) {
+      throw new TypeError('a Recording needs a path or an openOutput');
+    }
+    this.#name = options.name ?? options.path ?? 'the recording';
     this.profile = options.profile;
     this.#options = options;
     this.#now = options.now ?? (() => performance.now());
@@ -271,11 +281,10 @@ export class Recording {
       this.profile.container === 'mp4'
         ? new FragmentedMp4Muxer()
         : new WebmMuxer(this.profile.container);
-    const file = new RecordingFile(
-      this.path,
-      (error) => this.#onWriteFailure(error),
-      this.#options.mediaRoot,
-    );
+    const onFailure = (error: Error) => this.#onWriteFailure(error);
+    const file = this.#options.openOutput
+      ? this.#options.openOutput(onFailure)
+      : new RecordingFile(this.path ?? '', onFailure, this.#options.mediaRoot);
     const interleaver = new Interleaver(
       tracks.map((track) => track.kind),
       INTERLEAVE_DELAY_MS,
@@ -349,6 +358,10 @@ export class Recording {
 
   #onWriteFailure(error: Error): void {
     this.#fail();
+    if (error instanceof RecordingError) {
+      this.#options.onError(error);
+      return;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const escaped = code === 'OUTSIDE_MEDIA_ROOT' || code === 'ELOOP';
     const message = escaped

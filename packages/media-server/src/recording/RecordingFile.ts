@@ -3,6 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { openInsideRootForWriting } from '../elements/MediaRootFile.js';
 import type { FilePatch } from './Muxer.js';
 import { type RecordingBytesWritten, recordingBytesWrittenUnder } from './RecordingBytesWritten.js';
+import type { RecordingOutput } from './RecordingOutput.js';
 
 /**
  * The file a recording goes to. Writes are queued and run one after another without blocking
@@ -10,7 +11,7 @@ import { type RecordingBytesWritten, recordingBytesWrittenUnder } from './Record
  * is reported once. Data handed to the OS survives the process being killed: no fsync is needed
  * for that, only for power loss, which `close` covers.
  */
-export class RecordingFile {
+export class RecordingFile implements RecordingOutput {
   readonly path: string;
   #queue: Promise<void>;
   #handle: FileHandle | undefined;

@@ -4,7 +4,9 @@ export type RecordingErrorCode =
   /** A new source sends another codec than the one the file's track was created with. */
   | 'CODEC_CHANGED'
   /** The file could not be created or written (permissions, disk full). */
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /** An HTTP upload failed: an error status, a refused or lost connection. */
+  | 'UPLOAD_FAILED';
 
 /** A problem of a running recording, reported as a Kurento Error event by the recorder. */
 export class RecordingError extends Error {

@@ -82,10 +82,15 @@ const FLAGS = {
     value: '<true|false>',
     help: 'let PlayerEndpoint fetch http(s) URIs (default false); public hosts only, see --allow-http-hosts',
   },
+  'allow-http-recording': {
+    env: 'MEDLEY_ALLOW_HTTP_RECORDING',
+    value: '<true|false>',
+    help: 'let RecorderEndpoint upload to http(s) URIs as it records (chunked POST; default false); public hosts only, see --allow-http-hosts',
+  },
   'allow-http-hosts': {
     env: 'MEDLEY_ALLOW_HTTP_HOSTS',
     value: '<list>',
-    help: 'internal hosts players may fetch from too: host names, addresses or CIDR ranges, comma-separated (default none: loopback, private and link-local addresses are refused)',
+    help: 'internal hosts players may fetch from (and recorders upload to) too: host names, addresses or CIDR ranges, comma-separated (default none: loopback, private and link-local addresses are refused)',
   },
   'max-load': {
     env: 'MEDLEY_MAX_LOAD',
@@ -237,6 +242,12 @@ export function parseCommandLine(
       `--allow-http-playback must be true or false, got '${allowHttpPlayback}'`,
     );
   }
+  const allowHttpRecording = read('allow-http-recording');
+  if (allowHttpRecording !== undefined && !['true', 'false'].includes(allowHttpRecording)) {
+    throw new ConfigurationError(
+      `--allow-http-recording must be true or false, got '${allowHttpRecording}'`,
+    );
+  }
   const transcoding = read('transcoding');
   if (transcoding !== undefined && !isTranscodingMode(transcoding)) {
     throw new ConfigurationError(`--transcoding must be auto or never, got '${transcoding}'`);
@@ -287,6 +298,9 @@ export function parseCommandLine(
       ...optional('mediaRoot', read('media-root')),
       ...(allowHttpPlayback !== undefined
         ? { allowHttpPlayback: allowHttpPlayback === 'true' }
+        : {}),
+      ...(allowHttpRecording !== undefined
+        ? { allowHttpRecording: allowHttpRecording === 'true' }
         : {}),
       ...(read('allow-http-hosts')
         ? { allowHttpHosts: commaSeparated(read('allow-http-hosts') as string) }

@@ -68,9 +68,15 @@ export interface MediaServerOptions {
    */
   readonly allowHttpPlayback?: boolean;
   /**
-   * Internal hosts a player may fetch from besides public ones: host names, addresses or CIDR
-   * ranges. Loopback, private and link-local addresses (this server's own port among them) are
-   * refused unless named here.
+   * Let RecorderEndpoint upload recordings to `http://` and `https://` URIs (chunked POST as
+   * it records, basic-auth credentials from the URI's `user:password@`). Off by default: a
+   * client could otherwise make the server send data to any address its network reaches.
+   */
+  readonly allowHttpRecording?: boolean;
+  /**
+   * Internal hosts a player may fetch from (and a recorder upload to) besides public ones: host
+   * names, addresses or CIDR ranges. Loopback, private and link-local addresses (this server's
+   * own port among them) are refused unless named here.
    */
   readonly allowHttpHosts?: readonly string[];
   /**
@@ -262,6 +268,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     media: {
       root: resolve(options.mediaRoot || DEFAULT_MEDIA_ROOT),
       allowHttpPlayback: options.allowHttpPlayback ?? false,
+      allowHttpRecording: options.allowHttpRecording ?? false,
       httpHosts: httpHostPolicy(options.allowHttpHosts ?? []),
     },
     maxLoad,
