@@ -123,3 +123,15 @@ export {
 } from './server/options.js';
 export type { ProcessingOptions } from './server/processingOptions.js';
 export type { DataChannelOptions } from './transport/types.js';
+export {
+  DEFAULT_WHIP_CONNECT_TIMEOUT_MS,
+  WHIP_ROLE_TAG,
+  WHIP_STREAM_TAG,
+  type WhipAction,
+  type WhipIceServer,
+  type WhipOptions,
+  type WhipStatus,
+  type WhipStreamInfo,
+  type WhipTokenRequest,
+  type WhipTokenVerifier,
+} from './whip/index.js';

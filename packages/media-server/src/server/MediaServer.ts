@@ -21,6 +21,8 @@ import { ClientConnection } from '../protocol/ClientConnection.js';
 import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
 import { SrtpWorkerPool } from '../transport/index.js';
+import { WhipRouter } from '../whip/WhipRouter.js';
+import { type WhipStatus, whipStatus } from '../whip/WhipStatus.js';
 import { AccessGate } from './AccessGate.js';
 import { AdmissionControl, type MediaLoop } from './AdmissionControl.js';
 import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -47,6 +49,8 @@ export interface MediaServer {
   readonly metrics: Registry | undefined;
   /** The bound port of `GET /metrics` (the real one when 0 was asked for), when served. */
   readonly metricsPort: number | undefined;
+  /** WHIP and WHEP on this server's port, with the `whip` option (else undefined). */
+  readonly whip: WhipStatus | undefined;
   /** Closes every client connection and releases every object. */
   close(): Promise<void>;
 }
@@ -121,6 +125,15 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     loops: () => workerLoops,
     processingLoad: () => processing.load,
   });
+  const whip = settings.whip
+    ? new WhipRouter({
+        settings: settings.whip,
+        context,
+        admission,
+        logger: logger.child({ component: 'whip' }),
+        maxBodyBytes: settings.maxMessageBytes,
+      })
+    : undefined;
   const protocol = new KurentoProtocol({ registry, sessions, context, logger, admission });
   const connections = new Set<ClientConnection>();
   const metrics = settings.collectMetrics
@@ -145,6 +158,11 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       response.end('{"ok":true}\n');
+      return;
+    }
+    // WHIP and WHEP share the port: a broadcaster opens one port for both protocols.
+    if (whip?.handles(request.url)) {
+      void whip.handle(request, response);
       return;
     }
     response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
@@ -208,6 +226,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     clearInterval(heartbeat);
     for (const connection of connections) connection.close(1001, 'media server shutting down');
     sessions.close();
+    await whip?.close();
     admission.close();
     accessGate?.close();
     await srtpWorkers?.close();
@@ -246,6 +265,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     ice: { ...ice, turnRelay },
     sendPath: settings.sendPath,
     sendWorkers: settings.sendWorkers,
+    ...(whip ? { whip: formatUrl(settings.host, port, '/whip/{stream}', 'http') } : {}),
     ...(metricsEndpoint
       ? { metrics: formatUrl(settings.host, metricsEndpoint.port, METRICS_PATH, 'http') }
       : {}),
@@ -261,6 +281,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     },
     metrics: metrics?.registry,
     metricsPort: metricsEndpoint?.port,
+    whip: whip && whipStatus(whip.sessions, formatUrl(settings.host, port, '', 'http')),
     close: () => {
       closing ??= close();
       return closing;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 import { isLogLevel, logLevels } from '../logger.js';
+import { parseIceServerUrl, type WhipOptions } from '../whip/WhipOptions.js';
 import {
   DEFAULT_MAX_LOAD,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -127,6 +128,27 @@ const FLAGS = {
     value: '<port>',
     help: 'serve Prometheus metrics at GET /metrics on this port of --host (default off; 0 picks a free one)',
   },
+  whip: {
+    env: 'MEDLEY_WHIP',
+    value: '',
+    switch: true,
+    help: 'serve WHIP (POST /whip/{stream}) and WHEP (POST /whep/{stream}) on the WebSocket port (default off; env true|false)',
+  },
+  'whip-token': {
+    env: 'MEDLEY_WHIP_TOKEN',
+    value: '<token>',
+    help: 'with --whip: POSTs must send "Authorization: Bearer <token>" (default none: anyone reaching the port may publish). Prefer the variable',
+  },
+  'whip-allow-origin': {
+    env: 'MEDLEY_WHIP_ALLOW_ORIGIN',
+    value: '<origin,origin|*>',
+    help: 'with --whip: web origins whose pages may publish and play (CORS), e.g. https://studio.example.com (default none)',
+  },
+  'whip-ice-servers': {
+    env: 'MEDLEY_WHIP_ICE_SERVERS',
+    value: '<url,url>',
+    help: 'with --whip: STUN/TURN servers told to clients in Link headers: stun:host:port, turn:user:password@host:port[?transport=udp]',
+  },
   'log-level': {
     env: 'MEDLEY_LOG_LEVEL',
     value: `<${logLevels.join('|')}>`,
@@ -154,7 +176,11 @@ export function usage(): string {
     'Options:',
   ];
   for (const [name, flag] of Object.entries(FLAGS)) {
-    lines.push(`  --${name} ${flag.value}`, `      ${flag.help}`, `      env ${flag.env}`);
+    lines.push(
+      `  --${name}${flag.value ? ` ${flag.value}` : ''}`,
+      `      ${flag.help}`,
+      `      env ${flag.env}`,
+    );
   }
   lines.push('  --help', '      print this help', '  --version', '      print the version');
   return `${lines.join('\n')}\n`;
@@ -200,7 +226,10 @@ export function parseCommandLine(
       allowPositionals: false,
       options: {
         ...Object.fromEntries(
-          Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }]),
+          Object.entries(FLAGS).map(([name, flag]) => [
+            name,
+            { type: 'switch' in flag ? ('boolean' as const) : ('string' as const) },
+          ]),
         ),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -215,6 +244,7 @@ export function parseCommandLine(
 
   const read = (name: FlagName): string | undefined => {
     const flag = parsed.values[name];
+    if (flag === true) return 'true';
     return typeof flag === 'string' ? flag : env[FLAGS[name].env];
   };
   const logLevel = read('log-level');
@@ -258,6 +288,7 @@ export function parseCommandLine(
     ...(filterAllow ? { allowFilterElements: commaSeparated(filterAllow) } : {}),
     ...optional('python', read('gst-python')),
   };
+  const whip = whipOptions(read);
   const metricsPort = read('metrics-port');
   const maxLoad = read('max-load');
   const sendWorkers = read('send-workers');
@@ -307,7 +338,33 @@ export function parseCommandLine(
         : {}),
       ice,
       processing,
+      ...(whip ? { whip } : {}),
     },
+  };
+}
+
+/** `--whip` and its settings; the settings without `--whip` are a mistake worth telling. */
+function whipOptions(read: (name: FlagName) => string | undefined): WhipOptions | undefined {
+  const enabled = read('whip');
+  if (enabled !== undefined && !['true', 'false'].includes(enabled)) {
+    throw new ConfigurationError(`MEDLEY_WHIP must be true or false, got '${enabled}'`);
+  }
+  const token = read('whip-token');
+  const origins = read('whip-allow-origin');
+  const iceServers = read('whip-ice-servers');
+  if (enabled !== 'true') {
+    const given = (['whip-token', 'whip-allow-origin', 'whip-ice-servers'] as const).filter(
+      (name) => read(name) !== undefined,
+    );
+    if (given.length > 0) {
+      throw new ConfigurationError(`--${given.join(', --')} need --whip (WHIP is off by default)`);
+    }
+    return undefined;
+  }
+  return {
+    ...(token !== undefined ? { token } : {}),
+    ...(origins ? { allowOrigins: commaSeparated(origins) } : {}),
+    ...(iceServers ? { iceServers: commaSeparated(iceServers).map(parseIceServerUrl) } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { IceSettings, MediaSettings } from '../objects/ServerContext.js';
 import { HttpHostPolicy } from '../playback/HttpHostPolicy.js';
 import type { ProcessingSettings } from '../processing/ProcessingPlane.js';
 import { loadNativeSrtp, type NativeSrtpBinding } from '../transport/index.js';
+import { resolveWhipOptions, type WhipOptions, type WhipSettings } from '../whip/WhipOptions.js';
 import { type ProcessingOptions, resolveProcessing } from './processingOptions.js';
 
 export interface IceOptions {
@@ -122,6 +123,14 @@ export interface MediaServerOptions {
   readonly elementTypes?: readonly ObjectType[];
   /** GStreamer filters and automatic transcoding (see ProcessingOptions). */
   readonly processing?: ProcessingOptions;
+  /**
+   * Serve WHIP (`POST /whip/{stream}`, RFC 9725) and WHEP (`POST /whep/{stream}`) on the
+   * WebSocket's port, so that OBS, GStreamer, ffmpeg and browser pages publish and play without
+   * a Kurento-Protocol application; each stream is a MediaPipeline such applications can extend.
+   * `true` serves them with the defaults (no token: anyone who reaches the port may publish).
+   * Off by default: a server should not take media from clients nobody configured it for.
+   */
+  readonly whip?: boolean | WhipOptions;
 }
 
 export interface ResolvedOptions {
@@ -145,6 +154,8 @@ export interface ResolvedOptions {
   readonly metricsPort: number | undefined;
   /** Whether the server keeps metrics (asked for, or needed by the metrics port). */
   readonly collectMetrics: boolean;
+  /** WHIP and WHEP, when served. */
+  readonly whip: WhipSettings | undefined;
 }
 
 export const DEFAULT_PORT = 8888;
@@ -280,6 +291,7 @@ export function resolveOptions(options: MediaServerOptions): ResolvedOptions {
     processing: resolveProcessing(options.processing),
     metricsPort,
     collectMetrics: metricsPort !== undefined || options.collectMetrics === true,
+    whip: resolveWhipOptions(options.whip),
   };
 }
 

@@ -21,7 +21,7 @@ import {
   validateAnnouncedAddresses,
 } from './peerConfig.js';
 import type { RtpTrafficByKind } from './RtpTraffic.js';
-import { prepareRemoteDescription } from './remoteDescription.js';
+import { prepareRemoteDescription, withNewIceCredentials } from './remoteDescription.js';
 import { genericNackOf, nackedSequenceNumbers, rembOf } from './rtcpFeedback.js';
 import { TransceiverBinding } from './TransceiverBinding.js';
 import type {
@@ -70,6 +70,8 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   #signalClosed: (error: WebRtcTransportError) => void = () => {};
   #remoteSdp: string | undefined;
   #gathered = false;
+  /** Whether the session was negotiated by answering the peer's offer (processOffer). */
+  #answered = false;
   #closed = false;
 
   /** @throws WebRtcTransportError INVALID_OPTIONS */
@@ -134,6 +136,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       throw this.#failNegotiation(error, 'SDP_PARSE_ERROR', 'Cannot process the SDP offer');
     }
     this.#completeNegotiation();
+    this.#answered = true;
     return this.getLocalSessionDescriptor() as string;
   }
 
@@ -235,6 +238,54 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       return;
     }
     await this.#addCandidateToPeer(checked);
+  }
+
+  /**
+   * Restarts ICE without renegotiating media, as WHIP and WHEP do (RFC 9725 §4.3.3): the offer
+   * applied by `processOffer` is applied again with the peer's new ICE credentials, and the
+   * answer returned carries the server's new credentials and candidates. DTLS and SRTP carry on.
+   * The peer's new candidates follow with `addIceCandidate`.
+   * @throws WebRtcTransportError SDP_NO_OFFER_GENERATED when this transport did not answer an
+   * offer, SDP_PARSE_ERROR when the credentials are malformed, TRANSPORT_CLOSED
+   */
+  async restartIce(credentials: {
+    readonly usernameFragment: string;
+    readonly password: string;
+  }): Promise<string> {
+    this.#assertOpen();
+    const negotiatedOffer = this.#remoteSdp;
+    if (this.#negotiation !== 'negotiated' || !this.#answered || negotiatedOffer === undefined) {
+      throw new WebRtcTransportError(
+        'SDP_NO_OFFER_GENERATED',
+        'An ICE restart needs a session negotiated with processOffer() (the peer offered).',
+      );
+    }
+    const { usernameFragment, password } = credentials;
+    if (
+      !/^[A-Za-z0-9+/]{4,256}$/.test(usernameFragment) ||
+      !/^[A-Za-z0-9+/]{22,256}$/.test(password)
+    ) {
+      throw new WebRtcTransportError(
+        'SDP_PARSE_ERROR',
+        'ICE restart: ice-ufrag must be 4-256 and ice-pwd 22-256 ICE characters (RFC 8839).',
+      );
+    }
+    this.#negotiation = 'negotiating';
+    try {
+      await this.#applyRemoteDescription(
+        'offer',
+        withNewIceCredentials(negotiatedOffer, credentials),
+      );
+      const answer = await this.#whileOpen(this.#peerConnection.createAnswer());
+      await this.#applyLocalDescription(answer);
+    } catch (error) {
+      throw this.#failNegotiation(error, 'SDP_PARSE_ERROR', 'Cannot restart ICE');
+    }
+    this.#negotiation = 'negotiated';
+    for (const candidate of this.#pendingCandidates.splice(0)) {
+      this.#addCandidateToPeer(candidate).catch(() => {});
+    }
+    return this.getLocalSessionDescriptor() as string;
   }
 
   /** The local SDP (offer or answer), with its candidates, or undefined before negotiating. */

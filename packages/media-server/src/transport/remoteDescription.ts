@@ -113,3 +113,26 @@ function describeOfferedCodecs(media: MediaDescription): string {
 function parseError(type: string, reason: string): WebRtcTransportError {
   return new WebRtcTransportError('SDP_PARSE_ERROR', `Cannot use the SDP ${type}: ${reason}.`);
 }
+
+/**
+ * The negotiated remote offer again, with the peer's new ICE credentials and without its old
+ * candidates: what an ICE restart that renegotiates nothing else applies (WHIP's PATCH).
+ */
+export function withNewIceCredentials(
+  sdp: string,
+  credentials: { readonly usernameFragment: string; readonly password: string },
+): string {
+  const session = sdpTransform.parse(sdp);
+  const version = Number(session.origin?.sessionVersion ?? 0);
+  if (session.origin) session.origin.sessionVersion = version + 1;
+  if (session.iceUfrag !== undefined) session.iceUfrag = credentials.usernameFragment;
+  if (session.icePwd !== undefined) session.icePwd = credentials.password;
+  for (const media of session.media) {
+    if (media.port === 0) continue;
+    media.iceUfrag = credentials.usernameFragment;
+    media.icePwd = credentials.password;
+    delete media.candidates;
+    delete media.endOfCandidates;
+  }
+  return sdpTransform.write(session);
+}
