@@ -29,6 +29,7 @@ export class Dispatcher extends Hub {
 
 const { method } = typeMembers<Dispatcher>();
 
+/** The type table of Dispatcher: its `mediaPipeline`, and `connect(source, sink)` of two ports. */
 export const DispatcherType = defineType({
   name: 'Dispatcher',
   module: 'elements',

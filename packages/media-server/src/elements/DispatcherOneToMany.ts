@@ -18,6 +18,7 @@ export class DispatcherOneToMany extends Hub {
     super(init, pipeline);
   }
 
+  /** The port whose input every port sends out; undefined until setSource, after removeSource. */
   get source(): HubPort | undefined {
     return this.#source;
   }
@@ -46,6 +47,7 @@ export class DispatcherOneToMany extends Hub {
 
 const { method } = typeMembers<DispatcherOneToMany>();
 
+/** The type table of DispatcherOneToMany: its `mediaPipeline`, setSource and removeSource. */
 export const DispatcherOneToManyType = defineType({
   name: 'DispatcherOneToMany',
   module: 'elements',

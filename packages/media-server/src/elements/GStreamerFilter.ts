@@ -27,6 +27,11 @@ const MAX_COMMAND_LENGTH = 4096;
  * command naming any other element is refused with the element's name.
  */
 export class GStreamerFilter extends StageFilter {
+  /**
+   * The gst-launch fragment as the client gave it. Unlike Kurento's single element, it may be a
+   * chain (`a ! b`). Kurento's `videoflip method=...` runs as `video-direction=...`, which
+   * GStreamer 1.22 honours.
+   */
   readonly command: string;
 
   private constructor(
@@ -69,6 +74,13 @@ export class GStreamerFilter extends StageFilter {
     );
   }
 
+  /**
+   * Reads a property of the command's element (the first one that has it), as a string (other
+   * values as JSON). Medley's addition: Kurento's GStreamerFilter can only set properties.
+   * Throws, as {@link setElementProperty} does, MEDIA_OBJECT_NOT_AVAILABLE (40108) before media
+   * first reaches the filter (its pipeline starts then) and MEDIA_OBJECT_ILLEGAL_PARAM_ERROR
+   * (40107) when no element has the property.
+   */
   async getElementProperty(propertyName: string): Promise<string> {
     const value = await this.#propertyCall(propertyName, () =>
       this.stage.getProperty(this.#commandElements(), propertyName),
@@ -172,6 +184,10 @@ function propertyError(error: unknown, propertyName: string, command: string): u
 
 const { method, property } = typeMembers<GStreamerFilter>();
 
+/**
+ * The type table of GStreamerFilter: constructor params `command` and `filterType` (default
+ * AUTODETECT), set/getElementProperty and the read-only `command` property.
+ */
 export const GStreamerFilterType = defineType({
   name: 'GStreamerFilter',
   module: 'filters',

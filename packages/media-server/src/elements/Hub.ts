@@ -71,6 +71,7 @@ export abstract class Hub extends MediaObject {
 
 const { method } = typeMembers<Hub>();
 
+/** The type table of Hub (abstract): getGstreamerDot describes its routes between ports. */
 export const HubType = defineType<Hub>({
   name: 'Hub',
   module: 'core',

@@ -11,6 +11,7 @@ import { MediaElement, MediaElementType } from './MediaElement.js';
  * its hub, which releases it with itself.
  */
 export class HubPort extends MediaElement {
+  /** The hub the port was created on, which is also its parent. */
   readonly hub: Hub;
 
   constructor(init: ObjectInit, hub: Hub) {
@@ -38,6 +39,7 @@ export class HubPort extends MediaElement {
   }
 }
 
+/** The type table of HubPort: created with its `hub`, it adds no member to MediaElement's. */
 export const HubPortType = defineType({
   name: 'HubPort',
   module: 'core',

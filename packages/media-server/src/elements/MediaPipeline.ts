@@ -5,6 +5,10 @@ import * as t from '../objects/valueTypes.js';
 
 /** A container of media elements; releasing it releases all of them. */
 export class MediaPipeline extends MediaObject {
+  /**
+   * Kurento's switch for latency statistics of the pipeline's elements. Stored and read back
+   * only: an element's stats report no latency (`inputLatency` is empty).
+   */
   latencyStats = false;
 
   constructor(init: ObjectInit) {
@@ -22,6 +26,10 @@ export class MediaPipeline extends MediaObject {
 
 const { method, property } = typeMembers<MediaPipeline>();
 
+/**
+ * The type table of MediaPipeline: created without params, getGstreamerDot (the element graph
+ * in DOT) and the `latencyStats` property.
+ */
 export const MediaPipelineType = defineType<MediaPipeline>({
   name: 'MediaPipeline',
   module: 'core',

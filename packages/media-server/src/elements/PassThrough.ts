@@ -12,6 +12,7 @@ export class PassThrough extends MediaElement {
   }
 }
 
+/** The type table of PassThrough: created with its `mediaPipeline`, no member of its own. */
 export const PassThroughType = defineType({
   name: 'PassThrough',
   module: 'core',

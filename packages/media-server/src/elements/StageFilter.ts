@@ -11,6 +11,10 @@ import type { MediaPipeline } from './MediaPipeline.js';
  * elements up again each time the pipeline (re)starts for a new input codec.
  */
 export abstract class StageFilter extends MediaElement {
+  /**
+   * The element's node, typed as the processing plane's filter node (its type is not public).
+   * @internal
+   */
   readonly filterNode: FilterNode;
 
   protected constructor(init: ObjectInit, pipeline: MediaPipeline, node: FilterNode) {
@@ -39,6 +43,10 @@ export abstract class StageFilter extends MediaElement {
     });
   }
 
+  /**
+   * The GStreamer process the filter runs in (its type is not public).
+   * @internal
+   */
   get stage(): ProcessingStage {
     return this.filterNode.stage;
   }
@@ -48,6 +56,7 @@ export abstract class StageFilter extends MediaElement {
     return this.stage.elements.length > 0 && !this.stage.closed;
   }
 
+  /** Releases the node, then closes the filter's GStreamer process (and reaps it). */
   protected override async onRelease(): Promise<void> {
     super.onRelease();
     await this.context.processing.closeStage(this.stage);
