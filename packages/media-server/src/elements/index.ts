@@ -9,6 +9,8 @@ import { EndpointType } from './Endpoint.js';
 import { FaceOverlayFilterType } from './FaceOverlayFilter.js';
 import { FilterType } from './Filter.js';
 import { GStreamerFilterType } from './GStreamerFilter.js';
+import { HttpEndpointType } from './HttpEndpoint.js';
+import { HttpPostEndpointType } from './HttpPostEndpoint.js';
 import { HubType } from './Hub.js';
 import { HubPortType } from './HubPort.js';
 import { ImageOverlayFilterType } from './ImageOverlayFilter.js';
@@ -31,6 +33,12 @@ export { EndpointType } from './Endpoint.js';
 export { FaceOverlayFilter, FaceOverlayFilterType } from './FaceOverlayFilter.js';
 export { FilterType } from './Filter.js';
 export { FilterTypeValue, GStreamerFilter, GStreamerFilterType } from './GStreamerFilter.js';
+export { type HttpEndpointElement, HttpEndpointType } from './HttpEndpoint.js';
+export {
+  HttpPostEndpoint,
+  type HttpPostEndpointOptions,
+  HttpPostEndpointType,
+} from './HttpPostEndpoint.js';
 export { Hub, HubType } from './Hub.js';
 export { HubPort, HubPortType } from './HubPort.js';
 export { ImageOverlayFilter, ImageOverlayFilterType } from './ImageOverlayFilter.js';
@@ -65,6 +73,8 @@ export const builtinTypes: readonly ObjectType[] = [
   UriEndpointType,
   RecorderEndpointType,
   PlayerEndpointType,
+  HttpEndpointType,
+  HttpPostEndpointType,
   HubType,
   HubPortType,
   DispatcherOneToManyType,

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { HttpHostPolicy } from '../playback/HttpHostPolicy.js';
 import type { ProcessingPlane } from '../processing/ProcessingPlane.js';
+import type { HttpEndpointRoutes } from '../server/HttpEndpointRoutes.js';
 import type { NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
 
@@ -83,4 +84,9 @@ export interface ServerContext {
    * @internal
    */
   readonly processing: ProcessingPlane;
+  /**
+   * The URLs HTTP endpoints (HttpPostEndpoint) are served at, on the server's listener.
+   * @internal
+   */
+  readonly httpEndpoints: HttpEndpointRoutes;
 }

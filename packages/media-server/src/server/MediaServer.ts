@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
@@ -25,6 +26,7 @@ import { WhipRouter } from '../whip/WhipRouter.js';
 import { type WhipStatus, whipStatus } from '../whip/WhipStatus.js';
 import { AccessGate } from './AccessGate.js';
 import { AdmissionControl, type MediaLoop } from './AdmissionControl.js';
+import { HttpEndpointRoutes } from './HttpEndpointRoutes.js';
 import { type MediaServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
 /** Frames above this many times the message limit close the socket (ws refuses to buffer them). */
@@ -32,12 +34,18 @@ const HARD_FRAME_LIMIT_FACTOR = 4;
 /** A client that misses a WebSocket ping for this long is cut off; its session enters its grace period. */
 const HEARTBEAT_INTERVAL_MS = 30_000;
 
+/**
+ * A running media server, as {@link createMediaServer} resolves it: where clients connect, its
+ * metrics, and `close()`.
+ */
 export interface MediaServer {
   /** `ws://host:port/path`, ready for kurento-client or @medley/media-client. */
   readonly url: string;
+  /** The address it listens on, as given (`host` option; default `127.0.0.1`). */
   readonly host: string;
   /** The bound port (the real one when 0 was asked for). */
   readonly port: number;
+  /** The WebSocket path clients connect to (`path` option; default `/kurento`). */
   readonly path: string;
   /** Live objects, ServerManager included (for tests and health checks). */
   readonly objectCount: number;
@@ -90,8 +98,10 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
       ? new SrtpWorkerPool(settings.sendWorkers, settings.nativeSrtp)
       : undefined;
   const processing = new ProcessingPlane(settings.processing, logger);
+  const httpEndpoints = new HttpEndpointRoutes();
   const context: ServerContext = {
     processing,
+    httpEndpoints,
     registry,
     logger,
     ice: settings.ice,
@@ -160,6 +170,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
       response.end('{"ok":true}\n');
       return;
     }
+    if (httpEndpoints.handle(request, response)) return;
     // WHIP and WHEP share the port: a broadcaster opens one port for both protocols.
     if (whip?.handles(request.url)) {
       void whip.handle(request, response);
@@ -243,6 +254,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
   };
 
   const port = await listen(httpServer, settings);
+  httpEndpoints.baseUrl = formatUrl(announcedHost(settings), port, '', 'http');
   if (metrics && settings.metricsPort !== undefined) {
     try {
       metricsEndpoint = await startMetricsEndpoint(
@@ -298,6 +310,19 @@ function metricsLoops(srtpWorkers: SrtpWorkerPool | undefined): MediaLoop[] {
       eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
     })),
   ];
+}
+
+/**
+ * The host HTTP endpoint URLs name: the listening address, or for a wildcard listener the
+ * external IPv4 when configured, else the first non-internal IPv4 (as Kurento picks one).
+ */
+function announcedHost(settings: ResolvedOptions): string {
+  if (settings.host !== '0.0.0.0' && settings.host !== '::') return settings.host;
+  if (settings.ice.externalIPv4) return settings.ice.externalIPv4;
+  const addresses = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []);
+  return (
+    addresses.find((entry) => entry.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1'
+  );
 }
 
 function listen(server: Server, settings: ResolvedOptions): Promise<number> {
