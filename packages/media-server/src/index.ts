@@ -120,6 +120,7 @@ export {
   DEFAULT_SESSION_GRACE_PERIOD_MS,
   type IceOptions,
   type MediaServerOptions,
+  type SendPath,
 } from './server/options.js';
 export type { ProcessingOptions } from './server/processingOptions.js';
 export type { DataChannelOptions } from './transport/types.js';

@@ -3,6 +3,7 @@
 // signatures); `<Type>` is what callers hold. Every remote method returns a Promise.
 import type {
   BaseRtpEndpointEvents,
+  HttpPostEndpointEvents,
   MediaElementEvents,
   MediaObjectEvents,
   PlayerEndpointEvents,
@@ -359,6 +360,33 @@ export interface PlayerEndpointMethods {
 
 export interface PlayerEndpoint extends UriEndpoint<PlayerEndpointEvents>, PlayerEndpointMethods {}
 
+/** The remote methods of endpoints HTTP clients reach. */
+export interface HttpEndpointMethods {
+  /**
+   * The URL HTTP clients use (an HttpPostEndpoint's: where to POST the media). Medley serves it
+   * on the media server's own port at an unguessable path, and answers an empty string once the
+   * URL expired.
+   */
+  getUrl(): Promise<string>;
+}
+
+/**
+ * An endpoint HTTP clients reach at the URL `getUrl()` gives.
+ *
+ * @typeParam Events - the events it raises, by name, with their payloads.
+ */
+export interface HttpEndpoint<Events extends SessionEndpointEvents = SessionEndpointEvents>
+  extends MediaElement<Events>,
+    HttpEndpointMethods {}
+
+/**
+ * Takes media uploaded by HTTP POST to its `getUrl()` (a WebM, MKV or MP4 file as the body, or
+ * the file of a `multipart/form-data` form as a browser sends it) and plays it into the
+ * pipeline like a PlayerEndpoint; `EndOfStream` tells when it is over. A body that is not media
+ * is answered 415 and raises `Error`.
+ */
+export interface HttpPostEndpoint extends HttpEndpoint<HttpPostEndpointEvents> {}
+
 /** Constructor parameters of each element type, besides the pipeline it is created in. */
 export interface ElementParams {
   WebRtcEndpoint: {
@@ -392,6 +420,19 @@ export interface ElementParams {
     /** Pass the file's encoded media through without transcoding when the sinks accept it. */
     useEncodedMedia?: boolean;
     networkCache?: number;
+  };
+  /** Options of an HttpPostEndpoint, all optional. */
+  HttpPostEndpoint: {
+    /**
+     * Seconds the URL waits for a new POST after an upload ended or its connection dropped,
+     * before it expires; 2 by default.
+     */
+    disconnectionTimeout?: number;
+    /**
+     * Pass the uploaded media on encoded instead of decoding it (Medley always passes it on
+     * encoded: the sinks must take the file's codecs).
+     */
+    useEncodedMedia?: boolean;
   };
   Dispatcher: Record<never, never>;
   DispatcherOneToMany: Record<never, never>;
@@ -440,6 +481,10 @@ export interface MediaObjectTypes {
   UriEndpoint: UriEndpoint;
   RecorderEndpoint: RecorderEndpoint;
   PlayerEndpoint: PlayerEndpoint;
+  /** Any endpoint HTTP clients reach. */
+  HttpEndpoint: HttpEndpoint;
+  /** Media uploaded by HTTP POST. */
+  HttpPostEndpoint: HttpPostEndpoint;
 }
 
 export type MediaObjectTypeName = keyof MediaObjectTypes;

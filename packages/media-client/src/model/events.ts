@@ -160,3 +160,12 @@ export interface RecorderEndpointEvents extends UriEndpointEvents {
 export interface PlayerEndpointEvents extends UriEndpointEvents {
   EndOfStream: MediaEvent;
 }
+
+/**
+ * The events of an HttpPostEndpoint, by name. On Medley, `MediaSessionStarted` comes with the
+ * first POST and `MediaSessionTerminated` when its URL expires (`disconnectionTimeout`).
+ */
+export interface HttpPostEndpointEvents extends SessionEndpointEvents {
+  /** The media of the upload has all been sent on. */
+  EndOfStream: MediaEvent;
+}

@@ -9,6 +9,7 @@ import type {
   DispatcherOneToManyMethods,
   FaceOverlayFilterMethods,
   GStreamerFilterMethods,
+  HttpEndpointMethods,
   Hub,
   ImageOverlayFilterMethods,
   MediaElementMethods,
@@ -246,6 +247,11 @@ export const schema = {
       setPosition: ['position'],
     }),
   },
+  HttpEndpoint: {
+    parent: 'SessionEndpoint',
+    methods: methodsOf<HttpEndpointMethods>({ getUrl: [] }),
+  },
+  HttpPostEndpoint: { parent: 'HttpEndpoint', methods: noMethods },
 } as const satisfies Record<MediaObjectTypeName, TypeSpec>;
 
 export function isKnownType(type: string): type is MediaObjectTypeName {

@@ -10,9 +10,19 @@ import { loadNativeSrtp, type NativeSrtpBinding } from '../transport/index.js';
 import { resolveWhipOptions, type WhipOptions, type WhipSettings } from '../whip/WhipOptions.js';
 import { type ProcessingOptions, resolveProcessing } from './processingOptions.js';
 
+/**
+ * How WebRtcEndpoints gather ICE candidates (`ice` of {@link MediaServerOptions}). Each endpoint
+ * starts with these; Kurento's endpoint properties (stunServerAddress, turnUrl, externalIPv4...)
+ * change them for one endpoint.
+ */
 export interface IceOptions {
   /** UDP ports for ICE, inclusive (e.g. a firewall's range). Default: any port the OS gives. */
-  readonly portRange?: { readonly min: number; readonly max: number };
+  readonly portRange?: {
+    /** Lowest port, 1-65535. */
+    readonly min: number;
+    /** Highest port, above `min`: an endpoint needs at least two ports of the range. */
+    readonly max: number;
+  };
   /**
    * Extra local addresses to gather host candidates on. werift skips loopback interfaces, so
    * peers on the same machine (tests, demos) need `127.0.0.1`. Default: `['127.0.0.1']`.
@@ -20,6 +30,7 @@ export interface IceOptions {
   readonly hostAddresses?: readonly string[];
   /** Public IPv4 announced instead of the host addresses, for a server behind a 1:1 NAT. */
   readonly externalIPv4?: string;
+  /** Public IPv6 announced instead of the host addresses, as `externalIPv4`. */
   readonly externalIPv6?: string;
   /**
    * STUN server as `host:port`. None by default: the server never contacts a host it was not
@@ -30,6 +41,10 @@ export interface IceOptions {
   readonly turnUrl?: string;
 }
 
+/**
+ * Options of {@link createMediaServer}; every one is optional. A bad value makes it throw a
+ * ConfigurationError that names the option, before anything listens.
+ */
 export interface MediaServerOptions {
   /**
    * Interface to listen on. Loopback by default, so that a development server is not reachable
@@ -55,6 +70,7 @@ export interface MediaServerOptions {
    * reconnect and send `connect {sessionId}`. Default 60 s (kurento-client retries within that).
    */
   readonly sessionGracePeriodMs?: number;
+  /** How WebRtcEndpoints gather candidates: ports, host and announced addresses, STUN, TURN. */
   readonly ice?: IceOptions;
   /**
    * The directory RecorderEndpoint and PlayerEndpoint URIs resolve into: relative URIs and
@@ -158,14 +174,20 @@ export interface ResolvedOptions {
   readonly whip: WhipSettings | undefined;
 }
 
+/** The WebSocket port when `port` is not given: KMS's, 8888. */
 export const DEFAULT_PORT = 8888;
+/** The WebSocket path when `path` is not given: `/kurento`, as KMS and kurento-client use. */
 export const DEFAULT_PATH = '/kurento';
+/** The largest request accepted when `maxMessageBytes` is not given, in bytes: 1 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+/** How long a dropped session keeps its objects when `sessionGracePeriodMs` is not given: 60 s. */
 export const DEFAULT_SESSION_GRACE_PERIOD_MS = 60_000;
+/** The media root when `mediaRoot` is not given, resolved from the working directory. */
 export const DEFAULT_MEDIA_ROOT = './recordings';
 export const DEFAULT_MAX_LOAD = 0.85;
 export const MAX_SEND_WORKERS = 64;
 
+/** How RTP leaves the server (`sendPath` of {@link MediaServerOptions}, which compares them). */
 export type SendPath = 'native' | 'direct' | 'werift';
 
 export function isSendPath(value: string): value is SendPath {

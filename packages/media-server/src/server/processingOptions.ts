@@ -3,6 +3,10 @@ import { ConfigurationError } from '../errors.js';
 import { DEFAULT_FILTER_ELEMENTS } from '../processing/filterAllowList.js';
 import type { ProcessingSettings, TranscodingMode } from '../processing/ProcessingPlane.js';
 
+/**
+ * The processing plane's options (`processing` of {@link MediaServerOptions}): automatic
+ * transcoding, what GStreamerFilter commands may use, and the interpreter of GStreamer stages.
+ */
 export interface ProcessingOptions {
   /**
    * `auto` (default): a link whose sink negotiated none of its source's codecs gets a
