@@ -282,6 +282,15 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       throw this.#failNegotiation(error, 'SDP_PARSE_ERROR', 'Cannot restart ICE');
     }
     this.#negotiation = 'negotiated';
+    // werift's answer path starts no ICE agent while DTLS is up, so the restarted agent would
+    // never run its checks (the peer's are queued until it does): start it here.
+    for (const iceTransport of this.#peerConnection.iceTransports) {
+      if (iceTransport.state !== 'connected' && iceTransport.state !== 'checking') {
+        iceTransport.start().catch(() => {
+          // A failed restart leaves ConnectionState to say so; the peer may restart again.
+        });
+      }
+    }
     for (const candidate of this.#pendingCandidates.splice(0)) {
       this.#addCandidateToPeer(candidate).catch(() => {});
     }
