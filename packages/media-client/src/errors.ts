@@ -194,7 +194,9 @@ export type MediaClientErrorCode =
   /** A transaction was misused: an object used before its transaction committed, or after. */
   | 'TRANSACTION_STATE'
   /** An argument is invalid before anything is sent: unknown event name, missing parameter. */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** A media-server pool has no server to place work on: all are down or refuse new objects. */
+  | 'NO_MEDIA_SERVER';
 
 /** An error raised by this client itself, never answered by the server. */
 export class MediaClientError extends Error {

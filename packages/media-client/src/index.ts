@@ -20,10 +20,25 @@ export type { MediaClientEvents, MediaClientOptions } from './MediaClient.js';
 export { connect, MediaClient } from './MediaClient.js';
 export type * from './model/api.js';
 export type * from './model/events.js';
-export type { MethodSpec, ParamSpec, ResultDecoding, TypeSpec } from './model/schema.js';
+export type {
+  MethodSpec,
+  ParamSpec,
+  ParamSpecs,
+  ResultDecoding,
+  TypeSpec,
+} from './model/schema.js';
 export { schema } from './model/schema.js';
 export type * from './model/values.js';
 export type { Transaction } from './objects/Transaction.js';
+export type { ServerLink } from './pool/connectAcrossServers.js';
+export { connectAcrossServers } from './pool/connectAcrossServers.js';
+export type {
+  MediaServerPoolEvents,
+  MediaServerPoolOptions,
+  PooledMediaServer,
+  PoolServerChange,
+} from './pool/MediaServerPool.js';
+export { MediaServerPool } from './pool/MediaServerPool.js';
 export type { ClientConnectionState } from './rpc/JsonRpcConnection.js';
 export type { ReconnectContext, ReconnectPolicy } from './rpc/ReconnectPolicy.js';
 export { DefaultReconnectPolicy, noReconnect } from './rpc/ReconnectPolicy.js';
