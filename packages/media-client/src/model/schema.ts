@@ -30,16 +30,37 @@ export type ParamSpec = string | readonly [name: string, complexType: string];
 /** How to turn a method's raw result into objects: ids become MediaObjects. */
 export type ResultDecoding = 'object' | 'objects' | 'connections';
 
-type ParamSpecs<Method> = Method extends (...args: infer Args) => unknown
+/**
+ * One {@link ParamSpec} per parameter of `Method`, in call order: optional parameters too, so
+ * the wire names are complete.
+ *
+ * @typeParam Method - the method's signature in the typed API.
+ */
+export type ParamSpecs<Method> = Method extends (...args: infer Args) => unknown
   ? { readonly [Index in keyof Args]-?: ParamSpec }
   : never;
 
+/**
+ * How to call one remote method: the wire names of its parameters, or those and how to decode
+ * its result when the result names objects.
+ *
+ * @typeParam Method - the method's signature in the typed API, which the spec must match
+ *   parameter for parameter.
+ */
 export type MethodSpec<Method = (...args: never[]) => unknown> =
   | ParamSpecs<Method>
-  | { readonly params: ParamSpecs<Method>; readonly result: ResultDecoding };
+  | {
+      /** The wire names of the parameters. */
+      readonly params: ParamSpecs<Method>;
+      /** How to turn the raw result into objects. */
+      readonly result: ResultDecoding;
+    };
 
+/** One object type as data: what it inherits and the remote methods it adds. */
 export interface TypeSpec {
+  /** The type it extends, whose methods it has too; null for MediaObject, the root. */
   readonly parent: MediaObjectTypeName | null;
+  /** The remote methods the type adds to its parent, by name. */
   readonly methods: Readonly<Record<string, MethodSpec>>;
   /** Constructor parameters that are complex values, by name: they get `__type__` tagging. */
   readonly complexConstructorParams?: Readonly<Record<string, string>>;
@@ -51,7 +72,12 @@ function methodsOf<Api>(methods: { readonly [Name in keyof Api]-?: MethodSpec<Ap
 
 const noMethods = methodsOf<Record<never, never>>({});
 
-export const schema = {
+/**
+ * Every object type this client knows, as data (like Kurento's kmd.json): its parent and the
+ * remote methods it adds, with their wire parameter names. The client builds its object classes
+ * from it; `schema.WebRtcEndpoint.methods` lists what a WebRtcEndpoint adds to BaseRtpEndpoint.
+ */
+export const schema: Readonly<Record<MediaObjectTypeName, TypeSpec>> = {
   MediaObject: {
     parent: null,
     methods: methodsOf<MediaObjectMethods>({
@@ -252,8 +278,9 @@ export const schema = {
     methods: methodsOf<HttpEndpointMethods>({ getUrl: [] }),
   },
   HttpPostEndpoint: { parent: 'HttpEndpoint', methods: noMethods },
-} as const satisfies Record<MediaObjectTypeName, TypeSpec>;
+};
 
+/** Whether this client knows the type `type` (and so has its methods). */
 export function isKnownType(type: string): type is MediaObjectTypeName {
   return Object.hasOwn(schema, type);
 }

@@ -1,4 +1,3 @@
-import type { TypeSpec } from '../model/schema.js';
 import { isKnownType, schema } from '../model/schema.js';
 import type { JsonRpcParams } from '../rpc/messages.js';
 
@@ -14,7 +13,7 @@ export function tagComplexValue(value: unknown, complexType: string): unknown {
 /** Tags the complex-valued constructor parameters of `type` (e.g. an RtpEndpoint's SDES crypto). */
 export function tagConstructorParams(type: string, params: JsonRpcParams): JsonRpcParams {
   const complexParams: Readonly<Record<string, string>> | undefined = isKnownType(type)
-    ? (schema[type] as TypeSpec).complexConstructorParams
+    ? schema[type].complexConstructorParams
     : undefined;
   if (!complexParams) return params;
   const tagged: JsonRpcParams = { ...params };
