@@ -30,6 +30,15 @@ export type {
 export { schema } from './model/schema.js';
 export type * from './model/values.js';
 export type { Transaction } from './objects/Transaction.js';
+export type { ServerLink } from './pool/connectAcrossServers.js';
+export { connectAcrossServers } from './pool/connectAcrossServers.js';
+export type {
+  MediaServerPoolEvents,
+  MediaServerPoolOptions,
+  PooledMediaServer,
+  PoolServerChange,
+} from './pool/MediaServerPool.js';
+export { MediaServerPool } from './pool/MediaServerPool.js';
 export type { ClientConnectionState } from './rpc/JsonRpcConnection.js';
 export type { ReconnectContext, ReconnectPolicy } from './rpc/ReconnectPolicy.js';
 export { DefaultReconnectPolicy, noReconnect } from './rpc/ReconnectPolicy.js';
