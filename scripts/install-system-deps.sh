@@ -31,6 +31,10 @@ gst_plugin facedetect || missing+=(gstreamer1.0-opencv opencv-data)
 /usr/bin/python3 -c 'import gi; gi.require_version("GdkPixbuf", "2.0")' >/dev/null 2>&1 ||
   missing+=(gir1.2-gdkpixbuf-2.0)
 command -v qrencode >/dev/null 2>&1 || missing+=(qrencode)
+# Kurento's chroma, pointer, crowd and plate filters analyse frames in the stage with numpy and
+# OpenCV (Debian's builds for /usr/bin/python3); plates are read with Tesseract.
+/usr/bin/python3 -c 'import numpy, cv2' >/dev/null 2>&1 || missing+=(python3-numpy python3-opencv)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
 
 # A picture with a face for the face-overlay test and the magic mirror demo: the public-domain
 # NASA portrait of astronaut Eileen Collins that scikit-image ships (Debian's python3-skimage),

@@ -43,6 +43,12 @@ declare module 'kurento-client' {
     create(type: 'WebRtcEndpoint'): Promise<WebRtcEndpoint>;
     create(type: 'GStreamerFilter', params: { command: string; filterType?: string }): Promise<GStreamerFilter>;
     create(type: string, params?: Record<string, unknown>): Promise<MediaElement>;
+    /** With a callback, which gets the server's error (the promise then resolves anyway). */
+    create(
+      type: string,
+      params: Record<string, unknown>,
+      callback: (error?: Error) => void,
+    ): Promise<MediaElement>;
   }
 
   export interface ServerManager extends MediaObject {
@@ -77,9 +83,33 @@ declare module 'kurento-client' {
       callback: (error: Error | null, client: KurentoClient) => void,
     ): void;
     getComplexType(name: string): (value: object) => object;
-    register: { classes: Record<string, { events: string[] }> };
+    /**
+     * Adds a module's classes and complex types (a kurento-module-* package, or its name); the
+     * strict start-up check then requires the server to list the module in getInfo.
+     */
+    register: ((module: object | string) => void) & {
+      classes: Record<string, { events: string[] }>;
+    };
   }
 
   const kurentoClient: KurentoClientModule;
   export default kurentoClient;
+}
+
+// Kurento's optional module packages (generated JS, no types): what kurentoClient.register takes.
+declare module 'kurento-module-chroma' {
+  const chroma: object;
+  export default chroma;
+}
+declare module 'kurento-module-pointerdetector' {
+  const pointerdetector: object;
+  export default pointerdetector;
+}
+declare module 'kurento-module-crowddetector' {
+  const crowddetector: object;
+  export default crowddetector;
+}
+declare module 'kurento-module-platedetector' {
+  const platedetector: object;
+  export default platedetector;
 }

@@ -11,6 +11,7 @@ export interface CandidateInit {
 
 interface PeerWindow {
   peer: RTCPeerConnection;
+  remoteVideo?: HTMLVideoElement;
   pendingServerCandidates: RTCIceCandidateInit[];
   onLocalCandidate(candidate: CandidateInit): Promise<void>;
 }
@@ -26,13 +27,22 @@ export class BrowserPeer {
     private readonly closePageServer: () => Promise<void>,
   ) {}
 
-  static async launch(onLocalCandidate: (candidate: CandidateInit) => Promise<void>) {
+  /** `fakeVideo`: a .y4m file the fake camera shows (Chromium's own pattern otherwise). */
+  static async launch(
+    onLocalCandidate: (candidate: CandidateInit) => Promise<void>,
+    options: { fakeVideo?: string } = {},
+  ) {
     const pageServer = createServer((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html' });
       response.end('<!doctype html><title>kurento-client hello world</title>');
     });
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch(chromiumLaunchOptions);
+    const browser = await chromium.launch({
+      ...chromiumLaunchOptions,
+      args: options.fakeVideo
+        ? [...chromiumLaunchOptions.args, `--use-file-for-fake-video-capture=${options.fakeVideo}`]
+        : chromiumLaunchOptions.args,
+    });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`);
     await page.exposeFunction('onLocalCandidate', onLocalCandidate);
@@ -48,6 +58,15 @@ export class BrowserPeer {
       const page = window as unknown as PeerWindow;
       page.peer = new RTCPeerConnection({ iceServers: [] });
       page.pendingServerCandidates = [];
+      page.peer.ontrack = ({ track, streams }) => {
+        if (track.kind !== 'video') return;
+        const video = document.createElement('video');
+        video.muted = true;
+        video.srcObject = streams[0] ?? new MediaStream([track]);
+        document.body.append(video);
+        void video.play();
+        page.remoteVideo = video;
+      };
       page.peer.onicecandidate = ({ candidate }) => {
         if (!candidate?.candidate) return;
         const { sdpMid, sdpMLineIndex } = candidate;
@@ -90,6 +109,35 @@ export class BrowserPeer {
       }
       return frames;
     });
+  }
+
+  /**
+   * The colour [r, g, b] of the video coming back, averaged over 5x5 pixels around (x, y) given
+   * in fractions of the frame; undefined while no frame has been shown.
+   */
+  remoteColourAt(x: number, y: number): Promise<[number, number, number] | undefined> {
+    return this.page.evaluate(
+      ([atX, atY]) => {
+        const video = (window as unknown as PeerWindow).remoteVideo;
+        if (!video || video.videoWidth === 0) return undefined;
+        const canvas = document.createElement('canvas');
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        const context = canvas.getContext('2d');
+        if (!context) return undefined;
+        context.drawImage(video, 0, 0);
+        const left = Math.max(0, Math.round(atX * canvas.width) - 2);
+        const top = Math.max(0, Math.round(atY * canvas.height) - 2);
+        const { data } = context.getImageData(left, top, 5, 5);
+        const sum = [0, 0, 0];
+        for (let index = 0; index < data.length; index += 4) {
+          for (let channel = 0; channel < 3; channel++) sum[channel] += data[index + channel] ?? 0;
+        }
+        const count = data.length / 4;
+        return [sum[0] / count, sum[1] / count, sum[2] / count] as [number, number, number];
+      },
+      [x, y],
+    );
   }
 
   async close(): Promise<void> {

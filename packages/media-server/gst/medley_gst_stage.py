@@ -7,7 +7,7 @@ crosses the control channel: RTP comes in and goes out over UDP sockets on 127.0
 process connects to the server's own sockets, so the kernel drops datagrams from anyone else.
 
 Requests:  {"id": N, "op": "check" | "start" | "add" | "remove" | "set" | "get" | "set-pad" |
-            "keyframe" | "overlay" | "follow-faces" | "stop", ...}
+            "keyframe" | "overlay" | "follow-faces" | "vision" | "stop", ...}
 Answers:   {"id": N, "ok": true, "value": ...} or {"id": N, "ok": false, "code": ..., "message": ...}
 Events:    {"event": "error" | "keyframe-needed" | "element-message" | "eos", ...}
 
@@ -30,6 +30,7 @@ gi.require_version("GstVideo", "1.0")
 from gi.repository import Gio, GLib, GObject, Gst, GstVideo  # noqa: E402
 
 from medley_overlays import FaceFollower, OverlayError, OverlaySlot, remove_images  # noqa: E402
+from medley_vision import VisionError, VisionSlot, make_analyser  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
 # The server names its own elements with this prefix; a filter command may not.
@@ -54,6 +55,10 @@ def send(message):
 def from_streaming_thread(message):
     """Events raised on GStreamer's threads are written from the main loop, one at a time."""
     GLib.idle_add(lambda: send(message) and False)
+
+
+def send_vision_event(element, structure):
+    from_streaming_thread({"event": "element-message", "element": element, "structure": structure})
 
 
 class StageError(Exception):
@@ -211,6 +216,7 @@ class Stage:
         self.branches = {}
         self.slots = {}
         self.followers = {}
+        self.vision = {}
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -406,6 +412,19 @@ class Stage:
         )
         return None
 
+    def vision_slot(self, request):
+        """Runs a vision analyser (medley_vision) between `<element>_sink` and `<element>_src`,
+        made on the first request; later ones change its settings."""
+        name = request["element"]
+        slot = self.vision.get(name)
+        if slot is None:
+            analyser = make_analyser(request["kind"])
+            sink, source = self.element(name + "_sink"), self.element(name + "_src")
+            slot = VisionSlot(name, sink, source, analyser, send_vision_event)
+            self.vision[name] = slot
+        slot.configure(request.get("settings") or {})
+        return None
+
     def slot(self, name):
         element = self.element(name)
         if name not in self.slots:
@@ -501,6 +520,9 @@ class Stage:
         self.branches = {}
         self.slots = {}
         self.followers = {}
+        for slot in self.vision.values():
+            slot.detach()
+        self.vision = {}
         for gsocket in self.sockets:
             gsocket.close()
         self.sockets = []
@@ -545,6 +567,7 @@ class Stage:
             "set-pad": self.set_pad,
             "overlay": self.overlay,
             "follow-faces": self.follow_faces,
+            "vision": self.vision_slot,
             "set": self.set_property,
             "get": self.get_property,
             "keyframe": self.keyframe,
@@ -585,7 +608,7 @@ def main():
             request = json.loads(line)
             request_id = request.get("id")
             send({"id": request_id, "ok": True, "value": stage.handle(request)})
-        except (StageError, OverlayError) as error:
+        except (StageError, OverlayError, VisionError) as error:
             send({"id": request_id, "ok": False, "code": error.code, "message": str(error)})
         except Exception as error:  # a bad request never kills the stage
             send({"id": request_id, "ok": False, "code": "BAD_REQUEST", "message": repr(error)})

@@ -8,7 +8,11 @@ import { resolveUri } from './UriEndpointLocation.js';
 /** Largest overlay image file read: a picture, not a video. */
 export const MAX_OVERLAY_IMAGE_BYTES = 8 * 1024 * 1024;
 
-type OverlayPurpose = 'FaceOverlayFilter' | 'ImageOverlayFilter';
+type OverlayPurpose =
+  | 'FaceOverlayFilter'
+  | 'ImageOverlayFilter'
+  | 'ChromaFilter'
+  | 'PointerDetectorFilter';
 
 /**
  * Reads the bytes of an overlay image named by a Kurento URI: a file inside the media root

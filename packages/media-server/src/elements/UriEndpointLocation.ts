@@ -15,7 +15,9 @@ export type UriPurpose =
   | 'RecorderEndpoint'
   | 'PlayerEndpoint'
   | 'FaceOverlayFilter'
-  | 'ImageOverlayFilter';
+  | 'ImageOverlayFilter'
+  | 'ChromaFilter'
+  | 'PointerDetectorFilter';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point

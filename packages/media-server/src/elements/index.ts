@@ -2,6 +2,7 @@ import { MediaObjectType } from '../objects/MediaObject.js';
 import type { ObjectType } from '../objects/ObjectType.js';
 import { ServerManagerType } from '../objects/ServerManager.js';
 import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+import { ChromaFilterType } from './ChromaFilter.js';
 import { CompositeType } from './Composite.js';
 import { DispatcherType } from './Dispatcher.js';
 import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
@@ -26,6 +27,7 @@ import { WebRtcEndpointType } from './WebRtcEndpoint.js';
 import { ZBarFilterType } from './ZBarFilter.js';
 
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
+export { ChromaFilter, ChromaFilterType } from './ChromaFilter.js';
 export { Composite, CompositeType } from './Composite.js';
 export { Dispatcher, DispatcherType } from './Dispatcher.js';
 export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
@@ -85,4 +87,5 @@ export const builtinTypes: readonly ObjectType[] = [
   FaceOverlayFilterType,
   ImageOverlayFilterType,
   ZBarFilterType,
+  ChromaFilterType,
 ];

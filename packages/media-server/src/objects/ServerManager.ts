@@ -14,6 +14,16 @@ export const KURENTO_API_VERSION = '7.3.0';
 
 /** Modules kurento-client requires in getInfo (its `strict` start-up check). */
 const REQUIRED_MODULES = ['core', 'elements', 'filters'];
+/**
+ * The versions of Kurento's optional modules this server has built in, as their npm packages
+ * (kurento-module-<name>) and kmd files give them; the other modules are at the API version.
+ */
+const MODULE_VERSIONS: Readonly<Record<string, string>> = {
+  chroma: '7.3.0',
+  pointerdetector: '6.18.0',
+  crowddetector: '6.18.0',
+  platedetector: '6.18.0',
+};
 
 const MAX_CPU_SAMPLE_MS = 10_000;
 
@@ -56,7 +66,7 @@ export class ServerManager extends MediaObject {
       modules: [...modules].map(([name, factories]) =>
         complexValue('ModuleInfo', {
           name,
-          version: KURENTO_API_VERSION,
+          version: MODULE_VERSIONS[name] ?? KURENTO_API_VERSION,
           generationTime: this.startTime,
           factories,
         }),
@@ -89,7 +99,7 @@ export class ServerManager extends MediaObject {
     }
     return JSON.stringify({
       name: moduleName,
-      version: KURENTO_API_VERSION,
+      version: MODULE_VERSIONS[moduleName] ?? KURENTO_API_VERSION,
       remoteClasses: types.map((type) => type.toKmd()),
     });
   }

@@ -5,6 +5,7 @@ import { encoderName } from './codecElements.js';
 import { GstStageProcess, type StageEvent } from './GstStageProcess.js';
 import { ProcessingError } from './ProcessingError.js';
 import { RtpStreamPort } from './RtpStreamPort.js';
+import type { VisionAnalyser } from './visionCommand.js';
 
 /** One media stream of a stage: RTP goes in under `name`, and out as `output` when it has one. */
 export interface StageStream {
@@ -227,6 +228,19 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
       image: image?.toString('base64') ?? null,
       placement: placement ?? null,
     });
+  }
+
+  /**
+   * Runs `analyser` on the frames between `<slot>_sink` and `<slot>_src` (see visionCommand),
+   * set up by the first call, whose later calls change its settings; the analyser's events come
+   * as `elementmessage` events of `slot`.
+   */
+  async configureVision(
+    slot: string,
+    analyser: VisionAnalyser,
+    settings: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    await this.#process.request('vision', { element: slot, kind: analyser, settings });
   }
 
   /** The pipeline's element names, sources first (filter commands' elements among them). */

@@ -21,3 +21,4 @@ export {
 } from './ProcessingStage.js';
 export { Transcoder } from './Transcoder.js';
 export { TranscoderRegistry } from './TranscoderRegistry.js';
+export { type VisionAnalyser, visionCommand } from './visionCommand.js';

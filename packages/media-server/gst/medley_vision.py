@@ -1,0 +1,299 @@
+"""Computer vision on a stage's video frames: Kurento's chroma, pointer, crowd and plate filters.
+
+A vision slot is a pair of elements that a filter's command names `<slot>_sink` (an appsink that
+gets BGR frames) and `<slot>_src` (an appsrc that sends them on). Each frame goes through the
+slot's analyser (numpy and OpenCV from Debian's python3-numpy and python3-opencv), which may draw
+on it and raise events, and goes on with its own timestamps. GStreamer has no element for these
+filters (colour calibration, pointer tracking, crowd measures), and a buffer seen in a pad probe
+cannot be written to from Python: an appsink/appsrc pair gives the analyser a frame it owns.
+
+Events are element messages of the slot, {"name": <Kurento event>, ...fields}, sent to the server
+like any element's message.
+"""
+
+import sys
+import threading
+
+import cv2
+import gi
+import numpy as np
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstVideo", "1.0")
+from gi.repository import Gst, GstVideo  # noqa: E402
+
+from medley_overlays import decode_image  # noqa: E402
+
+
+class VisionError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def pixbuf_to_bgr(pixbuf):
+    """A GdkPixbuf as an OpenCV BGR image (alpha dropped, as KMS's chroma filter does)."""
+    width, height = pixbuf.get_width(), pixbuf.get_height()
+    channels, stride = pixbuf.get_n_channels(), pixbuf.get_rowstride()
+    pixels = pixbuf.get_pixels()
+    # The last row of a pixbuf is not padded to the row stride.
+    padded = np.zeros(stride * height, dtype=np.uint8)
+    padded[: len(pixels)] = np.frombuffer(pixels, dtype=np.uint8)
+    rgb = padded.reshape(height, stride)[:, : width * channels].reshape(height, width, channels)
+    return np.ascontiguousarray(rgb[:, :, 2::-1])
+
+
+def decode_bgr(encoded):
+    """An image the server sent (base64 PNG, JPEG, ...) as a BGR array."""
+    return pixbuf_to_bgr(decode_image(encoded))
+
+
+def clamp_rect(rect, width, height):
+    """(x, y, w, h) of `rect` ({x, y, width, height} in pixels) inside a frame; None if outside."""
+    x = max(0, min(int(rect["x"]), width - 1))
+    y = max(0, min(int(rect["y"]), height - 1))
+    right = max(x, min(int(rect["x"]) + int(rect["width"]), width))
+    bottom = max(y, min(int(rect["y"]) + int(rect["height"]), height))
+    if right <= x or bottom <= y:
+        return None
+    return x, y, right - x, bottom - y
+
+
+class VisionSlot:
+    """An appsink/appsrc pair with the analyser that turns each frame of one into one of the other."""
+
+    def __init__(self, name, sink, source, analyser, emit):
+        self.name = name
+        self.sink = sink
+        self.source = source
+        self.analyser = analyser
+        self.emit = emit
+        self.caps = None
+        self.lock = threading.Lock()
+        sink.set_property("emit-signals", True)
+        self.handler = sink.connect("new-sample", self.on_sample)
+
+    def configure(self, settings):
+        with self.lock:
+            self.analyser.configure(settings)
+
+    def on_sample(self, sink):
+        sample = sink.emit("pull-sample")
+        if sample is None:
+            return Gst.FlowReturn.OK
+        caps = sample.get_caps()
+        if caps is None or not caps.is_equal(self.caps or Gst.Caps.new_empty()):
+            self.caps = caps
+            self.source.set_property("caps", caps)
+        info = GstVideo.VideoInfo.new_from_caps(caps)
+        width, height, stride = info.width, info.height, info.stride[0]
+        buffer = sample.get_buffer()
+        ok, mapped = buffer.map(Gst.MapFlags.READ)
+        if not ok:
+            return Gst.FlowReturn.OK
+        try:
+            rows = np.frombuffer(mapped.data, dtype=np.uint8, count=stride * height)
+            frame = rows.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
+        finally:
+            buffer.unmap(mapped)
+        with self.lock:
+            try:
+                events = self.analyser.process(frame) or []
+            except Exception as error:  # a bad frame never stops the video
+                events = []
+                print(f"vision {self.name}: {error!r}", file=sys.stderr, flush=True)
+        for event in events:
+            self.emit(self.name, event)
+        out = np.zeros((height, stride), dtype=np.uint8)
+        out[:, : width * 3] = frame.reshape(height, width * 3)
+        pushed = Gst.Buffer.new_wrapped(out.tobytes())
+        pushed.pts, pushed.dts, pushed.duration = buffer.pts, buffer.dts, buffer.duration
+        self.source.emit("push-buffer", pushed)
+        return Gst.FlowReturn.OK
+
+    def detach(self):
+        self.sink.disconnect(self.handler)
+
+
+# --- chroma ---------------------------------------------------------------------------------
+
+# As KMS's chroma: the key colour is learnt from the window over the first frames, which show the
+# window's outline; then pixels of that hue and saturation (and not too dark) take the background.
+CALIBRATION_FRAMES = 60
+# A hue or saturation value belongs to the key when this share of the window's samples has it
+# (KMS counts 10 pixels a frame whatever the window's size; a share ignores compression noise).
+KEY_SHARE = 0.01
+MIN_VALUE = 30
+OUTLINE_BGR = (255, 0, 0)
+
+
+class ChromaKey:
+    def __init__(self):
+        self.window = None
+        self.background = None
+        self.scaled = None
+        self.frames = 0
+        self.hues = np.zeros(181, dtype=np.int64)
+        self.saturations = np.zeros(256, dtype=np.int64)
+        self.samples = 0
+        self.key = None
+
+    def configure(self, settings):
+        if "window" in settings:
+            self.window = settings["window"]
+        if "background" in settings:
+            encoded = settings["background"]
+            self.background = decode_bgr(encoded) if encoded is not None else None
+            self.scaled = None
+
+    def process(self, frame):
+        if self.window is None:
+            return None
+        height, width = frame.shape[:2]
+        if self.frames < CALIBRATION_FRAMES:
+            self.calibrate(frame, width, height)
+            return None
+        if self.background is None or self.key is None:
+            return None
+        if self.scaled is None or self.scaled.shape[:2] != (height, width):
+            self.scaled = cv2.resize(self.background, (width, height), interpolation=cv2.INTER_LINEAR)
+        hsv = cv2.cvtColor(frame, cv2.COLOR_BGR2HSV)
+        (h_min, h_max), (s_min, s_max) = self.key
+        mask = cv2.inRange(hsv, (h_min, s_min, MIN_VALUE), (h_max, s_max, 255))
+        kernel = np.ones((3, 3), dtype=np.uint8)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        keyed = mask > 0
+        frame[keyed] = self.scaled[keyed]
+        return None
+
+    def calibrate(self, frame, width, height):
+        rect = clamp_rect(self.window, width, height)
+        if rect is None:
+            return
+        x, y, w, h = rect
+        hsv = cv2.cvtColor(frame[y : y + h, x : x + w], cv2.COLOR_BGR2HSV)
+        self.hues += np.bincount(hsv[:, :, 0].ravel(), minlength=181)[:181]
+        self.saturations += np.bincount(hsv[:, :, 1].ravel(), minlength=256)[:256]
+        self.samples += w * h
+        self.frames += 1
+        cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), OUTLINE_BGR, 1)
+        if self.frames == CALIBRATION_FRAMES:
+            threshold = max(1, self.samples * KEY_SHARE)
+            self.key = (value_range(self.hues, threshold), value_range(self.saturations, threshold))
+
+
+def value_range(histogram, threshold):
+    counted = np.nonzero(histogram >= threshold)[0]
+    if len(counted) == 0:
+        return (0, len(histogram) - 1)
+    return (int(counted[0]), int(counted[-1]))
+
+
+# --- pointer detector -----------------------------------------------------------------------
+
+# The tracked colour: the calibration region's median hue, saturation and value, give or take.
+HUE_MARGIN = 10
+SATURATION_MARGIN = 70
+VALUE_MARGIN = 70
+# A pointer smaller than this share of the frame is noise.
+MIN_POINTER_SHARE = 0.001
+CALIBRATION_BGR = (255, 255, 255)
+WINDOW_BGR = (0, 255, 0)
+ACTIVE_WINDOW_BGR = (0, 0, 255)
+POINTER_BGR = (0, 0, 255)
+
+
+class PointerTracker:
+    """Kurento's PointerDetectorFilter: a colour, learnt from the calibration region on request,
+    is followed; its centre entering or leaving a window raises WindowIn or WindowOut."""
+
+    def __init__(self):
+        self.calibration = None
+        self.windows = []
+        self.inside = set()
+        self.calibrate_next = False
+        self.colour = None
+
+    def configure(self, settings):
+        if "calibrationRegion" in settings:
+            self.calibration = settings["calibrationRegion"]
+        if "windows" in settings:
+            self.windows = [dict(window) for window in settings["windows"]]
+            ids = {window["id"] for window in self.windows}
+            self.inside &= ids
+        if settings.get("calibrate"):
+            self.calibrate_next = True
+
+    def process(self, frame):
+        height, width = frame.shape[:2]
+        hsv = cv2.cvtColor(frame, cv2.COLOR_BGR2HSV)
+        region = clamp_rect(self.calibration, width, height) if self.calibration else None
+        if self.calibrate_next and region is not None:
+            self.calibrate_next = False
+            x, y, w, h = region
+            median = np.median(hsv[y : y + h, x : x + w].reshape(-1, 3), axis=0)
+            self.colour = tuple(int(value) for value in median)
+        centre = self.find_pointer(hsv, width, height) if self.colour is not None else None
+        events = []
+        for window in self.windows:
+            rect = clamp_rect(window, width, height)
+            inside = (
+                centre is not None
+                and rect is not None
+                and rect[0] <= centre[0] < rect[0] + rect[2]
+                and rect[1] <= centre[1] < rect[1] + rect[3]
+            )
+            was_inside = window["id"] in self.inside
+            if inside and not was_inside:
+                self.inside.add(window["id"])
+                events.append({"name": "WindowIn", "windowId": window["id"]})
+            elif was_inside and not inside:
+                self.inside.discard(window["id"])
+                events.append({"name": "WindowOut", "windowId": window["id"]})
+            if rect is not None:
+                colour = ACTIVE_WINDOW_BGR if inside else WINDOW_BGR
+                x, y, w, h = rect
+                cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), colour, 2)
+        if region is not None:
+            x, y, w, h = region
+            cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), CALIBRATION_BGR, 1)
+        if centre is not None:
+            cv2.circle(frame, centre, 4, POINTER_BGR, -1)
+        return events
+
+    def find_pointer(self, hsv, width, height):
+        hue, saturation, value = self.colour
+        low_hue, high_hue = hue - HUE_MARGIN, hue + HUE_MARGIN
+        low = (max(0, low_hue), max(0, saturation - SATURATION_MARGIN), max(0, value - VALUE_MARGIN))
+        high = (min(180, high_hue), min(255, saturation + SATURATION_MARGIN), min(255, value + VALUE_MARGIN))
+        mask = cv2.inRange(hsv, low, high)
+        # Hue is circular (red is at both ends of OpenCV's 0-180).
+        if low_hue < 0:
+            mask |= cv2.inRange(hsv, (180 + low_hue, low[1], low[2]), (180, high[1], high[2]))
+        if high_hue > 180:
+            mask |= cv2.inRange(hsv, (0, low[1], low[2]), (high_hue - 180, high[1], high[2]))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), dtype=np.uint8))
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if not contours:
+            return None
+        largest = max(contours, key=cv2.contourArea)
+        if cv2.contourArea(largest) < MIN_POINTER_SHARE * width * height:
+            return None
+        moments = cv2.moments(largest)
+        if moments["m00"] == 0:
+            return None
+        return (int(moments["m10"] / moments["m00"]), int(moments["m01"] / moments["m00"]))
+
+
+ANALYSERS = {
+    "chroma": ChromaKey,
+    "pointer": PointerTracker,
+}
+
+
+def make_analyser(kind):
+    factory = ANALYSERS.get(kind)
+    if factory is None:
+        raise VisionError("UNKNOWN_ANALYSER", str(kind))
+    return factory()
