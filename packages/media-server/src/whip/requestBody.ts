@@ -14,7 +14,8 @@ export function requireContentType(request: IncomingMessage, expected: string): 
     given === undefined
       ? `Send the body with "Content-Type: ${expected}".`
       : `This request takes "Content-Type: ${expected}", not "${given}".`,
-    { 'Accept-Post': expected },
+    // The header that names what a resource takes: Accept-Patch for fragments (RFC 5789).
+    expected === 'application/sdp' ? { 'Accept-Post': expected } : { 'Accept-Patch': expected },
   );
 }
 
