@@ -20,6 +20,7 @@ import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
 import { PlayerEndpointType } from './PlayerEndpoint.js';
 import { RecorderEndpointType } from './RecorderEndpoint.js';
+import { RtpEndpointType } from './RtpEndpoint.js';
 import { SdpEndpointType } from './SdpEndpoint.js';
 import { SessionEndpointType } from './SessionEndpoint.js';
 import { UriEndpointType } from './UriEndpoint.js';
@@ -54,6 +55,14 @@ export {
   type RecorderEndpointOptions,
   RecorderEndpointType,
 } from './RecorderEndpoint.js';
+export {
+  CryptoSuite,
+  RtpEndpoint,
+  type RtpEndpointOptions,
+  RtpEndpointType,
+  SDES,
+  type SdesValue,
+} from './RtpEndpoint.js';
 export { SdpEndpoint, SdpEndpointType } from './SdpEndpoint.js';
 export { SessionEndpointType } from './SessionEndpoint.js';
 export { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
@@ -72,6 +81,7 @@ export const builtinTypes: readonly ObjectType[] = [
   BaseRtpEndpointType,
   PassThroughType,
   WebRtcEndpointType,
+  RtpEndpointType,
   UriEndpointType,
   RecorderEndpointType,
   PlayerEndpointType,
