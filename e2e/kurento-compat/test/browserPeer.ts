@@ -117,7 +117,7 @@ export class BrowserPeer {
    */
   remoteColourAt(x: number, y: number): Promise<[number, number, number] | undefined> {
     return this.page.evaluate(
-      ([atX, atY]) => {
+      ({ atX, atY }) => {
         const video = (window as unknown as PeerWindow).remoteVideo;
         if (!video || video.videoWidth === 0) return undefined;
         const canvas = document.createElement('canvas');
@@ -129,14 +129,16 @@ export class BrowserPeer {
         const left = Math.max(0, Math.round(atX * canvas.width) - 2);
         const top = Math.max(0, Math.round(atY * canvas.height) - 2);
         const { data } = context.getImageData(left, top, 5, 5);
-        const sum = [0, 0, 0];
+        let [red, green, blue] = [0, 0, 0];
         for (let index = 0; index < data.length; index += 4) {
-          for (let channel = 0; channel < 3; channel++) sum[channel] += data[index + channel] ?? 0;
+          red += data[index] ?? 0;
+          green += data[index + 1] ?? 0;
+          blue += data[index + 2] ?? 0;
         }
         const count = data.length / 4;
-        return [sum[0] / count, sum[1] / count, sum[2] / count] as [number, number, number];
+        return [red / count, green / count, blue / count] as [number, number, number];
       },
-      [x, y],
+      { atX: x, atY: y },
     );
   }
 

@@ -19,6 +19,7 @@ import { MediaElementType } from './MediaElement.js';
 import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
 import { PlayerEndpointType } from './PlayerEndpoint.js';
+import { PointerDetectorFilterType } from './PointerDetectorFilter.js';
 import { RecorderEndpointType } from './RecorderEndpoint.js';
 import { RtpEndpointType } from './RtpEndpoint.js';
 import { SdpEndpointType } from './SdpEndpoint.js';
@@ -49,6 +50,12 @@ export { MediaElement, MediaElementType, type StatsReport } from './MediaElement
 export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
 export { PassThrough, PassThroughType } from './PassThrough.js';
 export { PlayerEndpoint, PlayerEndpointType, type VideoInfo } from './PlayerEndpoint.js';
+export {
+  PointerDetectorFilter,
+  PointerDetectorFilterType,
+  PointerDetectorWindowMediaParam,
+  type PointerWindow,
+} from './PointerDetectorFilter.js';
 export {
   MediaProfileSpecType,
   RecorderEndpoint,
@@ -98,4 +105,5 @@ export const builtinTypes: readonly ObjectType[] = [
   ImageOverlayFilterType,
   ZBarFilterType,
   ChromaFilterType,
+  PointerDetectorFilterType,
 ];
