@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { MediaServer, WhipTokenRequest } from '../src/index.js';
 import { parseCommandLine, usage } from '../src/server/commandLine.js';
 import { MediaBrowser } from './support/mediaPage.js';
+import { parsePrometheusText } from './support/prometheusText.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
 
@@ -189,6 +190,7 @@ after(async () => {
 });
 
 const PUBLISH_TOKEN = 'publish-secret';
+const VIEWERS = ['viewer-1', 'viewer-2', 'viewer-3'];
 const PLAY_TOKEN = 'play-secret';
 
 describe('WHIP and WHEP with Chromium', () => {
@@ -207,6 +209,7 @@ describe('WHIP and WHEP with Chromium', () => {
     for (const page of [publisherPage, viewerPage])
       await page.addScriptTag({ content: WHIP_PAGE_SCRIPT });
     server = await startServer({
+      collectMetrics: true,
       whip: {
         allowOrigins: [new URL(publisherPage.url()).origin],
         verifyToken: async (request) => {
@@ -240,7 +243,7 @@ describe('WHIP and WHEP with Chromium', () => {
     );
   }
 
-  test('a page publishes its camera over WHIP with trickle ICE; pages play it over WHEP and decode it', async () => {
+  test('a page publishes its camera over WHIP with trickle ICE; three WHEP viewers decode it', async () => {
     const published = await publisherPage.evaluate(
       ([url, token]) => window.whip.start('publisher', url, token, 'publish'),
       [`${baseUrl}/whip/camera`, PUBLISH_TOKEN] as const,
@@ -253,14 +256,14 @@ describe('WHIP and WHEP with Chromium', () => {
       published.link,
       '<stun:stun.example.net:3478>; rel="ice-server", <turn:turn.example.net:3478?transport=udp>; rel="ice-server"; username="user"; credential="pw"; credential-type="password"',
     );
-    for (const viewer of ['viewer-1', 'viewer-2']) {
+    for (const viewer of VIEWERS) {
       await viewerPage.evaluate(
         ([name, url, token]) => window.whip.start(name, url, token, 'play'),
         [viewer, `${baseUrl}/whep/camera`, PLAY_TOKEN] as const,
       );
     }
-    for (const viewer of ['viewer-1', 'viewer-2']) await decodesMore(viewerPage, viewer, 20);
-    for (const viewer of ['viewer-1', 'viewer-2']) {
+    for (const viewer of VIEWERS) await decodesMore(viewerPage, viewer, 20);
+    for (const viewer of VIEWERS) {
       const brightness = await viewerPage.evaluate((name) => window.whip.brightness(name), viewer);
       assert.ok(brightness > 20, `${viewer} shows a picture, not black (mean luma ${brightness})`);
     }
@@ -273,16 +276,23 @@ describe('WHIP and WHEP with Chromium', () => {
       verified.map(({ action, stream, token }) => ({ action, stream, token })),
       [
         { action: 'publish', stream: 'camera', token: PUBLISH_TOKEN },
-        { action: 'play', stream: 'camera', token: PLAY_TOKEN },
-        { action: 'play', stream: 'camera', token: PLAY_TOKEN },
+        ...VIEWERS.map(() => ({ action: 'play', stream: 'camera', token: PLAY_TOKEN })),
       ],
     );
 
     // The stream is a normal pipeline: a Kurento-Protocol client finds it by its tag.
     const [stream] = server.whip?.streams() ?? [];
     assert.equal(stream?.name, 'camera');
-    assert.equal(stream?.viewers, 2);
-    assert.equal(server.objectCount, idleObjects + 4, 'pipeline, publisher and two viewers');
+    assert.equal(stream?.viewers, VIEWERS.length);
+    assert.equal(server.objectCount, idleObjects + 2 + VIEWERS.length, 'pipeline, endpoints');
+    // Forwarded: the viewers get the publisher's packets, no stage decodes or encodes them.
+    const processing = parsePrometheusText((await server.metrics?.metrics()) ?? '');
+    for (const name of ['medley_transcoders', 'medley_processing_stages']) {
+      const total = processing
+        .filter((sample) => sample.name === name)
+        .reduce((sum, sample) => sum + sample.value, 0);
+      assert.equal(total, 0, `${name} while three viewers play`);
+    }
     const client = await RpcClient.open(server.url);
     try {
       assert.equal(
@@ -330,15 +340,17 @@ describe('WHIP and WHEP with Chromium', () => {
   });
 
   test('DELETE ends a viewer; the publisher’s DELETE ends the stream and its viewers, leaving no object', async () => {
-    const viewer2 = await sessionUrl(viewerPage, 'viewer-2');
+    const remaining = await Promise.all(
+      VIEWERS.slice(1).map((name) => sessionUrl(viewerPage, name)),
+    );
     assert.equal(await viewerPage.evaluate(() => window.whip.remove('viewer-1')), 200);
     assert.equal(await viewerPage.evaluate(() => window.whip.remove('viewer-1')), 404);
-    assert.equal(server.objectCount, idleObjects + 3);
+    assert.equal(server.objectCount, idleObjects + 1 + VIEWERS.length);
     assert.equal(await publisherPage.evaluate(() => window.whip.remove('publisher')), 200);
     assert.equal(server.objectCount, idleObjects);
     assert.deepEqual(server.whip?.streams(), []);
     // The remaining viewer's session ended with the stream: its URL is gone, its peer cut off.
-    assert.equal((await fetch(viewer2, { method: 'DELETE' })).status, 404);
+    for (const url of remaining) assert.equal((await fetch(url, { method: 'DELETE' })).status, 404);
     await eventually(
       async () =>
         (await stats(viewerPage, 'viewer-2')).connectionState !== 'connected' ? true : undefined,
