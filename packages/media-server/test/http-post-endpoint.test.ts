@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MediaServer } from '../src/index.js';
 import { decodeErrors, makeTestMedia, probe } from './support/mediaFiles.js';
 import { RpcClient } from './support/RpcClient.js';
-import { startServer } from './support/server.js';
+import { eventually, startServer } from './support/server.js';
 
 /**
  * HttpPostEndpoint: a WebM file made by ffmpeg is POSTed (as the body, and as a browser form
@@ -19,12 +20,18 @@ let mediaRoot: string;
 let server: MediaServer;
 let client: RpcClient;
 let upload: Buffer;
+let mp4Upload: Buffer;
 
 before(async () => {
   mediaRoot = await mkdtemp(join(tmpdir(), 'medley-http-post-'));
   const source = join(mediaRoot, 'upload.webm');
-  await makeTestMedia(source, { video: 'vp8', audio: true, seconds: 2 });
+  const mp4 = join(mediaRoot, 'upload.mp4');
+  await Promise.all([
+    makeTestMedia(source, { video: 'vp8', audio: true, seconds: 2 }),
+    makeTestMedia(mp4, { video: 'h264', audio: true, seconds: 2 }),
+  ]);
   upload = await readFile(source);
+  mp4Upload = await readFile(mp4);
   server = await startServer({ mediaRoot });
   client = await RpcClient.open(server.url);
 });
@@ -103,6 +110,74 @@ describe('HttpPostEndpoint', () => {
     assert.equal((await post(url)).status, 404, 'a released endpoint has no URL');
   });
 
+  it('plays a chunked WebM upload as it arrives, before the body ends', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const { endpoint, url } = await createPostEndpoint(pipeline, { disconnectionTimeout: 60 });
+    const recorder = await client.create('RecorderEndpoint', {
+      mediaPipeline: pipeline,
+      uri: 'streamed.webm',
+      stopOnEndOfStream: true,
+    });
+    for (const type of ['Recording', 'Stopped']) {
+      await client.call('subscribe', { object: recorder, type });
+    }
+    await client.invoke(endpoint, 'connect', { sink: recorder });
+    await client.invoke(recorder, 'record');
+    const from = client.received.length;
+    let sendRest: () => void = () => undefined;
+    const rest = new Promise<void>((resolve) => {
+      sendRest = resolve;
+    });
+    // The player reads a second ahead before it sends: hold back the last quarter (0.5 s).
+    const half = Math.floor((upload.length * 3) / 4);
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(upload.subarray(0, half));
+        await rest;
+        controller.enqueue(upload.subarray(half));
+        controller.close();
+      },
+    });
+    const answered = fetch(url, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { 'Content-Type': 'video/webm' },
+    } as RequestInit);
+    answered.catch(() => undefined); // awaited below; a failure there fails the test    // Media reaches the recorder while the end of the file has not been sent.
+    await client.waitForEvent('Recording', recorder, from);
+    sendRest();
+    assert.equal((await answered).status, 200);
+    await client.waitForEvent('EndOfStream', endpoint, from);
+    await client.waitForEvent('Stopped', recorder, from);
+    const file = await probe(join(mediaRoot, 'streamed.webm'));
+    const video = file.streams.find((stream) => stream.codecType === 'video');
+    assert.ok(video && video.packets >= 50, `${video?.packets} video frames of the 60 posted`);
+    await client.call('release', { object: pipeline });
+  });
+
+  it('plays a POSTed MP4 (read whole first) into an MKV recording', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const from = client.received.length;
+    const { endpoint, url } = await createPostEndpoint(pipeline, { disconnectionTimeout: 60 });
+    const recorder = await client.create('RecorderEndpoint', {
+      mediaPipeline: pipeline,
+      uri: 'posted-mp4.mkv',
+      mediaProfile: 'MKV',
+      stopOnEndOfStream: true,
+    });
+    await client.call('subscribe', { object: recorder, type: 'Stopped' });
+    await client.invoke(endpoint, 'connect', { sink: recorder });
+    await client.invoke(recorder, 'record');
+    const response = await fetch(url, { method: 'POST', body: mp4Upload });
+    assert.equal(response.status, 200);
+    await client.waitForEvent('EndOfStream', endpoint, from);
+    await client.waitForEvent('Stopped', recorder, from);
+    const file = await probe(join(mediaRoot, 'posted-mp4.mkv'));
+    assert.deepEqual(file.streams.map((stream) => stream.codecName).sort(), ['h264', 'opus']);
+    await client.call('release', { object: pipeline });
+  });
+
   it('answers 404 to a path no endpoint holds, 405 to GET, 415 and an Error to garbage', async () => {
     const pipeline = await client.create('MediaPipeline');
     const { endpoint, url } = await createPostEndpoint(pipeline, { disconnectionTimeout: 60 });
@@ -121,6 +196,25 @@ describe('HttpPostEndpoint', () => {
     assert.match(data.description, /POST a WebM, MKV or MP4 file/);
     const emptyForm = await fetch(url, { method: 'POST', body: new FormData() });
     assert.equal(emptyForm.status, 415, 'a form without a file part');
+    const broken = Buffer.concat([upload.subarray(0, 4), Buffer.alloc(2000, 0)]);
+    const malformed = await post(url, 'body', broken);
+    assert.equal(malformed.status, 415, 'an EBML magic followed by garbage');
+    const truncated = await post(url, 'body', upload.subarray(0, 40));
+    assert.equal(truncated.status, 415, 'a WebM cut before its tracks');
+    // A client that goes away mid-upload: the endpoint does not wait for it.
+    const target = new URL(url);
+    const socket = connect(Number(target.port), target.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Length: ${upload.length}\r\n\r\n`,
+    );
+    socket.write(upload.subarray(0, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await eventually(async () => {
+      const next = await post(url, 'body', Buffer.from('still not media'));
+      return next.status === 415 ? true : undefined; // not 409: the cut upload is over
+    }, 'the endpoint takes a new upload');
     assert.equal(await client.invoke(endpoint, 'getUrl'), url, 'the URL still takes uploads');
     await client.call('release', { object: pipeline });
   });

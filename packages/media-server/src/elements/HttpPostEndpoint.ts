@@ -5,17 +5,19 @@ import { MediaNode, RTP_MEDIA_TYPES } from '../graph/index.js';
 import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
-import { BufferByteSource } from '../playback/BufferByteSource.js';
-import { MediaFileError } from '../playback/errors.js';
-import { multipartBoundary, multipartFile } from '../playback/multipartFile.js';
-import { openDemuxer } from '../playback/openDemuxer.js';
+import type { Demuxer } from '../playback/DemuxedMedia.js';
+import type { MediaFileError } from '../playback/errors.js';
+import { MediaUpload } from '../playback/MediaUpload.js';
 import { Playback } from '../playback/Playback.js';
 import type { HttpEndpointRoute } from '../server/HttpEndpointRoutes.js';
 import { HttpEndpointType } from './HttpEndpoint.js';
 import { MediaElement } from './MediaElement.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 
-/** The largest upload taken: a file is held in memory while it plays. */
+/**
+ * The largest upload taken in a container read whole (MP4): it is held in memory while it
+ * plays. WebM and Matroska are read as they arrive and have no limit.
+ */
 export const MAX_HTTP_POST_BYTES = 256 * 1024 * 1024;
 /** Kurento's limit on `disconnectionTimeout` is none; a day keeps a timer's range sane. */
 const MAX_DISCONNECTION_TIMEOUT_S = 24 * 60 * 60;
@@ -39,16 +41,18 @@ export interface HttpPostEndpointOptions {
  * media server's own listener, an unguessable path per endpoint) is played into the pipeline as
  * a PlayerEndpoint plays a file: WebM/MKV (VP8, VP9 or H.264, Opus) or MP4, sent as it is
  * stored, in real time, then EndOfStream. The body may be the file itself or, as a browser form
- * sends it, `multipart/form-data` whose first file part is the media.
+ * sends it, `multipart/form-data` whose first file part is the media (see MediaUpload).
  *
- * The upload is read whole before it plays (up to MAX_HTTP_POST_BYTES) and answered 200 once
- * its container opens; a body that is not media is answered 415 and raises Error (40005). A
- * POST while another is being read is answered 409. After an upload ends, or its connection is
- * lost, the URL takes a new POST for `disconnectionTimeout` seconds, then expires: 404 from then
- * on, `getUrl` answers an empty string, and MediaSessionTerminated is raised. Other methods get
- * 405 (OPTIONS gets the CORS answer browsers ask for).
+ * WebM and Matroska play as they arrive (a chunked upload from a live source plays live); MP4
+ * is read whole first (up to MAX_HTTP_POST_BYTES). The POST is answered 200 once its body was
+ * read; a body that is not media is answered 415 and raises Error (40005). A POST while another
+ * is being read is answered 409. After an upload ends, or its connection is lost, the URL takes
+ * a new POST for `disconnectionTimeout` seconds, then expires: 404 from then on, `getUrl`
+ * answers an empty string, and MediaSessionTerminated is raised. Other methods get 405 (OPTIONS
+ * gets the CORS answer browsers ask for).
  */
 export class HttpPostEndpoint extends MediaElement {
+  /** How long the URL waits for a new POST after an upload, in milliseconds. */
   readonly disconnectionTimeoutMs: number;
   readonly #route: HttpEndpointRoute;
   #expired = false;
@@ -105,11 +109,6 @@ export class HttpPostEndpoint extends MediaElement {
       refuse(request, response, 409, 'Another upload to this endpoint is in progress.');
       return;
     }
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_HTTP_POST_BYTES) {
-      refuse(request, response, 413, `Uploads are limited to ${MAX_HTTP_POST_BYTES} bytes.`);
-      return;
-    }
     clearTimeout(this.#expiry);
     this.#receive(request, response);
   }
@@ -120,73 +119,45 @@ export class HttpPostEndpoint extends MediaElement {
       this.#sessionStarted = true;
       this.emitEvent('MediaSessionStarted');
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_HTTP_POST_BYTES) {
-        tooLarge = true;
-        chunks.length = 0;
-        refuse(request, response, 413, `Uploads are limited to ${MAX_HTTP_POST_BYTES} bytes.`);
-        return;
-      }
-      if (!tooLarge) chunks.push(chunk);
-    });
-    request.once('end', () => {
-      this.#receiving = undefined;
+    const upload = new MediaUpload(request, MAX_HTTP_POST_BYTES);
+    upload.demuxer.then(
+      (demuxer) => this.#play(demuxer),
+      (error: MediaFileError) => {
+        if (error.code === 'UNREADABLE') return; // cut short before any media: nothing to say
+        answer(response, 415, `Not playable media: ${error.message}.\n`);
+        this.#reportError(error);
+      },
+    );
+    void Promise.all([upload.finished, upload.demuxer.catch(() => undefined)]).then(([outcome]) => {
+      if (this.#receiving === request) this.#receiving = undefined;
       this.#startExpiry();
-      if (tooLarge) return;
-      void this.#play(
-        Buffer.concat(chunks),
-        String(request.headers['content-type'] ?? ''),
-        response,
-      );
-    });
-    request.once('close', () => {
-      if (this.#receiving !== request) return;
-      this.#receiving = undefined; // the connection was lost before the body ended
-      this.logger.info('an upload was cut short', { bytes: size });
-      this.#startExpiry();
+      if (outcome === 'complete') answer(response, 200, 'OK\n');
+      else if (outcome === 'too large') {
+        answer(
+          response,
+          413,
+          `Uploads other than WebM are limited to ${MAX_HTTP_POST_BYTES} bytes.\n`,
+        );
+      } else if (outcome === 'cut short') {
+        this.logger.info('an upload was cut short');
+      } else answer(response, 415, 'Not playable media.\n');
     });
   }
 
-  async #play(body: Buffer, contentType: string, response: ServerResponse): Promise<void> {
-    const media =
-      multipartBoundary(contentType) === undefined ? body : multipartFile(body, contentType);
-    let playback: Playback;
-    try {
-      if (!media || media.length === 0) {
-        throw new MediaFileError(
-          'NOT_SUPPORTED',
-          'the upload holds no file (an empty body, or a form without a file part)',
-        );
-      }
-      const demuxer = await openDemuxer(new BufferByteSource(media));
-      playback = new Playback(demuxer, {
-        onPacket: (kind, packet) =>
-          this.node.source(kind === 'video' ? 'VIDEO' : 'AUDIO').pushRtp(packet),
-        onEndOfStream: () => this.#onEndOfStream(playback),
-        onError: (error) => this.#reportError(error),
-      });
-    } catch (error) {
-      const fileError =
-        error instanceof MediaFileError
-          ? error
-          : new MediaFileError('NOT_SUPPORTED', String(error), { cause: error });
-      answer(response, 415, `Not playable media: ${fileError.message}.\n`);
-      this.#reportError(fileError);
-      return;
-    }
+  async #play(demuxer: Demuxer): Promise<void> {
     if (this.released) {
-      await playback.close();
-      answer(response, 410, 'The endpoint was released.\n');
+      await demuxer.close();
       return;
     }
+    const playback: Playback = new Playback(demuxer, {
+      onPacket: (kind, packet) =>
+        this.node.source(kind === 'video' ? 'VIDEO' : 'AUDIO').pushRtp(packet),
+      onEndOfStream: () => this.#onEndOfStream(playback),
+      onError: (error) => this.#reportError(error),
+    });
     const previous = this.#playback;
     this.#playback = playback;
     await previous?.close();
-    answer(response, 200, 'OK\n');
     playback.play();
   }
 
@@ -236,6 +207,7 @@ function refuse(
   response.end(`${message}\n`);
 }
 
+/** HttpPostEndpoint's descriptor: its constructor parameters and events, as Kurento's kmd. */
 export const HttpPostEndpointType = defineType({
   name: 'HttpPostEndpoint',
   module: 'elements',

@@ -13,7 +13,7 @@ const CODECS: Readonly<Record<string, RecordedCodec>> = {
 };
 
 /** Children a Cluster may hold; any other id ends a cluster of unknown size. */
-const CLUSTER_CHILDREN = new Set<number>([
+export const CLUSTER_CHILDREN = new Set<number>([
   EbmlId.Timecode,
   EbmlId.SimpleBlock,
   EbmlId.BlockGroup,
@@ -22,13 +22,15 @@ const CLUSTER_CHILDREN = new Set<number>([
   0x5854, // SilentTracks
   0xaf, // EncryptedBlock
 ]);
-const REFERENCE_BLOCK = 0xfb;
-const LACING_MASK = 0x06;
+/** A BlockGroup's ReferenceBlock: the block depends on another (not a key frame). */
+export const REFERENCE_BLOCK = 0xfb;
+/** The lacing bits of a block's flags. */
+export const LACING_MASK = 0x06;
 const MAX_HEADER_BYTES = 12;
 /** Elements read whole (Info, Tracks) larger than this mean a broken or hostile file. */
-const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 /** A cluster is read whole; larger ones mean a broken or hostile file. */
-const MAX_CLUSTER_BYTES = 64 * 1024 * 1024;
+export const MAX_CLUSTER_BYTES = 64 * 1024 * 1024;
 /** How many clusters a seek looks back through for a video key frame. */
 const SEEK_LOOKBACK_CLUSTERS = 120;
 
@@ -46,7 +48,9 @@ interface ClusterEntry {
   readonly timeMs: number;
 }
 
-interface TrackEntry extends PlayableTrack {
+/** A track as the file describes it, with what frame timing needs. */
+export interface TrackEntry extends PlayableTrack {
+  /** The track's DefaultDuration, for frames whose length the codec does not say. */
   readonly defaultDurationMs: number | undefined;
 }
 
@@ -253,7 +257,8 @@ export class WebmDemuxer implements Demuxer {
   }
 }
 
-function frameDurationMs(track: TrackEntry | undefined, data: Buffer): number {
+/** How long a frame lasts: Opus says it; other codecs take the track's DefaultDuration. */
+export function frameDurationMs(track: TrackEntry | undefined, data: Buffer): number {
   if (track?.codec === 'OPUS') return opusPacketSamples(data) / 48;
   return track?.defaultDurationMs ?? 0;
 }
@@ -326,7 +331,11 @@ function forEachChild(body: Buffer, visit: (id: number, child: Buffer) => void):
   }
 }
 
-function parseInfo(body: Buffer): { timecodeScaleNs: number; durationTicks: number | undefined } {
+/** The TimecodeScale and Duration of an Info element's body. */
+export function parseInfo(body: Buffer): {
+  timecodeScaleNs: number;
+  durationTicks: number | undefined;
+} {
   let timecodeScaleNs = 1_000_000;
   let durationTicks: number | undefined;
   forEachChild(body, (id, child) => {
@@ -336,7 +345,8 @@ function parseInfo(body: Buffer): { timecodeScaleNs: number; durationTicks: numb
   return { timecodeScaleNs, durationTicks };
 }
 
-function parseTracks(body: Buffer): TrackEntry[] {
+/** The tracks of a Tracks element's body that the player can send. */
+export function parseTracks(body: Buffer): TrackEntry[] {
   const tracks: TrackEntry[] = [];
   forEachChild(body, (id, entry) => {
     if (id !== EbmlId.TrackEntry) return;
@@ -392,7 +402,7 @@ function parseTracks(body: Buffer): TrackEntry[] {
 }
 
 /** The first playable video and audio track. */
-function pickTracks(tracks: readonly TrackEntry[]): TrackEntry[] {
+export function pickTracks(tracks: readonly TrackEntry[]): TrackEntry[] {
   const picked: TrackEntry[] = [];
   for (const kind of ['video', 'audio'] as const) {
     const track = tracks.find((candidate) => candidate.kind === kind);
@@ -408,7 +418,7 @@ function pickTracks(tracks: readonly TrackEntry[]): TrackEntry[] {
 }
 
 /** The frames of a block's data, by its lacing (Matroska 10.3: none, Xiph, fixed or EBML). */
-function unlace(data: Buffer, lacing: number): Buffer[] {
+export function unlace(data: Buffer, lacing: number): Buffer[] {
   if (lacing === 0) return [data];
   const count = (data[0] ?? 0) + 1;
   let offset = 1;
