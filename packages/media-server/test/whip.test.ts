@@ -120,10 +120,12 @@ window.whip = {
   async stats(name) {
     const client = clients[name];
     let framesDecoded = 0;
+    let iceUfrag;
     (await client.pc.getStats()).forEach((entry) => {
       if (entry.type === 'inbound-rtp' && entry.kind === 'video') framesDecoded += entry.framesDecoded || 0;
+      if (entry.type === 'transport') iceUfrag = entry.iceLocalUsernameFragment;
     });
-    return { framesDecoded, connectionState: client.pc.connectionState, patchStatuses: client.patchStatuses };
+    return { framesDecoded, iceUfrag, connectionState: client.pc.connectionState, patchStatuses: client.patchStatuses };
   },
   /** Mean luma (0-255) of the picture shown. */
   brightness(name) {
@@ -166,9 +168,13 @@ interface WhipPageApi {
   patchWithEtag(name: string, etag: string): Promise<number>;
   location(name: string): string;
   remove(name: string): Promise<number>;
-  stats(
-    name: string,
-  ): Promise<{ framesDecoded: number; connectionState: string; patchStatuses: number[] }>;
+  stats(name: string): Promise<{
+    framesDecoded: number;
+    /** The local ICE username fragment of the transport in use (changes with an ICE restart). */
+    iceUfrag: string | undefined;
+    connectionState: string;
+    patchStatuses: number[];
+  }>;
   brightness(name: string): number;
   offer(kind: 'publish' | 'play'): Promise<string>;
 }
@@ -309,11 +315,19 @@ describe('WHIP and WHEP with Chromium', () => {
   });
 
   test('an ICE restart by PATCH answers the new credentials and keeps media flowing', async () => {
+    const before = await stats(viewerPage, 'viewer-1');
+    assert.ok(before.iceUfrag, 'Chromium reports the ICE session in use');
     const viewerRestart = await viewerPage.evaluate(() => window.whip.restartIce('viewer-1'));
     assert.equal(viewerRestart.status, 200);
     assert.equal(viewerRestart.contentType, 'application/trickle-ice-sdpfrag');
     assert.ok(viewerRestart.etag && viewerRestart.etag !== viewerRestart.oldEtag, 'a new ETag');
     await decodesMore(viewerPage, 'viewer-1', 20);
+    await eventually(
+      async () =>
+        (await stats(viewerPage, 'viewer-1')).iceUfrag !== before.iceUfrag ? true : undefined,
+      'the viewer carries media on the restarted ICE session',
+      10_000,
+    );
 
     const publisherRestart = await publisherPage.evaluate(() =>
       window.whip.restartIce('publisher'),
