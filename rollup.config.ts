@@ -40,7 +40,7 @@ const nodeEntries: Array<{ input: string; file: string; external: string[] }> = 
   {
     input: 'packages/signaling/dist/esm/server/index.js',
     file: 'packages/signaling/dist/server/index.mjs',
-    external: ['socket.io'],
+    external: ['socket.io', 'ioredis', '@socket.io/redis-streams-adapter'],
   },
 ];
 

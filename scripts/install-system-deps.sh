@@ -2,8 +2,9 @@
 # Installs the Debian packages Medley's tests and demos need, only those that are missing:
 # Chromium (browser tests), ffmpeg/ffprobe (recording checks), iproute2 + util-linux (the
 # loopback-only namespace), nftables (packet-loss tests), a C toolchain for node-gyp (the media
-# server's native SRTP sender; .ci/run calls this before npm install), and GStreamer with its
-# Python bindings (the media server's filters and transcoders).
+# server's native SRTP sender; .ci/run calls this before npm install), GStreamer with its
+# Python bindings (the media server's filters and transcoders), and redis-server (app servers
+# sharing sessions).
 set -euo pipefail
 
 missing=()
@@ -31,6 +32,9 @@ gst_plugin facedetect || missing+=(gstreamer1.0-opencv opencv-data)
 /usr/bin/python3 -c 'import gi; gi.require_version("GdkPixbuf", "2.0")' >/dev/null 2>&1 ||
   missing+=(gir1.2-gdkpixbuf-2.0)
 command -v qrencode >/dev/null 2>&1 || missing+=(qrencode)
+# Several app servers share sessions and rooms through Redis: the signaling cluster tests and the
+# e2e test of two app servers start their own redis-server.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Kurento's chroma, pointer, crowd and plate filters analyse frames in the stage with numpy and
 # OpenCV (Debian's builds for /usr/bin/python3); plates are read with Tesseract.
 /usr/bin/python3 -c 'import numpy, cv2' >/dev/null 2>&1 || missing+=(python3-numpy python3-opencv)

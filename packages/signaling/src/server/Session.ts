@@ -6,9 +6,11 @@ import type { Rooms } from './Rooms.js';
 /**
  * Why a session ended:
  * `left` (the client called close()), `closed` (the server called session.close()),
- * `expired` (the client did not come back within the grace period), `shutdown` (server.close()).
+ * `expired` (the client did not come back within the grace period), `shutdown` (server.close()),
+ * `moved` (with `redis`: the client resumed the session on another app server, which now holds
+ * it; this process only releases what it kept for the session, such as media endpoints).
  */
-export type SessionEndReason = 'left' | 'closed' | 'expired' | 'shutdown';
+export type SessionEndReason = 'left' | 'closed' | 'expired' | 'shutdown' | 'moved';
 
 /**
  * One client, across its reconnections. The session outlives a dropped socket for the server's

@@ -15,9 +15,12 @@ import type {
   UntypedProtocol,
 } from '../protocol.js';
 import { type RequestAnswer, resumeSessionAuthKey, WireEvent } from '../wire.js';
+import { type ClusterMessage, RedisCluster } from './RedisCluster.js';
+import type { SignalingRedisOptions } from './RedisOptions.js';
+import { createRedisStreamsAdapter, type RedisAdapterHandle } from './RedisStreamsAdapter.js';
 import { Rooms } from './Rooms.js';
 import type { ServerSession, Session, SessionEndReason } from './Session.js';
-import { SessionRegistry } from './SessionRegistry.js';
+import { type SessionOpening, SessionRegistry } from './SessionRegistry.js';
 import { formatIssues, type StandardSchemaResult, type StandardSchemaV1 } from './schema.js';
 
 /** One schema per request type: payloads are validated before any handler sees them. */
@@ -62,7 +65,26 @@ export interface SignalingServerHooks<P extends Protocol, Data> {
    * message (use it for authentication: `session.socket` is not set yet, the handshake is
    * passed). Events emitted here are delivered once the connection is open.
    */
-  onConnect?(session: Session<P, Data>, info: { resumed: boolean; handshake: Handshake }): unknown;
+  onConnect?(
+    session: Session<P, Data>,
+    info: {
+      /** The client got back the session it asked for. */
+      resumed: boolean;
+      /** With `redis`: the session was taken over from another app server (see onSessionMoved). */
+      moved: boolean;
+      /** socket.io's handshake of the connection (headers, auth, address). */
+      handshake: Handshake;
+    },
+  ): unknown;
+  /**
+   * With `redis`: the client reconnected to this app server and resumed a session another app
+   * server held. Runs before `onConnect`. The session has its id, its rooms and its `data` as
+   * JSON (what `JSON.stringify` kept when the other server last wrote it: plain values only, no
+   * class instances, functions or live objects such as media endpoints). Rebuild here what this
+   * process needs for it, or reset `session.data` and let the client start over. The other app
+   * server ends its copy with reason `moved`. Throwing refuses the connection, like onConnect.
+   */
+  onSessionMoved?(session: Session<P, Data>, info: { from: string }): unknown;
   /** The client's socket closed; the session waits for it for the grace period. */
   onDisconnect?(session: Session<P, Data>, info: { reason: string }): unknown;
   /** The session is gone for good: release what belongs to it (media pipelines...). */
@@ -87,12 +109,20 @@ export type SignalingServerOptions<P extends Protocol, Data> = SignalingServerTa
     sessionGracePeriod?: number;
     /** The socket.io namespace. Default '/'. */
     namespace?: string;
+    /**
+     * Shares sessions and rooms with the other app servers that use the same Redis: broadcasts
+     * and {@link SignalingServer.emitTo} reach clients connected to any of them, and a client
+     * that reconnects to another app server resumes its session there (see `onSessionMoved`).
+     * One connection per session across the cluster: the newest takes over, and the app server
+     * that held the session ends its copy (reason `moved`) and disconnects the older socket.
+     *
+     * When the signaling server creates the socket.io Server, it also installs socket.io's Redis
+     * streams adapter; with `io`, give that Server {@link createRedisStreamsAdapter}'s adapter.
+     * While Redis is down, each app server serves its own clients and logs it; it catches up
+     * when Redis is back. Unset: everything stays in this process's memory.
+     */
+    redis?: SignalingRedisOptions;
   };
-
-interface Opening<P extends Protocol, Data> {
-  session: ServerSession<P, Data>;
-  resumed: boolean;
-}
 
 /**
  * The app-server side of Medley signaling, on socket.io: sessions that survive reconnections,
@@ -117,7 +147,9 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
   readonly #rooms = new Rooms<ServerSession<P, Data>>();
   readonly #registry: SessionRegistry<P, Data>;
   /** Sessions matched to sockets that passed the middleware and are not connected yet. */
-  readonly #openings = new WeakMap<Socket, Opening<P, Data>>();
+  readonly #openings = new WeakMap<Socket, SessionOpening<P, Data>>();
+  readonly #cluster: RedisCluster | undefined;
+  readonly #adapter: RedisAdapterHandle | undefined;
 
   constructor(options: SignalingServerOptions<P, Data>) {
     const gracePeriod = options.sessionGracePeriod ?? 30_000;
@@ -129,16 +161,35 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     }
     this.#schemas = options.schemas;
     this.#hooks = options;
-    this.#registry = new SessionRegistry(gracePeriod, this.#rooms, (session, reason) =>
-      this.#runHook('onSessionEnd', () => this.#hooks.onSessionEnd?.(session, { reason })),
+    const namespace = options.namespace ?? '/';
+    this.#cluster =
+      options.redis &&
+      new RedisCluster(options.redis, namespace, gracePeriod, (message) =>
+        this.#onClusterMessage(message),
+      );
+    this.#registry = new SessionRegistry(
+      gracePeriod,
+      this.#rooms,
+      (session, reason) =>
+        this.#runHook('onSessionEnd', () => this.#hooks.onSessionEnd?.(session, { reason })),
+      this.#cluster && {
+        redis: this.#cluster,
+        reportError: (error, context) => this.#reportError(error, context),
+      },
     );
     if ('io' in options) {
       assertMiddlewaresRunOnRecovery(options.io);
       this.io = options.io;
       this.#ownsIo = false;
+      this.#adapter = undefined;
     } else {
       const { socketOptions } = options;
+      this.#adapter =
+        options.redis && !socketOptions?.adapter
+          ? createRedisStreamsAdapter({ url: options.redis.url, log: options.redis.log })
+          : undefined;
       this.io = new Server(options.httpServer, {
+        ...(this.#adapter && { adapter: this.#adapter.adapter }),
         ...socketOptions,
         connectionStateRecovery: {
           maxDisconnectionDuration: gracePeriod,
@@ -148,7 +199,7 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
       });
       this.#ownsIo = true;
     }
-    this.#namespace = this.io.of(options.namespace ?? '/');
+    this.#namespace = this.io.of(namespace);
     this.#namespace.use((socket, next) => {
       this.#admit(socket).then(
         () => next(),
@@ -188,16 +239,37 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     return this.#rooms.members(room);
   }
 
-  /** Pushes an event to every session in `room` (but `except`). */
+  /**
+   * Pushes an event to every session in `room` (but `except`). With `redis`, sessions in the
+   * room on the other app servers get it too.
+   */
   broadcast<K extends EventName<P>>(
     room: string,
     event: K,
     payload: EventPayload<P, K>,
     options: { except?: Session<P, Data> } = {},
   ): void {
-    for (const session of this.#rooms.members(room)) {
-      if (session !== options.except) session.emit(event, payload);
-    }
+    this.#deliverToRoom(room, event, payload, options.except?.id);
+    this.#cluster?.publish({ kind: 'room', room, event, payload, except: options.except?.id });
+  }
+
+  /**
+   * Pushes an event to the session `sessionId`, wherever it is: here (like `session.emit`), or
+   * with `redis` on the app server that holds it. A session that does not exist (any more) gets
+   * nothing.
+   */
+  emitTo<K extends EventName<P>>(sessionId: string, event: K, payload: EventPayload<P, K>): void {
+    const local = this.#registry.sessions.get(sessionId);
+    if (local) local.emit(event, payload);
+    else this.#cluster?.publish({ kind: 'direct', to: sessionId, event, payload });
+  }
+
+  /**
+   * With `redis`: resolves once this server's Redis connections are up (it serves its own
+   * clients before). Without: resolves at once.
+   */
+  async ready(): Promise<void> {
+    await this.#cluster?.ready();
   }
 
   /**
@@ -205,19 +277,49 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
    * signaling server created is closed too, and with it the HTTP server it is attached to.
    */
   async close(): Promise<void> {
+    this.#registry.close();
     for (const session of [...this.#registry.sessions.values()]) {
       this.#registry.end(session, 'shutdown');
     }
     if (this.#ownsIo) await this.io.close();
+    await this.#adapter?.close();
+    await this.#cluster?.close();
+  }
+
+  #deliverToRoom(room: string, event: string, payload: unknown, exceptId?: string): void {
+    for (const session of this.#rooms.members(room)) {
+      if (session.id !== exceptId) session.emit(event as EventName<P>, payload as never);
+    }
+  }
+
+  #onClusterMessage(message: ClusterMessage): void {
+    switch (message.kind) {
+      case 'room':
+        this.#deliverToRoom(message.room, message.event, message.payload, message.except);
+        return;
+      case 'direct':
+        this.#registry.sessions
+          .get(message.to)
+          ?.emit(message.event as EventName<P>, message.payload as never);
+        return;
+      case 'moved':
+        this.#registry.movedAway(message.id);
+        return;
+    }
   }
 
   async #admit(socket: Socket): Promise<void> {
     const auth = socket.handshake.auth as Record<string, unknown> | undefined;
     const requested = auth?.[resumeSessionAuthKey];
-    const opening = this.#registry.resolve(requested);
-    const { session, resumed } = opening;
+    const opening = await this.#registry.resolve(requested);
+    const { session, resumed, movedFrom } = opening;
     try {
-      await this.#hooks.onConnect?.(session, { resumed, handshake: socket.handshake });
+      if (movedFrom !== undefined) await this.#hooks.onSessionMoved?.(session, { from: movedFrom });
+      await this.#hooks.onConnect?.(session, {
+        resumed,
+        moved: movedFrom !== undefined,
+        handshake: socket.handshake,
+      });
     } catch (error) {
       if (resumed) this.#registry.release(session);
       else this.#registry.discard(session);
@@ -241,6 +343,7 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     });
     socket.on('disconnect', (reason) => this.#onDisconnect(session, socket, reason));
     session.attach(socket, { sessionId: session.id, resumed });
+    this.#registry.attached(session);
   }
 
   #onDisconnect(session: ServerSession<P, Data>, socket: Socket, reason: string): void {

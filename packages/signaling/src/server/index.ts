@@ -29,6 +29,12 @@ export type {
 } from '../protocol.js';
 export { type RequestAnswer, type SessionWelcome, WireEvent } from '../wire.js';
 export { type PeerRequestSchemas, peerSignalingSchemas } from './peerSchemas.js';
+export type { RedisConnectionLog, SignalingRedisOptions } from './RedisOptions.js';
+export {
+  createRedisStreamsAdapter,
+  type RedisAdapterHandle,
+  type RedisStreamsAdapterSettings,
+} from './RedisStreamsAdapter.js';
 export type { Session, SessionEndReason } from './Session.js';
 export {
   type Awaitable,

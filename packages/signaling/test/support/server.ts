@@ -24,6 +24,8 @@ export interface TestProtocol {
     say: { request: { room: string; text: string }; response: undefined };
     remember: { request: { note: string }; response: undefined };
     recall: { request: Record<string, never>; response: { notes: string[] } };
+    /** Pushes a notice to another session, wherever it is connected. */
+    tell: { request: { to: string; text: string }; response: undefined };
   };
   events: {
     notice: { text: string };
@@ -43,6 +45,7 @@ export const testSchemas: SignalingServerOptions<TestProtocol, TestSessionData>[
   say: schema.object({ room: schema.string(), text: schema.string() }),
   remember: schema.object({ note: schema.string() }),
   recall: schema.object({}),
+  tell: schema.object({ to: schema.string(), text: schema.string() }),
 };
 
 export interface TestServer {
@@ -58,6 +61,7 @@ export interface TestServer {
 
 export interface TestServerOptions extends SignalingServerHooks<TestProtocol, TestSessionData> {
   sessionGracePeriod?: number;
+  redis?: SignalingServerOptions<TestProtocol, TestSessionData>['redis'];
 }
 
 /** An HTTP server on 127.0.0.1, on a free port. */
@@ -104,7 +108,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     .handle('remember', ({ note }, session) => {
       session.data.notes = [...(session.data.notes ?? []), note];
     })
-    .handle('recall', (_payload, session) => ({ notes: session.data.notes ?? [] }));
+    .handle('recall', (_payload, session) => ({ notes: session.data.notes ?? [] }))
+    .handle('tell', ({ to, text }) => {
+      signaling.emitTo(to, 'notice', { text });
+    });
 
   return {
     url,
