@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MediaServer } from '../src/index.js';
+import { parseCommandLine } from '../src/server/commandLine.js';
 import { decodeErrors, makeTestMedia, probe } from './support/mediaFiles.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
@@ -80,6 +81,11 @@ after(async () => {
   receiver?.close();
   await rm(mediaRoot, { recursive: true, force: true });
 });
+
+/** TCP sockets this process holds (the media server's uploads among them). */
+function tcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap').length;
+}
 
 function uploadUrl(path: string, credentials = `medley:${encodeURIComponent(PASSWORD)}@`) {
   return `http://${credentials}127.0.0.1:${receiverPort}${path}`;
@@ -181,6 +187,7 @@ describe('RecorderEndpoint over HTTP', () => {
   });
 
   it('raises Error when the server goes away mid-upload, leaks no socket and keeps serving', async () => {
+    const socketsBefore = tcpSockets();
     const from = client.received.length;
     const { pipeline, recorder } = await playInto('clip.webm', uploadUrl('/hang-up/call.webm'));
     const error = await client.waitForEvent('Error', recorder, from);
@@ -198,7 +205,26 @@ describe('RecorderEndpoint over HTTP', () => {
       'the receiving server has no connection left',
     );
     assert.equal(open, 0);
+    await eventually(
+      () => (tcpSockets() <= socketsBefore ? true : undefined),
+      `the media server's upload socket is closed (${tcpSockets()} TCP sockets, ${socketsBefore} before)`,
+    );
     assert.ok((await client.create('MediaPipeline')).endsWith('_kurento.MediaPipeline'));
+  });
+
+  it('takes --allow-http-recording and MEDLEY_ALLOW_HTTP_RECORDING, true or false only', () => {
+    const serve = (argv: string[], env: Record<string, string> = {}) => {
+      const parsed = parseCommandLine(argv, env);
+      assert.equal(parsed.kind, 'serve');
+      return parsed.kind === 'serve' ? parsed.options : undefined;
+    };
+    assert.equal(serve(['--allow-http-recording', 'true'])?.allowHttpRecording, true);
+    assert.equal(serve([], { MEDLEY_ALLOW_HTTP_RECORDING: 'false' })?.allowHttpRecording, false);
+    assert.equal(serve([])?.allowHttpRecording, undefined);
+    assert.throws(
+      () => parseCommandLine(['--allow-http-recording', 'yes'], {}),
+      /--allow-http-recording must be true or false, got 'yes'/,
+    );
   });
 
   it('refuses http(s) URIs while the option is off, and internal hosts it does not name', async () => {
