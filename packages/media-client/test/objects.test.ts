@@ -99,6 +99,19 @@ describe('media objects against a real Medley server', () => {
     await faces.unsetOverlayedImage();
     const reader = await pipeline.create('ZBarFilter');
     assert.equal(reader.type, 'ZBarFilter');
+    const chroma = await pipeline.create('ChromaFilter', {
+      window: { topRightCornerX: 5, topRightCornerY: 5, width: 30, height: 30 },
+    });
+    await chroma.unsetBackground();
+    await assert.rejects(chroma.setBackground('none.png'), /ChromaFilter uri 'none.png': no such image/);
+    const pointer = await pipeline.create('PointerDetectorFilter', {
+      calibrationRegion: { topRightCornerX: 0, topRightCornerY: 0, width: 10, height: 10 },
+    });
+    await pointer.addWindow({ id: 'w', upperRightX: 0, upperRightY: 0, width: 20, height: 20 });
+    await pointer.trackColorFromCalibrationRegion();
+    await pointer.removeWindow('w');
+    await assert.rejects(pointer.removeWindow('w'), /has no window 'w'/);
+    await pointer.clearWindows();
     await pipeline.release();
   });
 
@@ -119,9 +132,11 @@ describe('media objects against a real Medley server', () => {
   test('the server manager reports its info, pipelines and sessions', async () => {
     const info = await client.serverManager.getInfo();
     assert.deepEqual(info.modules.map((module) => module.name).sort(), [
+      'chroma',
       'core',
       'elements',
       'filters',
+      'pointerdetector',
     ]);
     assert.ok((await client.serverManager.getSessions()).includes(client.sessionId ?? ''));
 

@@ -10,6 +10,7 @@ import type {
   MediaElementEvents,
   MediaObjectEvents,
   PlayerEndpointEvents,
+  PointerDetectorFilterEvents,
   RecorderEndpointEvents,
   ServerManagerEvents,
   SessionEndpointEvents,
@@ -30,6 +31,7 @@ import type {
   MediaState,
   MediaType,
   OfferOptions,
+  PointerDetectorWindowMediaParam,
   RembParams,
   SDES,
   ServerInfo,
@@ -38,6 +40,7 @@ import type {
   UriEndpointState,
   VideoCaps,
   VideoInfo,
+  WindowParam,
 } from './values.js';
 
 /** A listener of one event, called with the event's payload. */
@@ -310,6 +313,49 @@ export interface GStreamerFilter extends MediaElement<MediaElementEvents>, GStre
 
 /** Reads QR codes and barcodes in the video; raises `CodeFound` once per new code. */
 export interface ZBarFilter extends MediaElement<ZBarFilterEvents> {}
+
+/** The remote methods of a ChromaFilter. */
+export interface ChromaFilterMethods {
+  /**
+   * Replaces the pixels of the key colour by the image at `uri` (media root, or an allowed
+   * http(s) host), scaled to the frame. Rejects with MEDIA_OBJECT_ILLEGAL_PARAM_ERROR for a URI
+   * the server may not read or a file that is not an image.
+   */
+  setBackground(uri: string): Promise<void>;
+  /** Stops replacing the key colour: the video passes unchanged. */
+  unsetBackground(): Promise<void>;
+}
+
+/**
+ * Kurento's chroma key (module `chroma`): the key colour is learnt from the `window` over the
+ * first 60 frames (which show the window's outline), then replaced by the background image.
+ */
+export interface ChromaFilter extends MediaElement<MediaElementEvents>, ChromaFilterMethods {}
+
+/** The remote methods of a PointerDetectorFilter. */
+export interface PointerDetectorFilterMethods {
+  /**
+   * Adds a window, or replaces the one with the same id. Rejects with
+   * MEDIA_OBJECT_ILLEGAL_PARAM_ERROR for a window smaller than 1x1 pixels or left of or above
+   * the frame.
+   */
+  addWindow(window: PointerDetectorWindowMediaParam): Promise<void>;
+  /** Removes a window; rejects with MEDIA_OBJECT_ILLEGAL_PARAM_ERROR for an unknown id. */
+  removeWindow(windowId: string): Promise<void>;
+  /** Removes every window. */
+  clearWindows(): Promise<void>;
+  /** Takes the colour in the calibration region, on the next frame, as the pointer's colour. */
+  trackColorFromCalibrationRegion(): Promise<void>;
+}
+
+/**
+ * Kurento's pointer detector (module `pointerdetector`): follows a coloured pointer, learnt
+ * from the calibration region, and raises `WindowIn`/`WindowOut` as its centre enters and
+ * leaves the windows.
+ */
+export interface PointerDetectorFilter
+  extends MediaElement<PointerDetectorFilterEvents>,
+    PointerDetectorFilterMethods {}
 
 /** The remote methods of a FaceOverlayFilter. */
 export interface FaceOverlayFilterMethods {
@@ -798,6 +844,20 @@ export interface ElementParams {
   ImageOverlayFilter: Record<never, never>;
   /** A ZBarFilter takes no options. */
   ZBarFilter: Record<never, never>;
+  /** Options of a ChromaFilter. */
+  ChromaFilter: {
+    /** The region the key colour is learnt from, in pixels. */
+    window: WindowParam;
+    /** The background image's URI (see `setBackground`); none leaves the video unchanged. */
+    backgroundImage?: string;
+  };
+  /** Options of a PointerDetectorFilter. */
+  PointerDetectorFilter: {
+    /** The region the pointer's colour is taken from, in pixels. */
+    calibrationRegion: WindowParam;
+    /** Windows to start with (ids unique); `addWindow` adds more. */
+    windows?: PointerDetectorWindowMediaParam[];
+  };
   /** A HubPort is created on a hub (and in the hub's pipeline). */
   HubPort: {
     /** The hub (Composite, Dispatcher, DispatcherOneToMany) the port belongs to. */
@@ -838,6 +898,10 @@ export interface MediaObjectTypes {
   ImageOverlayFilter: ImageOverlayFilter;
   /** A QR code and barcode reader. */
   ZBarFilter: ZBarFilter;
+  /** A chroma key. */
+  ChromaFilter: ChromaFilter;
+  /** A coloured pointer's tracker. */
+  PointerDetectorFilter: PointerDetectorFilter;
   /** Media passed on unchanged. */
   PassThrough: PassThrough;
   /** Any filter: an element that changes the media passing through it. */

@@ -279,3 +279,17 @@ export interface HttpPostEndpointEvents extends SessionEndpointEvents {
   /** The media of the upload has all been sent on. */
   EndOfStream: MediaEvent;
 }
+
+/** The pointer of a PointerDetectorFilter entered or left one of its windows. */
+export interface PointerWindowEvent extends MediaEvent {
+  /** The id the window was added with. */
+  windowId: string;
+}
+
+/** The events of a PointerDetectorFilter, by name. */
+export interface PointerDetectorFilterEvents extends MediaElementEvents {
+  /** The pointer's centre came into the window. */
+  WindowIn: PointerWindowEvent;
+  /** The pointer's centre left the window (or the pointer was lost while in it). */
+  WindowOut: PointerWindowEvent;
+}

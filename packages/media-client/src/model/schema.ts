@@ -5,6 +5,7 @@
 // the wrong length, does not compile.
 import type {
   BaseRtpEndpointMethods,
+  ChromaFilterMethods,
   DispatcherMethods,
   DispatcherOneToManyMethods,
   FaceOverlayFilterMethods,
@@ -17,6 +18,7 @@ import type {
   MediaObjectTypeName,
   MediaPipelineMethods,
   PlayerEndpointMethods,
+  PointerDetectorFilterMethods,
   RecorderEndpointMethods,
   SdpEndpointMethods,
   ServerManagerMethods,
@@ -192,6 +194,21 @@ export const schema: Readonly<Record<MediaObjectTypeName, TypeSpec>> = {
     }),
   },
   ZBarFilter: { parent: 'Filter', methods: noMethods },
+  ChromaFilter: {
+    parent: 'Filter',
+    methods: methodsOf<ChromaFilterMethods>({ setBackground: ['uri'], unsetBackground: [] }),
+    complexConstructorParams: { window: 'WindowParam' },
+  },
+  PointerDetectorFilter: {
+    parent: 'Filter',
+    methods: methodsOf<PointerDetectorFilterMethods>({
+      addWindow: [['window', 'PointerDetectorWindowMediaParam']],
+      removeWindow: ['windowId'],
+      clearWindows: [],
+      trackColorFromCalibrationRegion: [],
+    }),
+    complexConstructorParams: { calibrationRegion: 'WindowParam' },
+  },
   Endpoint: { parent: 'MediaElement', methods: noMethods },
   SessionEndpoint: { parent: 'Endpoint', methods: noMethods },
   SdpEndpoint: {

@@ -307,3 +307,44 @@ export interface Stats {
   /** The fields of that stats type (`packetsLost`, `bytesReceived`, `jitter`, ...). */
   [field: string]: unknown;
 }
+
+/**
+ * A rectangle of the video in pixels (Kurento's `WindowParam`, modules chroma and
+ * pointerdetector): a ChromaFilter's calibration window, a PointerDetectorFilter's calibration
+ * region. Despite the names, `topRightCornerX`/`topRightCornerY` are the top-left corner, as
+ * Kurento uses them.
+ */
+export interface WindowParam {
+  /** Left edge, in pixels from the frame's left. */
+  topRightCornerX: number;
+  /** Top edge, in pixels from the frame's top. */
+  topRightCornerY: number;
+  /** Width in pixels, at least 1. */
+  width: number;
+  /** Height in pixels, at least 1. */
+  height: number;
+}
+
+/**
+ * A window of a PointerDetectorFilter (Kurento's `PointerDetectorWindowMediaParam`): the pointer
+ * entering it raises `WindowIn`, leaving it `WindowOut`. `upperRightX`/`upperRightY` are the
+ * top-left corner, as Kurento uses them.
+ */
+export interface PointerDetectorWindowMediaParam {
+  /** The window's id, carried by its events; adding a window with an id in use replaces it. */
+  id: string;
+  /** Left edge, in pixels. */
+  upperRightX: number;
+  /** Top edge, in pixels. */
+  upperRightY: number;
+  /** Width in pixels, at least 1. */
+  width: number;
+  /** Height in pixels, at least 1. */
+  height: number;
+  /** Image shown in the window while the pointer is in it (Medley draws the outline only). */
+  activeImage?: string;
+  /** Transparency of the window's images, 0 to 1 (Medley draws the outline only). */
+  imageTransparency?: number;
+  /** Image shown in the window (Medley draws the outline only). */
+  image?: string;
+}
