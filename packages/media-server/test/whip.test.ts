@@ -309,6 +309,17 @@ describe('WHIP and WHEP with Chromium', () => {
         await client.invoke(stream.publisherId, 'getTag', { key: 'whip.role' }),
         'publisher',
       );
+      // ...and extends it: an element of its own, fed by the WHIP publisher.
+      const tap = await client.create('PassThrough', { mediaPipeline: stream.pipelineId });
+      await client.invoke(stream.publisherId, 'connect', { sink: tap });
+      await eventually(
+        async () =>
+          (await client.invoke(tap, 'isMediaFlowingIn', { mediaType: 'VIDEO' })) ? true : undefined,
+        "the publisher's video reaches the application's element",
+        10_000,
+      );
+      await client.call('release', { object: tap });
+      assert.equal(server.objectCount, idleObjects + 2 + VIEWERS.length);
     } finally {
       await client.close();
     }
