@@ -12,6 +12,8 @@
  * - `INVALID_RESPONSE`: the other side does not speak this protocol (a malformed answer).
  * - `SUPERSEDED`: a newer WebRTC negotiation started before this one completed.
  * - `INVALID_OPTIONS`: the code using this library passed a configuration that cannot work.
+ * - `UNAVAILABLE` (server side): a service the app servers share (Redis) cannot be reached; try
+ *   again once it is back.
  */
 export type SignalingErrorCode =
   | 'TIMEOUT'
@@ -22,7 +24,8 @@ export type SignalingErrorCode =
   | 'CONNECT_FAILED'
   | 'INVALID_RESPONSE'
   | 'SUPERSEDED'
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  | 'UNAVAILABLE';
 
 /** The codes of {@link SignalingErrorCode} that come from the server, in an error answer. */
 export type ServerErrorCode = 'REJECTED' | 'INVALID_PAYLOAD' | 'UNKNOWN_REQUEST';

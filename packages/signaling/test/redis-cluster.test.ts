@@ -119,6 +119,18 @@ describe('several app servers sharing Redis', () => {
     }
   });
 
+  test('a value one app server stores, the other reads', async () => {
+    try {
+      const { a, b } = await twoAppServers();
+      await a.signaling.store.set('broadcast', { pipelineId: 'p1', viewers: 2 });
+      assert.deepEqual(await b.signaling.store.get('broadcast'), { pipelineId: 'p1', viewers: 2 });
+      await b.signaling.store.delete('broadcast');
+      assert.equal(await a.signaling.store.get('broadcast'), undefined);
+    } finally {
+      await cleanUp();
+    }
+  });
+
   test('a session opened on A resumes on B after its connection dies, with its JSON data and rooms', async () => {
     const endedOnA: Array<{ id: string; reason: SessionEndReason }> = [];
     const movedToB: Array<{ session: TestSession; from: string }> = [];
@@ -259,6 +271,7 @@ describe('several app servers sharing Redis', () => {
       await onA.request('say', { room: 'ops', text: 'during the outage' });
       assert.deepEqual(await within(local, 'local broadcast'), { text: 'during the outage' });
       assert.deepEqual(await onB.request('echo', { text: 'B is up' }), { text: 'B is up' });
+      await assert.rejects(a.signaling.store.get('anything'), { code: 'UNAVAILABLE' });
       // A new client can connect meanwhile.
       const newcomer = await client(a.url);
       assert.deepEqual(await newcomer.request('echo', { text: 'hi' }), { text: 'hi' });

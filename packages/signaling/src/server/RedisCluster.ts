@@ -82,6 +82,7 @@ export class RedisCluster {
   readonly #commands: Redis & ClusterCommands;
   readonly #subscriber: Redis;
   readonly #keyPrefix: string;
+  readonly #valuePrefix: string;
   readonly #channel: string;
   readonly #gracePeriodMs: number;
   readonly #log: RedisConnectionLog;
@@ -101,6 +102,7 @@ export class RedisCluster {
     this.#gracePeriodMs = gracePeriodMs;
     const prefix = `${options.keyPrefix ?? 'medley:signaling'}:${namespace}`;
     this.#keyPrefix = `${prefix}:session:`;
+    this.#valuePrefix = `${prefix}:value:`;
     this.#channel = `${prefix}:messages`;
     // The offline queue holds commands while the first connection opens; after that, a command
     // made during an outage fails at the next failed reconnection attempt (maxRetriesPerRequest 0).
@@ -183,6 +185,22 @@ export class RedisCluster {
     } catch (error) {
       this.#failed(`removing session ${id}`, error);
     }
+  }
+
+  /** The JSON value under `key` (undefined if none); rejects when Redis cannot be reached. */
+  async getValue(key: string): Promise<unknown> {
+    const text = await this.#commands.get(this.#valuePrefix + key);
+    return text === null ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  /** Stores `value` (JSON) under `key`; rejects when Redis cannot be reached. */
+  async setValue(key: string, value: unknown): Promise<void> {
+    await this.#commands.set(this.#valuePrefix + key, JSON.stringify(value));
+  }
+
+  /** Removes `key`; rejects when Redis cannot be reached. */
+  async deleteValue(key: string): Promise<void> {
+    await this.#commands.del(this.#valuePrefix + key);
   }
 
   /** Sends `message` to the other app servers of the namespace. */

@@ -15,12 +15,14 @@ import type {
   UntypedProtocol,
 } from '../protocol.js';
 import { type RequestAnswer, resumeSessionAuthKey, WireEvent } from '../wire.js';
+import { clusterOptionsOf } from './clusterOverRedis.js';
 import { type ClusterMessage, RedisCluster } from './RedisCluster.js';
 import type { SignalingRedisOptions } from './RedisOptions.js';
 import { createRedisStreamsAdapter, type RedisAdapterHandle } from './RedisStreamsAdapter.js';
 import { Rooms } from './Rooms.js';
 import type { ServerSession, Session, SessionEndReason } from './Session.js';
 import { type SessionOpening, SessionRegistry } from './SessionRegistry.js';
+import { MemoryStore, RedisStore, type SharedStore } from './SharedStore.js';
 import { formatIssues, type StandardSchemaResult, type StandardSchemaV1 } from './schema.js';
 
 /** One schema per request type: payloads are validated before any handler sees them. */
@@ -117,7 +119,8 @@ export type SignalingServerOptions<P extends Protocol, Data> = SignalingServerTa
      * that held the session ends its copy (reason `moved`) and disconnects the older socket.
      *
      * When the signaling server creates the socket.io Server, it also installs socket.io's Redis
-     * streams adapter; with `io`, give that Server {@link createRedisStreamsAdapter}'s adapter.
+     * streams adapter; with `io`, call {@link clusterOverRedis} on that Server instead (it sets
+     * the adapter, and this option for every signaling server on it).
      * While Redis is down, each app server serves its own clients and logs it; it catches up
      * when Redis is back. Unset: everything stays in this process's memory.
      */
@@ -139,6 +142,11 @@ export type SignalingServerOptions<P extends Protocol, Data> = SignalingServerTa
 export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record<string, unknown>> {
   /** The socket.io Server, the application's or the one created on `httpServer`. */
   readonly io: Server;
+  /**
+   * JSON values shared by the app servers of this namespace (in Redis with `redis`, else in
+   * memory): what one app server must find of another's (a broadcast's pipeline id...).
+   */
+  readonly store: SharedStore;
   readonly #ownsIo: boolean;
   readonly #namespace: Namespace;
   readonly #schemas: RequestSchemas<P>;
@@ -162,11 +170,11 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     this.#schemas = options.schemas;
     this.#hooks = options;
     const namespace = options.namespace ?? '/';
+    const redis = options.redis ?? ('io' in options ? clusterOptionsOf(options.io) : undefined);
     this.#cluster =
-      options.redis &&
-      new RedisCluster(options.redis, namespace, gracePeriod, (message) =>
-        this.#onClusterMessage(message),
-      );
+      redis &&
+      new RedisCluster(redis, namespace, gracePeriod, (message) => this.#onClusterMessage(message));
+    this.store = this.#cluster ? new RedisStore(this.#cluster) : new MemoryStore();
     this.#registry = new SessionRegistry(
       gracePeriod,
       this.#rooms,

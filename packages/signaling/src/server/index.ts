@@ -28,6 +28,7 @@ export type {
   UntypedProtocol,
 } from '../protocol.js';
 export { type RequestAnswer, type SessionWelcome, WireEvent } from '../wire.js';
+export { clusterOverRedis } from './clusterOverRedis.js';
 export { type PeerRequestSchemas, peerSignalingSchemas } from './peerSchemas.js';
 export type { RedisConnectionLog, SignalingRedisOptions } from './RedisOptions.js';
 export {
@@ -36,6 +37,7 @@ export {
   type RedisStreamsAdapterSettings,
 } from './RedisStreamsAdapter.js';
 export type { Session, SessionEndReason } from './Session.js';
+export type { SharedStore } from './SharedStore.js';
 export {
   type Awaitable,
   type RequestHandler,
