@@ -115,9 +115,9 @@ describe('RtpEndpoint with ffmpeg', () => {
       target,
     ]);
     context.after(() => ffmpeg.stop());
-    const stats = await viewer.peer.waitForStats((seen) => seen.framesDecoded > 30, 30_000);
+    const stats = await viewer.peer.waitForStats((seen) => seen.framesDecoded > 15, 30_000);
     const later = await viewer.peer.waitForStats(
-      (seen) => seen.framesDecoded > stats.framesDecoded + 15,
+      (seen) => seen.framesDecoded > stats.framesDecoded + 10,
       30_000,
     );
     return { rtpEndpoint, stats: later, answer, ffmpeg };
@@ -218,7 +218,7 @@ describe('RtpEndpoint with ffmpeg', () => {
       '-i',
       sdpFile,
       '-t',
-      '3',
+      '2',
       '-c',
       'copy',
       file,
@@ -234,10 +234,10 @@ describe('RtpEndpoint with ffmpeg', () => {
     const probed = await probe(file);
     const video = probed.streams.find((stream) => stream.codecType === 'video');
     assert.equal(video?.codecName, 'vp8');
-    assert.ok((video?.packets ?? 0) > 20, `frames written: ${video?.packets}`);
+    assert.ok((video?.packets ?? 0) > 15, `frames written: ${video?.packets}`);
     const duration = probed.durationSeconds ?? video?.endSeconds ?? 0;
-    // ffmpeg stops at 3 s of media timestamps; the camera sends continuously.
-    assert.ok(duration > 2 && duration <= 3.2, `duration ${duration} s`);
+    // ffmpeg stops at 2 s of media timestamps; the camera sends continuously.
+    assert.ok(duration > 1.3 && duration <= 2.2, `duration ${duration} s`);
     const stats = (await suite.client.invoke(rtpEndpoint, 'getStats', {
       mediaType: 'VIDEO',
     })) as Record<string, Record<string, unknown>>;
