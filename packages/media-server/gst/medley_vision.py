@@ -286,9 +286,145 @@ class PointerTracker:
         return (int(moments["m10"] / moments["m00"]), int(moments["m01"] / moments["m00"]))
 
 
+# --- crowd detector -------------------------------------------------------------------------
+
+# A pixel moves when the optical flow there is at least this many pixels a frame (at the
+# processing width).
+MOVING_FLOW = 1.0
+ROI_BGR = (0, 255, 255)
+
+
+def level_of(percentage, config, prefix):
+    """Kurento's levels: 0 below Min, 1 below Med, 2 below Max, 3 from Max up."""
+    if percentage < config[prefix + "LevelMin"]:
+        return 0
+    if percentage < config[prefix + "LevelMed"]:
+        return 1
+    if percentage < config[prefix + "LevelMax"]:
+        return 2
+    return 3
+
+
+class LevelWatch:
+    """Raises a level once it has held for `frames` frames and differs from the last raised."""
+
+    def __init__(self, frames):
+        self.frames = max(1, int(frames))
+        self.reported = 0
+        self.candidate = 0
+        self.count = 0
+
+    def update(self, level):
+        if level == self.reported:
+            self.count = 0
+            return False
+        if level != self.candidate:
+            self.candidate, self.count = level, 0
+        self.count += 1
+        if self.count >= self.frames:
+            self.reported, self.count = level, 0
+            return True
+        return False
+
+
+class RegionWatch:
+    def __init__(self, roi):
+        self.roi = roi
+        config = roi["config"]
+        self.occupancy = LevelWatch(config["occupancyNumFramesToEvent"])
+        self.fluidity = LevelWatch(config["fluidityNumFramesToEvent"])
+        self.moving_frames = 0
+        self.still_frames = 0
+        self.mask = None
+
+
+class CrowdWatcher:
+    """Kurento's CrowdDetectorFilter, per region of interest: occupancy (the share of the region
+    that differs from the learnt background), fluidity (the share of the occupied part that
+    moves) and direction (the mean angle of the optical flow)."""
+
+    def __init__(self):
+        self.regions = []
+        self.processing_width = 320
+        self.subtractor = None
+        self.previous = None
+
+    def configure(self, settings):
+        if "rois" in settings:
+            self.regions = [RegionWatch(roi) for roi in settings["rois"]]
+        if "processingWidth" in settings:
+            self.processing_width = int(settings["processingWidth"])
+            self.subtractor = None
+            self.previous = None
+
+    def process(self, frame):
+        height, width = frame.shape[:2]
+        scale = min(1.0, self.processing_width / width)
+        small_size = (max(8, int(width * scale)), max(8, int(height * scale)))
+        grey = cv2.cvtColor(cv2.resize(frame, small_size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+        if self.subtractor is None:
+            self.subtractor = cv2.createBackgroundSubtractorMOG2(history=300, detectShadows=False)
+        foreground = self.subtractor.apply(grey) > 0
+        previous, self.previous = self.previous, grey
+        events = []
+        if previous is not None and previous.shape == grey.shape:
+            flow = cv2.calcOpticalFlowFarneback(previous, grey, None, 0.5, 2, 9, 2, 5, 1.1, 0)
+            moving = np.hypot(flow[..., 0], flow[..., 1]) >= MOVING_FLOW
+            for region in self.regions:
+                events += self.measure(region, foreground, moving, flow, grey.shape)
+        for region in self.regions:
+            points = np.array([[p["x"] * width, p["y"] * height] for p in region.roi["points"]], dtype=np.int32)
+            cv2.polylines(frame, [points], True, ROI_BGR, 1)
+        return events
+
+    def measure(self, region, foreground, moving, flow, shape):
+        roi, config = region.roi, region.roi["config"]
+        if region.mask is None or region.mask.shape != shape:
+            mask = np.zeros(shape, dtype=np.uint8)
+            points = np.array([[p["x"] * shape[1], p["y"] * shape[0]] for p in roi["points"]], dtype=np.int32)
+            cv2.fillPoly(mask, [points], 255)
+            region.mask = mask > 0
+        inside = region.mask
+        area = int(inside.sum())
+        if area == 0:
+            return []
+        occupied = foreground & inside
+        occupancy = 100.0 * occupied.sum() / area
+        occupied_count = int(occupied.sum())
+        moving_inside = moving & inside
+        fluidity = 100.0 * (moving_inside & occupied).sum() / occupied_count if occupied_count else 0.0
+        events = []
+        ids = {"roiID": roi["id"], "roiId": roi["id"]}
+        if region.occupancy.update(level_of(occupancy, config, "occupancy")):
+            events.append({"name": "CrowdDetectorOccupancy", "occupancyPercentage": float(occupancy),
+                           "occupancyLevel": region.occupancy.reported, **ids})
+        if region.fluidity.update(level_of(fluidity, config, "fluidity")):
+            events.append({"name": "CrowdDetectorFluidity", "fluidityPercentage": float(fluidity),
+                           "fluidityLevel": region.fluidity.reported, **ids})
+        if config["sendOpticalFlowEvent"]:
+            if moving_inside.sum() > 0.01 * area:
+                region.still_frames = 0
+                region.moving_frames += 1
+                if region.moving_frames >= max(1, config["opticalFlowNumFramesToEvent"]):
+                    region.moving_frames = 0
+                    # Medians over the occupied part: compression noise in the background
+                    # moves a little in every direction.
+                    counted = moving_inside & occupied if (moving_inside & occupied).any() else moving_inside
+                    dx = float(np.median(flow[..., 0][counted]))
+                    dy = float(-np.median(flow[..., 1][counted]))
+                    angle = (np.degrees(np.arctan2(dy, dx)) + config["opticalFlowAngleOffset"]) % 360
+                    events.append({"name": "CrowdDetectorDirection", "directionAngle": float(angle), **ids})
+            else:
+                region.still_frames += 1
+                if region.still_frames >= max(1, config["opticalFlowNumFramesToReset"]):
+                    region.moving_frames = 0
+        return events
+
+
 ANALYSERS = {
     "chroma": ChromaKey,
     "pointer": PointerTracker,
+    "crowd": CrowdWatcher,
 }
 
 

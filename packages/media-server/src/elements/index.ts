@@ -4,6 +4,7 @@ import { ServerManagerType } from '../objects/ServerManager.js';
 import { BaseRtpEndpointType } from './BaseRtpEndpoint.js';
 import { ChromaFilterType } from './ChromaFilter.js';
 import { CompositeType } from './Composite.js';
+import { CrowdDetectorFilterType } from './CrowdDetectorFilter.js';
 import { DispatcherType } from './Dispatcher.js';
 import { DispatcherOneToManyType } from './DispatcherOneToMany.js';
 import { EndpointType } from './Endpoint.js';
@@ -31,6 +32,14 @@ import { ZBarFilterType } from './ZBarFilter.js';
 export { BaseRtpEndpoint, BaseRtpEndpointType } from './BaseRtpEndpoint.js';
 export { ChromaFilter, ChromaFilterType } from './ChromaFilter.js';
 export { Composite, CompositeType } from './Composite.js';
+export {
+  CrowdDetectorFilter,
+  CrowdDetectorFilterType,
+  type CrowdRegion,
+  RegionOfInterest,
+  RegionOfInterestConfig,
+  RelativePoint,
+} from './CrowdDetectorFilter.js';
 export { Dispatcher, DispatcherType } from './Dispatcher.js';
 export { DispatcherOneToMany, DispatcherOneToManyType } from './DispatcherOneToMany.js';
 export { EndpointType } from './Endpoint.js';
@@ -106,4 +115,5 @@ export const builtinTypes: readonly ObjectType[] = [
   ZBarFilterType,
   ChromaFilterType,
   PointerDetectorFilterType,
+  CrowdDetectorFilterType,
 ];
