@@ -54,11 +54,15 @@ async function createPostEndpoint(pipeline: string, params: Record<string, unkno
 /** POSTs `upload` to `url`, as the body or as the file of a multipart/form-data form. */
 function post(url: string, as: 'body' | 'form' = 'body', body: Buffer = upload) {
   if (as === 'body') {
-    return fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'video/webm' } });
+    return fetch(url, {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'Content-Type': 'video/webm' },
+    });
   }
   const form = new FormData();
   form.append('title', 'a field before the file');
-  form.append('file', new Blob([body], { type: 'video/webm' }), 'upload.webm');
+  form.append('file', new Blob([new Uint8Array(body)], { type: 'video/webm' }), 'upload.webm');
   return fetch(url, { method: 'POST', body: form });
 }
 
@@ -169,7 +173,7 @@ describe('HttpPostEndpoint', () => {
     await client.call('subscribe', { object: recorder, type: 'Stopped' });
     await client.invoke(endpoint, 'connect', { sink: recorder });
     await client.invoke(recorder, 'record');
-    const response = await fetch(url, { method: 'POST', body: mp4Upload });
+    const response = await fetch(url, { method: 'POST', body: new Uint8Array(mp4Upload) });
     assert.equal(response.status, 200);
     await client.waitForEvent('EndOfStream', endpoint, from);
     await client.waitForEvent('Stopped', recorder, from);
