@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import type { MediaServer } from '../src/index.js';
+import type { LogFields, Logger } from '../src/logger.js';
 import { parseCommandLine } from '../src/server/commandLine.js';
 import { decodeErrors, makeTestMedia, probe } from './support/mediaFiles.js';
 import { RpcClient } from './support/RpcClient.js';
@@ -33,6 +35,20 @@ let client: RpcClient;
 let receiver: Server;
 let receiverPort: number;
 const uploads: Upload[] = [];
+/** Every line the media server logs, at every level, with its fields (errors in full). */
+const logLines: string[] = [];
+
+function capturingLogger(context: LogFields = {}): Logger {
+  const write = (message: string, fields?: LogFields) =>
+    logLines.push(`${message} ${inspect({ ...context, ...fields }, { depth: 8 })}`);
+  return {
+    debug: write,
+    info: write,
+    warn: write,
+    error: write,
+    child: (fields) => capturingLogger({ ...context, ...fields }),
+  };
+}
 
 before(async () => {
   mediaRoot = await mkdtemp(join(tmpdir(), 'medley-recorder-http-'));
@@ -68,6 +84,7 @@ before(async () => {
   receiverPort = (receiver.address() as AddressInfo).port;
   server = await startServer({
     mediaRoot,
+    logger: capturingLogger(),
     allowHttpRecording: true,
     allowHttpHosts: ['127.0.0.1'],
   });
@@ -210,6 +227,13 @@ describe('RecorderEndpoint over HTTP', () => {
       `the media server's upload socket is closed (${tcpSockets()} TCP sockets, ${socketsBefore} before)`,
     );
     assert.ok((await client.create('MediaPipeline')).endsWith('_kurento.MediaPipeline'));
+  });
+
+  it('never writes the password to the log', () => {
+    assert.ok(logLines.length > 0, 'the server logged');
+    for (const line of logLines) {
+      assert.ok(!line.includes(PASSWORD) && !line.includes(encodeURIComponent(PASSWORD)), line);
+    }
   });
 
   it('takes --allow-http-recording and MEDLEY_ALLOW_HTTP_RECORDING, true or false only', () => {
