@@ -39,6 +39,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # OpenCV (Debian's builds for /usr/bin/python3); plates are read with Tesseract.
 /usr/bin/python3 -c 'import numpy, cv2' >/dev/null 2>&1 || missing+=(python3-numpy python3-opencv)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
+# The plate test draws its plate with ffmpeg's drawtext in DejaVu Sans Bold.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 
 # A picture with a face for the face-overlay test and the magic mirror demo: the public-domain
 # NASA portrait of astronaut Eileen Collins that scikit-image ships (Debian's python3-skimage),

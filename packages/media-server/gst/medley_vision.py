@@ -11,6 +11,7 @@ Events are element messages of the slot, {"name": <Kurento event>, ...fields}, s
 like any element's message.
 """
 
+import subprocess
 import sys
 import threading
 
@@ -68,6 +69,10 @@ class VisionSlot:
         self.source = source
         self.analyser = analyser
         self.emit = emit
+        # Analysers that find things off the streaming thread (the plate reader) raise their
+        # events through this.
+        if hasattr(analyser, "bind"):
+            analyser.bind(lambda event: emit(name, event))
         self.caps = None
         self.lock = threading.Lock()
         sink.set_property("emit-signals", True)
@@ -421,10 +426,121 @@ class CrowdWatcher:
         return events
 
 
+# --- plate detector -------------------------------------------------------------------------
+
+PLATE_ASPECT = (2.0, 6.5)
+# The share of its bounding box a plate's outline fills: a plate is a rectangle.
+PLATE_FILL = 0.8
+PLATE_TEXT_HEIGHT = 80
+PLATE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -"
+MIN_PLATE_CHARACTERS = 4
+OCR_TIMEOUT_S = 10
+PLATE_BGR = (0, 255, 0)
+
+
+def plate_candidates(grey, expected_width):
+    """Bright rectangles of a plate's shape and about the expected width, largest first."""
+    _, bright = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    found = []
+    for contour in contours:
+        x, y, width, height = cv2.boundingRect(contour)
+        if height < 8 or not (expected_width / 2 <= width <= expected_width * 2):
+            continue
+        if not PLATE_ASPECT[0] <= width / height <= PLATE_ASPECT[1]:
+            continue
+        if cv2.contourArea(contour) < PLATE_FILL * width * height:
+            continue
+        found.append((x, y, width, height))
+    return sorted(found, key=lambda rect: rect[2] * rect[3], reverse=True)
+
+
+def read_plate(grey, rect):
+    """The text of a plate by Tesseract (Debian's tesseract-ocr), one line, or None."""
+    x, y, width, height = rect
+    inset = max(2, height // 12)
+    crop = grey[y + inset : y + height - inset, x + inset : x + width - inset]
+    if crop.size == 0:
+        return None
+    scale = PLATE_TEXT_HEIGHT / crop.shape[0]
+    crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    _, crop = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    crop = cv2.copyMakeBorder(crop, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+    ok, png = cv2.imencode(".png", crop)
+    if not ok:
+        return None
+    try:
+        result = subprocess.run(
+            ["tesseract", "stdin", "stdout", "--psm", "7", "-c",
+             f"tessedit_char_whitelist={PLATE_CHARACTERS}"],
+            input=png.tobytes(), capture_output=True, timeout=OCR_TIMEOUT_S, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"plate reader: {error!r}", file=sys.stderr, flush=True)
+        return None
+    text = " ".join(result.stdout.decode("utf-8", "replace").split())
+    if sum(character.isalnum() for character in text) < MIN_PLATE_CHARACTERS:
+        return None
+    return text
+
+
+class PlateReader:
+    """Kurento's PlateDetectorFilter: finds a plate-shaped bright rectangle and reads it with
+    Tesseract on a thread of its own (one reading at a time, on the newest plate seen, so the
+    video never waits); `PlateDetected` once the same text was read twice in a row, and again
+    only when the text read changes."""
+
+    def __init__(self):
+        self.plate_width = 0.3
+        self.reading = False
+        self.last_read = None
+        self.reported = None
+        self.lock = threading.Lock()
+        self.emit = None
+
+    def bind(self, emit):
+        self.emit = emit
+
+    def configure(self, settings):
+        if "plateWidthPercentage" in settings:
+            self.plate_width = float(settings["plateWidthPercentage"])
+
+    def process(self, frame):
+        height, width = frame.shape[:2]
+        grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        candidates = plate_candidates(grey, self.plate_width * width)
+        if not candidates:
+            return None
+        rect = candidates[0]
+        with self.lock:
+            start = not self.reading
+            self.reading = self.reading or start
+        if start:
+            threading.Thread(target=self.read, args=(grey.copy(), rect), daemon=True).start()
+        x, y, w, h = rect
+        cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), PLATE_BGR, 2)
+        return None
+
+    def read(self, grey, rect):
+        try:
+            text = read_plate(grey, rect)
+            with self.lock:
+                confirmed = text is not None and text == self.last_read and text != self.reported
+                self.last_read = text
+                if confirmed:
+                    self.reported = text
+            if confirmed and self.emit is not None:
+                self.emit({"name": "PlateDetected", "plate": text})
+        finally:
+            with self.lock:
+                self.reading = False
+
+
 ANALYSERS = {
     "chroma": ChromaKey,
     "pointer": PointerTracker,
     "crowd": CrowdWatcher,
+    "plate": PlateReader,
 }
 
 

@@ -19,6 +19,7 @@ import { ImageOverlayFilterType } from './ImageOverlayFilter.js';
 import { MediaElementType } from './MediaElement.js';
 import { MediaPipelineType } from './MediaPipeline.js';
 import { PassThroughType } from './PassThrough.js';
+import { PlateDetectorFilterType } from './PlateDetectorFilter.js';
 import { PlayerEndpointType } from './PlayerEndpoint.js';
 import { PointerDetectorFilterType } from './PointerDetectorFilter.js';
 import { RecorderEndpointType } from './RecorderEndpoint.js';
@@ -58,6 +59,7 @@ export { ImageOverlayFilter, ImageOverlayFilterType } from './ImageOverlayFilter
 export { MediaElement, MediaElementType, type StatsReport } from './MediaElement.js';
 export { MediaPipeline, MediaPipelineType } from './MediaPipeline.js';
 export { PassThrough, PassThroughType } from './PassThrough.js';
+export { PlateDetectorFilter, PlateDetectorFilterType } from './PlateDetectorFilter.js';
 export { PlayerEndpoint, PlayerEndpointType, type VideoInfo } from './PlayerEndpoint.js';
 export {
   PointerDetectorFilter,
@@ -116,4 +118,5 @@ export const builtinTypes: readonly ObjectType[] = [
   ChromaFilterType,
   PointerDetectorFilterType,
   CrowdDetectorFilterType,
+  PlateDetectorFilterType,
 ];
