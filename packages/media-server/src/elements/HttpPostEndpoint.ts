@@ -124,7 +124,8 @@ export class HttpPostEndpoint extends MediaElement {
       (demuxer) => this.#play(demuxer),
       (error: MediaFileError) => {
         if (error.code === 'UNREADABLE') return; // cut short before any media: nothing to say
-        answer(response, 415, `Not playable media: ${error.message}.\n`);
+        if (upload.outcome === 'too large') answer(response, 413, `${error.message}.\n`);
+        else answer(response, 415, `Not playable media: ${error.message}.\n`);
         this.#reportError(error);
       },
     );
@@ -132,15 +133,8 @@ export class HttpPostEndpoint extends MediaElement {
       if (this.#receiving === request) this.#receiving = undefined;
       this.#startExpiry();
       if (outcome === 'complete') answer(response, 200, 'OK\n');
-      else if (outcome === 'too large') {
-        answer(
-          response,
-          413,
-          `Uploads other than WebM are limited to ${MAX_HTTP_POST_BYTES} bytes.\n`,
-        );
-      } else if (outcome === 'cut short') {
-        this.logger.info('an upload was cut short');
-      } else answer(response, 415, 'Not playable media.\n');
+      else if (outcome === 'cut short') this.logger.info('an upload was cut short');
+      else answer(response, 415, 'Not playable media.\n'); // a WebM stream broken midway
     });
   }
 

@@ -78,13 +78,21 @@ export class MediaUpload {
     });
   }
 
+  /** How the body ended, once it is known (set before `demuxer` rejects). */
+  get outcome(): UploadOutcome | undefined {
+    return this.#outcome;
+  }
+
   #onBody(chunk: Buffer): void {
     if (this.#outcome) return;
     this.#size += chunk.length;
     if (this.#size > this.#maxBytes && !this.#stream) {
       this.#stop(
         'too large',
-        new MediaFileError('NOT_SUPPORTED', `the upload is larger than ${this.#maxBytes} bytes`),
+        new MediaFileError(
+          'NOT_SUPPORTED',
+          `the upload is larger than ${this.#maxBytes} bytes, the limit for containers read whole (MP4); WebM and MKV have none`,
+        ),
       );
       return;
     }
