@@ -60,6 +60,11 @@ export class TestPatternSource {
     return source;
   }
 
+  /** The encoding process (not counted; a bench may give it a scheduling priority). */
+  get pid(): number {
+    return this.#process.pid as number;
+  }
+
   async stop(): Promise<void> {
     this.targets = [];
     await stopProcess(this.#process, 'SIGKILL');
