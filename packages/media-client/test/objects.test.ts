@@ -103,7 +103,10 @@ describe('media objects against a real Medley server', () => {
       window: { topRightCornerX: 5, topRightCornerY: 5, width: 30, height: 30 },
     });
     await chroma.unsetBackground();
-    await assert.rejects(chroma.setBackground('none.png'), /ChromaFilter uri 'none.png': no such image/);
+    await assert.rejects(
+      chroma.setBackground('none.png'),
+      /ChromaFilter uri 'none.png': no such image/,
+    );
     const pointer = await pipeline.create('PointerDetectorFilter', {
       calibrationRegion: { topRightCornerX: 0, topRightCornerY: 0, width: 10, height: 10 },
     });
@@ -112,6 +115,24 @@ describe('media objects against a real Medley server', () => {
     await pointer.removeWindow('w');
     await assert.rejects(pointer.removeWindow('w'), /has no window 'w'/);
     await pointer.clearWindows();
+    const crowd = await pipeline.create('CrowdDetectorFilter', {
+      rois: [
+        {
+          id: 'all',
+          points: [
+            { x: 0, y: 0 },
+            { x: 1, y: 0 },
+            { x: 1, y: 1 },
+          ],
+          regionOfInterestConfig: { sendOpticalFlowEvent: true },
+        },
+      ],
+    });
+    await crowd.setProcessingWidth(160);
+    assert.equal(await crowd.getProcessingWidth(), 160);
+    const plates = await pipeline.create('PlateDetectorFilter');
+    await plates.setPlateWidthPercentage(0.25);
+    await assert.rejects(plates.setPlateWidthPercentage(0), /plateWidthPercentage/);
     await pipeline.release();
   });
 
@@ -134,8 +155,10 @@ describe('media objects against a real Medley server', () => {
     assert.deepEqual(info.modules.map((module) => module.name).sort(), [
       'chroma',
       'core',
+      'crowddetector',
       'elements',
       'filters',
+      'platedetector',
       'pointerdetector',
     ]);
     assert.ok((await client.serverManager.getSessions()).includes(client.sessionId ?? ''));

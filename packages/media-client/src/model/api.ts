@@ -6,9 +6,11 @@
 // Medley media server differs.
 import type {
   BaseRtpEndpointEvents,
+  CrowdDetectorFilterEvents,
   HttpPostEndpointEvents,
   MediaElementEvents,
   MediaObjectEvents,
+  PlateDetectorFilterEvents,
   PlayerEndpointEvents,
   PointerDetectorFilterEvents,
   RecorderEndpointEvents,
@@ -32,6 +34,7 @@ import type {
   MediaType,
   OfferOptions,
   PointerDetectorWindowMediaParam,
+  RegionOfInterest,
   RembParams,
   SDES,
   ServerInfo,
@@ -356,6 +359,42 @@ export interface PointerDetectorFilterMethods {
 export interface PointerDetectorFilter
   extends MediaElement<PointerDetectorFilterEvents>,
     PointerDetectorFilterMethods {}
+
+/** The remote methods of a CrowdDetectorFilter. */
+export interface CrowdDetectorFilterMethods {
+  /** The width in pixels frames are scaled down to before they are analysed (320 by default). */
+  getProcessingWidth(): Promise<number>;
+  /**
+   * Changes the analysis width (16 to 1920); the background is learnt again. Rejects with
+   * MEDIA_OBJECT_ILLEGAL_PARAM_ERROR out of range.
+   */
+  setProcessingWidth(processingWidth: number): Promise<void>;
+}
+
+/**
+ * Kurento's crowd detector (module `crowddetector`): per region of interest, occupancy,
+ * fluidity and direction events.
+ */
+export interface CrowdDetectorFilter
+  extends MediaElement<CrowdDetectorFilterEvents>,
+    CrowdDetectorFilterMethods {}
+
+/** The remote methods of a PlateDetectorFilter. */
+export interface PlateDetectorFilterMethods {
+  /**
+   * Sets the plates' expected width as a fraction of the frame's width, above 0 and at most 1
+   * (Kurento's name says percentage; 0.3 is 30 %). Plates from half to twice that width are read.
+   */
+  setPlateWidthPercentage(plateWidthPercentage: number): Promise<void>;
+}
+
+/**
+ * Kurento's licence plate reader (module `platedetector`): `PlateDetected` with the text of a
+ * plate in view (Medley reads it with Tesseract OCR).
+ */
+export interface PlateDetectorFilter
+  extends MediaElement<PlateDetectorFilterEvents>,
+    PlateDetectorFilterMethods {}
 
 /** The remote methods of a FaceOverlayFilter. */
 export interface FaceOverlayFilterMethods {
@@ -858,6 +897,13 @@ export interface ElementParams {
     /** Windows to start with (ids unique); `addWindow` adds more. */
     windows?: PointerDetectorWindowMediaParam[];
   };
+  /** Options of a CrowdDetectorFilter. */
+  CrowdDetectorFilter: {
+    /** The regions to watch, 1 to 32, ids unique. */
+    rois: RegionOfInterest[];
+  };
+  /** A PlateDetectorFilter takes no options. */
+  PlateDetectorFilter: Record<never, never>;
   /** A HubPort is created on a hub (and in the hub's pipeline). */
   HubPort: {
     /** The hub (Composite, Dispatcher, DispatcherOneToMany) the port belongs to. */
@@ -902,6 +948,10 @@ export interface MediaObjectTypes {
   ChromaFilter: ChromaFilter;
   /** A coloured pointer's tracker. */
   PointerDetectorFilter: PointerDetectorFilter;
+  /** A watcher of crowds in regions of the video. */
+  CrowdDetectorFilter: CrowdDetectorFilter;
+  /** A licence plate reader. */
+  PlateDetectorFilter: PlateDetectorFilter;
   /** Media passed on unchanged. */
   PassThrough: PassThrough;
   /** Any filter: an element that changes the media passing through it. */

@@ -293,3 +293,55 @@ export interface PointerDetectorFilterEvents extends MediaElementEvents {
   /** The pointer's centre left the window (or the pointer was lost while in it). */
   WindowOut: PointerWindowEvent;
 }
+
+/** Fields every CrowdDetectorFilter event has: the region's id, under both of Kurento's names. */
+export interface CrowdRegionEvent extends MediaEvent {
+  /** The region of interest's id. */
+  roiID: string;
+  /** The same id (the kmd lists both spellings). */
+  roiId: string;
+}
+
+/** A region's occupancy changed level. */
+export interface CrowdDetectorOccupancyEvent extends CrowdRegionEvent {
+  /** The share of the region occupied (differing from the learnt background), 0–100. */
+  occupancyPercentage: number;
+  /** 0–3, from the region's thresholds. */
+  occupancyLevel: number;
+}
+
+/** A region's fluidity changed level. */
+export interface CrowdDetectorFluidityEvent extends CrowdRegionEvent {
+  /** The share of the occupied part that moves, 0–100. */
+  fluidityPercentage: number;
+  /** 0–3, from the region's thresholds. */
+  fluidityLevel: number;
+}
+
+/** The movement's direction in a region (regions with `sendOpticalFlowEvent`). */
+export interface CrowdDetectorDirectionEvent extends CrowdRegionEvent {
+  /** Degrees counter-clockwise from the right (90 is up), plus the region's offset, 0–360. */
+  directionAngle: number;
+}
+
+/** The events of a CrowdDetectorFilter, by name. */
+export interface CrowdDetectorFilterEvents extends MediaElementEvents {
+  /** A region's occupancy level changed. */
+  CrowdDetectorOccupancy: CrowdDetectorOccupancyEvent;
+  /** A region's fluidity level changed. */
+  CrowdDetectorFluidity: CrowdDetectorFluidityEvent;
+  /** Movement in a region, with its direction. */
+  CrowdDetectorDirection: CrowdDetectorDirectionEvent;
+}
+
+/** A plate a PlateDetectorFilter read. */
+export interface PlateDetectedEvent extends MediaEvent {
+  /** The plate's text as read (letters, digits, spaces and dashes). */
+  plate: string;
+}
+
+/** The events of a PlateDetectorFilter, by name. */
+export interface PlateDetectorFilterEvents extends MediaElementEvents {
+  /** A plate came into view; raised once per new text read, not on every frame. */
+  PlateDetected: PlateDetectedEvent;
+}

@@ -6,6 +6,7 @@
 import type {
   BaseRtpEndpointMethods,
   ChromaFilterMethods,
+  CrowdDetectorFilterMethods,
   DispatcherMethods,
   DispatcherOneToManyMethods,
   FaceOverlayFilterMethods,
@@ -17,6 +18,7 @@ import type {
   MediaObjectMethods,
   MediaObjectTypeName,
   MediaPipelineMethods,
+  PlateDetectorFilterMethods,
   PlayerEndpointMethods,
   PointerDetectorFilterMethods,
   RecorderEndpointMethods,
@@ -208,6 +210,19 @@ export const schema: Readonly<Record<MediaObjectTypeName, TypeSpec>> = {
       trackColorFromCalibrationRegion: [],
     }),
     complexConstructorParams: { calibrationRegion: 'WindowParam' },
+  },
+  CrowdDetectorFilter: {
+    parent: 'Filter',
+    methods: methodsOf<CrowdDetectorFilterMethods>({
+      getProcessingWidth: [],
+      setProcessingWidth: ['processingWidth'],
+    }),
+  },
+  PlateDetectorFilter: {
+    parent: 'Filter',
+    methods: methodsOf<PlateDetectorFilterMethods>({
+      setPlateWidthPercentage: ['plateWidthPercentage'],
+    }),
   },
   Endpoint: { parent: 'MediaElement', methods: noMethods },
   SessionEndpoint: { parent: 'Endpoint', methods: noMethods },

@@ -348,3 +348,54 @@ export interface PointerDetectorWindowMediaParam {
   /** Image shown in the window (Medley draws the outline only). */
   image?: string;
 }
+
+/** A point in fractions (0–1) of the frame's width and height (Kurento's `RelativePoint`). */
+export interface RelativePoint {
+  /** From the left edge: 0 is the left, 1 the right. */
+  x: number;
+  /** From the top edge: 0 is the top, 1 the bottom. */
+  y: number;
+}
+
+/**
+ * The thresholds of a CrowdDetectorFilter's region (Kurento's `RegionOfInterestConfig`), every
+ * field optional with Kurento's default. Levels are percentages: a measure below `Min` is level
+ * 0, below `Med` 1, below `Max` 2, and 3 from `Max` up; a level is raised once it has held for
+ * `NumFramesToEvent` frames.
+ */
+export interface RegionOfInterestConfig {
+  /** 10 by default. */
+  occupancyLevelMin?: number;
+  /** 35 by default. */
+  occupancyLevelMed?: number;
+  /** 65 by default. */
+  occupancyLevelMax?: number;
+  /** 5 by default. */
+  occupancyNumFramesToEvent?: number;
+  /** 10 by default. */
+  fluidityLevelMin?: number;
+  /** 35 by default. */
+  fluidityLevelMed?: number;
+  /** 65 by default. */
+  fluidityLevelMax?: number;
+  /** 5 by default. */
+  fluidityNumFramesToEvent?: number;
+  /** Whether the region raises `CrowdDetectorDirection` events; false by default. */
+  sendOpticalFlowEvent?: boolean;
+  /** Frames of movement between two direction events; 3 by default. */
+  opticalFlowNumFramesToEvent?: number;
+  /** Still frames after which the count of moving frames starts again; 3 by default. */
+  opticalFlowNumFramesToReset?: number;
+  /** Degrees added to each direction; 0 by default. */
+  opticalFlowAngleOffset?: number;
+}
+
+/** A region a CrowdDetectorFilter watches (Kurento's `RegionOfInterest`). */
+export interface RegionOfInterest {
+  /** The region's id, carried by its events as `roiID`. */
+  id: string;
+  /** The polygon's corners, at least 3, each within the frame. */
+  points: RelativePoint[];
+  /** Its thresholds. */
+  regionOfInterestConfig: RegionOfInterestConfig;
+}
