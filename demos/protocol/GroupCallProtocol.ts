@@ -36,5 +36,10 @@ export interface GroupCallProtocol {
     'group.participantJoined': { participant: GroupCallParticipant };
     /** Someone left the room (or their page went away): their streams are gone. */
     'group.participantLeft': { participantId: string };
+    /**
+     * The room is over for everyone (its media server went away), with what to tell the person.
+     * The page is out of the room; joining again opens it anew, on a media server that is up.
+     */
+    'group.ended': { message: string };
   };
 }

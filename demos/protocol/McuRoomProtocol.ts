@@ -33,5 +33,10 @@ export interface McuRoomProtocol {
     'mcu.participantJoined': { participant: McuRoomParticipant };
     /** Someone left the room (or their page went away): the grid shrinks. */
     'mcu.participantLeft': { participantId: string };
+    /**
+     * The room is over for everyone (its media server went away), with what to tell the person.
+     * The page is out of the room; joining again opens it anew, on a media server that is up.
+     */
+    'mcu.ended': { message: string };
   };
 }

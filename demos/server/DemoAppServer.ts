@@ -3,12 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type MediaClient } from '@medley/media-client';
 import { createMediaServer, type MediaServer } from '@medley/media-server';
+import { clusterOverRedis } from '@medley/signaling/server';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { RecordingLibrary } from './calls/RecordingLibrary.js';
 import type { DemoConfig } from './config.js';
+import { DemoMedia } from './DemoMedia.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 import { DemoMetrics } from './metrics/DemoMetrics.js';
@@ -29,8 +30,8 @@ import { type StaticMount, serveStatic } from './StaticFiles.js';
 export interface DemoAppServer {
   /** `http://host:port` of the demo pages. */
   readonly url: string;
-  /** The Kurento-Protocol URL the demos use (the embedded server's, or MEDIA_SERVER_URL). */
-  readonly mediaServerUrl: string;
+  /** The Kurento-Protocol URLs the demos use (the embedded server's, or MEDIA_SERVER_URL(S)). */
+  readonly mediaServerUrls: readonly string[];
   /** `http://host:port/metrics`, with METRICS_PORT. */
   readonly metricsUrl: string | undefined;
   close(): Promise<void>;
@@ -54,13 +55,13 @@ const staticMounts: StaticMount[] = [
 
 /**
  * The one app server of the demos: pages, socket.io signaling, the Kurento tutorial WebSocket,
- * and, unless `mediaServerUrl` names another Kurento-Protocol server, an embedded media server.
- * It talks to the media server only through @medley/media-client.
+ * and, unless `mediaServerUrls` names other Kurento-Protocol servers, an embedded media server.
+ * It talks to the media servers only through @medley/media-client (a pool of them: see DemoMedia).
  */
 export async function startDemoAppServer(config: DemoConfig, log: Logger): Promise<DemoAppServer> {
   const mediaRoot = resolve(config.mediaRoot ?? defaultMediaRoot);
   let embedded: MediaServer | undefined;
-  if (!config.mediaServerUrl) {
+  if (!config.mediaServerUrls) {
     embedded = await createMediaServer({
       port: config.embeddedMediaServer.port,
       accessToken: config.embeddedMediaServer.accessToken,
@@ -70,7 +71,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     });
     log.info('embedded media server started', { url: embedded.url });
   }
-  const mediaServerUrl = config.mediaServerUrl ?? (embedded as MediaServer).url;
+  const mediaServerUrls = config.mediaServerUrls ?? [(embedded as MediaServer).url];
   const library = new RecordingLibrary(mediaRoot, recordingsUrlPrefix);
   // The magic mirror's hat is read by the media server from its media root.
   await mkdir(dirname(join(mediaRoot, MAGIC_MIRROR_HAT_URI)), { recursive: true });
@@ -78,16 +79,19 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     join(demosFolder, 'public', 'magic-mirror', 'hat.png'),
     join(mediaRoot, MAGIC_MIRROR_HAT_URI),
   );
-  let client: MediaClient;
+  let media: DemoMedia;
   try {
-    client = await connect(
+    media = await DemoMedia.connect(
       embedded
-        ? `${mediaServerUrl}?access_token=${encodeURIComponent(config.embeddedMediaServer.accessToken)}`
-        : mediaServerUrl,
+        ? [
+            `${embedded.url}?access_token=${encodeURIComponent(config.embeddedMediaServer.accessToken)}`,
+          ]
+        : mediaServerUrls,
+      log,
     );
   } catch (error) {
     await embedded?.close();
-    throw new Error(`Cannot reach the media server at ${mediaServerUrl}: ${describeError(error)}`);
+    throw error;
   }
 
   const metrics = config.metricsPort === undefined ? undefined : new DemoMetrics();
@@ -129,20 +133,30 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       skipMiddlewares: false,
     },
   });
+  // With REDIS_URL, every demo's sessions, rooms and broadcasts span the app servers sharing it.
+  const cluster =
+    config.redisUrl === undefined
+      ? undefined
+      : clusterOverRedis(io, {
+          url: config.redisUrl,
+          log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },
+        });
+  if (cluster)
+    log.info('sharing signaling through Redis', { url: redactedRedisUrl(config.redisUrl) });
   const signaling = {
-    loopback: serveLoopbackSignaling(io, client, log, config.sessionGraceMs),
-    oneToMany: serveOneToManySignaling(io, client, log, config.sessionGraceMs),
-    groupCall: serveGroupCallSignaling(io, client, log, config.sessionGraceMs),
-    mcuRoom: serveMcuRoomSignaling(io, client, log, config.sessionGraceMs),
-    recorder: serveRecorderSignaling(io, client, library, log, config.sessionGraceMs),
+    loopback: serveLoopbackSignaling(io, media, log, config.sessionGraceMs),
+    oneToMany: serveOneToManySignaling(io, media, log, config.sessionGraceMs),
+    groupCall: serveGroupCallSignaling(io, media, log, config.sessionGraceMs),
+    mcuRoom: serveMcuRoomSignaling(io, media, log, config.sessionGraceMs),
+    recorder: serveRecorderSignaling(io, media, library, log, config.sessionGraceMs),
     magicMirror: serveFilterLoopbackSignaling(
       io,
-      client,
+      media,
       log,
       config.sessionGraceMs,
       'magic-mirror',
     ),
-    qr: serveFilterLoopbackSignaling(io, client, log, config.sessionGraceMs, 'qr'),
+    qr: serveFilterLoopbackSignaling(io, media, log, config.sessionGraceMs, 'qr'),
   };
   const signalingServers = Object.values(signaling);
   const helloWorldSockets = new WebSocketServer({ noServer: true });
@@ -150,7 +164,7 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/helloworld') return;
     helloWorldSockets.handleUpgrade(request, socket, head, (webSocket) =>
-      serveKurentoHelloWorld(webSocket, client, log),
+      serveKurentoHelloWorld(webSocket, media, log),
     );
   });
 
@@ -167,9 +181,10 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     for (const webSocket of helloWorldSockets.clients) webSocket.terminate();
     await Promise.all(signalingServers.map((server) => server.close()));
     await io.close();
+    await cluster?.close();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     await metricsEndpoint?.close();
-    await client.close();
+    media.close();
     await embedded?.close();
   };
   if (metrics && config.metricsPort !== undefined) {
@@ -188,7 +203,12 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
   const metricsUrl = metricsEndpoint && `http://${shownHost}:${metricsEndpoint.port}/metrics`;
   if (metricsUrl) log.info('Prometheus metrics served', { url: metricsUrl });
 
-  return { url, mediaServerUrl, metricsUrl, close };
+  return { url, mediaServerUrls, metricsUrl, close };
+}
+
+/** A Redis URL as logs may show it: without its password. */
+function redactedRedisUrl(url: string | undefined): string | undefined {
+  return url?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
 }
 
 /** The decoded path of a request, or undefined when its %-escapes are malformed. */

@@ -8,10 +8,12 @@ export interface DemoConfig {
   /** Interface to listen on (HOST, default 127.0.0.1: demos are not exposed unless asked). */
   host: string;
   /**
-   * A Kurento-Protocol media server to use (MEDIA_SERVER_URL), e.g. ws://kms:8888/kurento.
-   * Unset: the app server embeds a Medley media server on a free loopback port.
+   * The Kurento-Protocol media servers to use: one (MEDIA_SERVER_URL, e.g.
+   * ws://kms:8888/kurento) or several, comma-separated (MEDIA_SERVER_URLS), each new call, room
+   * or broadcast going to the least loaded one that is up. Unset: the app server embeds a Medley
+   * media server on a free loopback port.
    */
-  mediaServerUrl: string | undefined;
+  mediaServerUrls: string[] | undefined;
   /**
    * How long a page that lost its signaling connection keeps its call (SESSION_GRACE_MS, default
    * 30 s): a reload or a network blip within it resumes; after it the call's pipeline is released.
@@ -36,6 +38,12 @@ export interface DemoConfig {
    * server's metrics and, when embedded, the media server's.
    */
   metricsPort: number | undefined;
+  /**
+   * A Redis server shared with other app servers (REDIS_URL, e.g. redis://127.0.0.1:6379):
+   * signaling sessions, rooms and broadcasts then span every app server using it, and a page that
+   * reconnects to another one resumes its session there. Unset: this process alone, in memory.
+   */
+  redisUrl: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -65,6 +73,28 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       `METRICS_PORT must be a port number (0: a free one), got "${env.METRICS_PORT}".`,
     );
   }
+  if (env.MEDIA_SERVER_URL && env.MEDIA_SERVER_URLS) {
+    throw new Error(
+      'Set MEDIA_SERVER_URL (one media server) or MEDIA_SERVER_URLS (several), not both.',
+    );
+  }
+  const mediaServerUrls = (env.MEDIA_SERVER_URLS || env.MEDIA_SERVER_URL || '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0);
+  for (const url of mediaServerUrls) {
+    if (!/^wss?:\/\/[^/\s]+/.test(url)) {
+      throw new Error(
+        `Media server URLs are ws:// or wss:// URLs (e.g. ws://127.0.0.1:8888/kurento), got "${url}".`,
+      );
+    }
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new Error(
+      `REDIS_URL must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), got "${redisUrl}".`,
+    );
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}".`);
@@ -72,7 +102,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    mediaServerUrl: env.MEDIA_SERVER_URL || undefined,
+    mediaServerUrls: mediaServerUrls.length > 0 ? mediaServerUrls : undefined,
     mediaRoot: env.MEDIA_ROOT || undefined,
     embeddedMediaServer: {
       port: embeddedPort,
@@ -80,6 +110,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     },
     sessionGraceMs,
     metricsPort,
+    redisUrl,
     logLevel,
   };
 }

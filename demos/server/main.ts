@@ -9,7 +9,7 @@ const log = createLogger('demos', config.logLevel);
 
 try {
   const server = await startDemoAppServer(config, log);
-  log.info(`Medley demos at ${server.url}/`, { mediaServerUrl: server.mediaServerUrl });
+  log.info(`Medley demos at ${server.url}/`, { mediaServerUrls: server.mediaServerUrls });
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
     server.close().then(

@@ -102,6 +102,11 @@ function watchServer(session) {
   const { client } = session;
   client.on('group.participantJoined', ({ participant }) => subscribe(session, participant));
   client.on('group.participantLeft', ({ participantId }) => removeRemote(session, participantId));
+  client.on('group.ended', ({ message }) => {
+    if (call !== session) return;
+    leave('ended', { tellServer: false });
+    showError(message);
+  });
   client.connection.on('reconnecting', () => setState('reconnecting'));
   client.connection.on('connected', ({ resumed }) => {
     if (call !== session) return;

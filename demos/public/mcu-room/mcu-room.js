@@ -117,6 +117,11 @@ function watchServer(session) {
     session.participants.delete(participantId);
     showParticipants(session);
   });
+  client.on('mcu.ended', ({ message }) => {
+    if (call !== session) return;
+    leave('ended', { tellServer: false });
+    showError(message);
+  });
   client.connection.on('reconnecting', () => setState('reconnecting'));
   client.connection.on('connected', ({ resumed }) => {
     if (call !== session) return;

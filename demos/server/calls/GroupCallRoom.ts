@@ -28,7 +28,8 @@ export class GroupCallRoom {
 
   constructor(
     readonly name: string,
-    client: MediaClient,
+    /** The media server the room's pipeline is on. */
+    readonly client: MediaClient,
   ) {
     this.#pipeline = client.create('MediaPipeline');
     // Publish and subscribe report a failure to create it; close() must not see it unhandled.

@@ -28,7 +28,8 @@ export class McuRoom {
 
   constructor(
     readonly name: string,
-    client: MediaClient,
+    /** The media server the room's pipeline is on. */
+    readonly client: MediaClient,
   ) {
     this.#media = client.create('MediaPipeline').then(async (pipeline) => {
       try {

@@ -1,15 +1,29 @@
-import type { MediaClient, MediaPipeline } from '@medley/media-client';
+import type { MediaClient, MediaPipeline, WebRtcEndpoint } from '@medley/media-client';
 import { BrowserStream } from './BrowserStream.js';
 import { CallError } from './CallError.js';
 import type { IceCandidateInit } from './IceCandidateInit.js';
+
+/** Where another app server finds a broadcast on the media server (see `follow`). */
+export interface SharedBroadcast {
+  /** The media server holding it (its Kurento-Protocol URL, as the presenter's app server has it). */
+  mediaServerUrl: string;
+  pipelineId: string;
+  presenterEndpointId: string;
+}
 
 /**
  * The media of one broadcast: a pipeline holding the presenter's stream and one stream per
  * viewer, each fed by `presenter.connect(viewer)`. A viewer who joins late starts with a keyframe:
  * the media server asks the presenter for one as soon as the viewer can receive.
+ *
+ * With several app servers, the presenter's app server holds the broadcast and the others
+ * `follow` it: their viewers get endpoints in the same pipeline, fed by the same presenter
+ * endpoint, and only those viewers' endpoints are theirs to release.
  */
 export class OneToManyBroadcast {
   readonly #presenter: BrowserStream;
+  /** The presenter's endpoint when this app server only follows the broadcast. */
+  #followedPresenter: WebRtcEndpoint | undefined;
   readonly #viewers = new Map<string, BrowserStream>();
   #pipeline: MediaPipeline | undefined;
   /** Settles when the presenter's negotiation does: viewers who come meanwhile wait for it. */
@@ -21,6 +35,38 @@ export class OneToManyBroadcast {
     sendPresenterCandidate: (candidate: IceCandidateInit) => void,
   ) {
     this.#presenter = new BrowserStream({ kind: 'publisher' }, sendPresenterCandidate);
+  }
+
+  /**
+   * The broadcast another app server started, found on the media server `client` talks to by
+   * the ids it shared. Rejects (NO_PRESENTER) when the media server no longer has them.
+   */
+  static async follow(client: MediaClient, shared: SharedBroadcast): Promise<OneToManyBroadcast> {
+    const broadcast = new OneToManyBroadcast(client, () => undefined);
+    try {
+      broadcast.#pipeline = await client.getMediaObjectById<'MediaPipeline'>(shared.pipelineId);
+      broadcast.#followedPresenter = await client.getMediaObjectById<'WebRtcEndpoint'>(
+        shared.presenterEndpointId,
+      );
+    } catch {
+      throw new CallError(
+        'NO_PRESENTER',
+        'The broadcast is over. Press View again once a presenter has started.',
+      );
+    }
+    broadcast.#presenterReady = Promise.resolve();
+    return broadcast;
+  }
+
+  /** What another app server needs to `follow` this broadcast; undefined until it started. */
+  shared(mediaServerUrl: string): SharedBroadcast | undefined {
+    const pipeline = this.#pipeline;
+    if (!pipeline || this.#stopped || !this.#presenter.negotiated) return undefined;
+    return {
+      mediaServerUrl,
+      pipelineId: pipeline.id,
+      presenterEndpointId: this.#presenter.endpoint.id,
+    };
   }
 
   /** Builds the pipeline around the presenter's offer and returns the SDP answer. */
@@ -67,7 +113,7 @@ export class OneToManyBroadcast {
       throw new CallError('INVALID_STATE', 'This page is already watching: press Stop first.');
     }
     const viewer = new BrowserStream(
-      { kind: 'subscriber', source: this.#presenter.endpoint },
+      { kind: 'subscriber', source: this.#followedPresenter ?? this.#presenter.endpoint },
       sendCandidate,
     );
     this.#viewers.set(viewerId, viewer);
@@ -92,12 +138,20 @@ export class OneToManyBroadcast {
     await viewer?.release();
   }
 
-  /** Releases the pipeline, and with it every endpoint. Safe to call more than once. */
+  /**
+   * Releases the pipeline, and with it every endpoint; a followed broadcast releases only its
+   * viewers' endpoints (the pipeline is the presenter's app server's). Safe to call more than once.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    const viewers = [...this.#viewers.values()];
     this.#viewers.clear();
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
+    if (this.#followedPresenter) {
+      await Promise.allSettled(viewers.map((viewer) => viewer.release()));
+      return;
+    }
     await pipeline?.release();
   }
 

@@ -1,9 +1,16 @@
+import type { MediaClient } from '@medley/media-client';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
+
+/** What a room's participants are told when its media server went away. */
+export const ROOM_LOST_MESSAGE =
+  'The media server of this room went away. Press Join to enter the room again: it reopens on a media server that is up.';
 
 /** What the directory needs of a room: whether anyone is left, and how to release its media. */
 export interface DirectoryRoom {
   readonly name: string;
+  /** The media server the room's media is on. */
+  readonly client: MediaClient;
   readonly isEmpty: boolean;
   close(): Promise<void>;
 }
@@ -29,6 +36,19 @@ export class RoomDirectory<Room extends DirectoryRoom> {
       this.log.info('room opened', { room: name });
     }
     return room;
+  }
+
+  /**
+   * Forgets every room whose media was on `client`'s server (it went away) and hands each to
+   * `end`, which tells its participants. Their next join opens a new room on another server.
+   */
+  dropRoomsOn(client: MediaClient, end: (room: Room) => void): void {
+    for (const room of [...this.#rooms.values()]) {
+      if (room.client !== client) continue;
+      this.#rooms.delete(room.name);
+      this.log.warn('room lost with its media server', { room: room.name });
+      end(room);
+    }
   }
 
   /**

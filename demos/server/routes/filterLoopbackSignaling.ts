@@ -1,4 +1,4 @@
-import type { MediaClient, MediaPipeline } from '@medley/media-client';
+import type { MediaPipeline } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -9,6 +9,7 @@ import {
 import type { Server as SocketIoServer } from 'socket.io';
 import type { FilterLoopbackProtocol } from '../../protocol/FilterLoopbackProtocol.js';
 import { type FilterFactory, LoopbackCall } from '../calls/LoopbackCall.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
@@ -50,7 +51,7 @@ const qrReader =
  */
 export function serveFilterLoopbackSignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  media: DemoMedia,
   log: Logger,
   sessionGracePeriod: number,
   demo: 'magic-mirror' | 'qr',
@@ -74,7 +75,7 @@ export function serveFilterLoopbackSignaling(
     stopCall(session);
     const filter = demo === 'magic-mirror' ? magicMirror() : qrReader(session);
     const call = new LoopbackCall(
-      client,
+      media.place(),
       (candidate) => session.emit('peer:candidate', { peerId, epoch, candidate }),
       filter,
     );

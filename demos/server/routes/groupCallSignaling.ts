@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -12,9 +11,10 @@ import type { GroupCallParticipant, GroupCallProtocol } from '../../protocol/Gro
 import { CallError } from '../calls/CallError.js';
 import { GroupCallRoom } from '../calls/GroupCallRoom.js';
 import type { IceCandidateInit } from '../calls/IceCandidateInit.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
-import { RoomDirectory } from './RoomDirectory.js';
+import { ROOM_LOST_MESSAGE, RoomDirectory } from './RoomDirectory.js';
 import { checkName, signalingRoom } from './roomNames.js';
 
 export const groupCallNamespace = '/group-call';
@@ -44,11 +44,11 @@ const subscribePrefix = 'subscribe:';
  */
 export function serveGroupCallSignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  media: DemoMedia,
   log: Logger,
   sessionGracePeriod: number,
 ): SignalingServer<GroupCallProtocol, GroupCallSessionData> {
-  const rooms = new RoomDirectory((name) => new GroupCallRoom(name, client), log);
+  const rooms = new RoomDirectory((name) => new GroupCallRoom(name, media.place()), log);
 
   const signaling = new SignalingServer<GroupCallProtocol, GroupCallSessionData>({
     io,
@@ -58,6 +58,17 @@ export function serveGroupCallSignaling(
     onSessionEnd: (session) => leaveRoom(session),
     onError: (error, context) => log.error(context, describeError(error)),
   });
+
+  media.onServerLost((client) =>
+    rooms.dropRoomsOn(client, (room) => {
+      for (const session of signaling.sessions.values()) {
+        if (session.data.room !== room) continue;
+        session.leave(signalingRoom(room.name));
+        session.data = {};
+        session.emit('group.ended', { message: ROOM_LOST_MESSAGE });
+      }
+    }),
+  );
 
   function leaveRoom(session: GroupCallSession): void {
     const { room, participant } = session.data;

@@ -1,7 +1,7 @@
-import type { MediaClient } from '@medley/media-client';
 import type { WebSocket } from 'ws';
 import { parseIceCandidate } from '../calls/IceCandidateInit.js';
 import { LoopbackCall } from '../calls/LoopbackCall.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
  * `iceCandidate {candidate}` back, `stop`, and `error {message}`. Pages written for that tutorial
  * (and kurento-utils) run against it unchanged.
  */
-export function serveKurentoHelloWorld(socket: WebSocket, client: MediaClient, log: Logger): void {
+export function serveKurentoHelloWorld(socket: WebSocket, media: DemoMedia, log: Logger): void {
   let call: LoopbackCall | undefined;
   const send = (message: Record<string, unknown>) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -37,7 +37,7 @@ export function serveKurentoHelloWorld(socket: WebSocket, client: MediaClient, l
           return;
         }
         stopCall();
-        const thisCall = new LoopbackCall(client, (candidate) =>
+        const thisCall = new LoopbackCall(media.place(), (candidate) =>
           send({ id: 'iceCandidate', candidate }),
         );
         call = thisCall;

@@ -1,4 +1,3 @@
-import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -8,6 +7,7 @@ import {
 import type { Server as SocketIoServer } from 'socket.io';
 import type { LoopbackProtocol } from '../../protocol/LoopbackProtocol.js';
 import { LoopbackCall } from '../calls/LoopbackCall.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
@@ -30,7 +30,7 @@ const schemas: RequestSchemas<LoopbackProtocol> = {
  */
 export function serveLoopbackSignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  media: DemoMedia,
   log: Logger,
   sessionGracePeriod: number,
 ): SignalingServer<LoopbackProtocol, LoopbackSession> {
@@ -53,7 +53,7 @@ export function serveLoopbackSignaling(
 
   signaling.handle('peer:offer', async ({ peerId, epoch, sdp }, session) => {
     stopCall(session);
-    const call = new LoopbackCall(client, (candidate) =>
+    const call = new LoopbackCall(media.place(), (candidate) =>
       session.emit('peer:candidate', { peerId, epoch, candidate }),
     );
     session.data = { call, epoch };

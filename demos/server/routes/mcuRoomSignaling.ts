@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -11,9 +10,10 @@ import type { Server as SocketIoServer } from 'socket.io';
 import type { McuRoomParticipant, McuRoomProtocol } from '../../protocol/McuRoomProtocol.js';
 import { CallError } from '../calls/CallError.js';
 import { McuRoom } from '../calls/McuRoom.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
-import { RoomDirectory } from './RoomDirectory.js';
+import { ROOM_LOST_MESSAGE, RoomDirectory } from './RoomDirectory.js';
 import { checkName, signalingRoom } from './roomNames.js';
 
 export const mcuRoomNamespace = '/mcu-room';
@@ -42,11 +42,11 @@ const mixPeerId = 'mix';
  */
 export function serveMcuRoomSignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  media: DemoMedia,
   log: Logger,
   sessionGracePeriod: number,
 ): SignalingServer<McuRoomProtocol, McuRoomSessionData> {
-  const rooms = new RoomDirectory((name) => new McuRoom(name, client), log);
+  const rooms = new RoomDirectory((name) => new McuRoom(name, media.place()), log);
 
   const signaling = new SignalingServer<McuRoomProtocol, McuRoomSessionData>({
     io,
@@ -56,6 +56,17 @@ export function serveMcuRoomSignaling(
     onSessionEnd: (session) => leaveRoom(session),
     onError: (error, context) => log.error(context, describeError(error)),
   });
+
+  media.onServerLost((client) =>
+    rooms.dropRoomsOn(client, (room) => {
+      for (const session of signaling.sessions.values()) {
+        if (session.data.room !== room) continue;
+        session.leave(signalingRoom(room.name));
+        session.data = {};
+        session.emit('mcu.ended', { message: ROOM_LOST_MESSAGE });
+      }
+    }),
+  );
 
   function leaveRoom(session: McuRoomSession): void {
     const { room, participant } = session.data;

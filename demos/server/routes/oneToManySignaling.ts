@@ -10,7 +10,8 @@ import type { Server as SocketIoServer } from 'socket.io';
 import type { OneToManyProtocol, OneToManyRole } from '../../protocol/OneToManyProtocol.js';
 import { CallError } from '../calls/CallError.js';
 import type { IceCandidateInit } from '../calls/IceCandidateInit.js';
-import { OneToManyBroadcast } from '../calls/OneToManyBroadcast.js';
+import { OneToManyBroadcast, type SharedBroadcast } from '../calls/OneToManyBroadcast.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
@@ -37,6 +38,9 @@ const schemas: RequestSchemas<OneToManyProtocol> = {
 /** The signaling room of the sessions that watch. */
 const audience = 'audience';
 
+/** Where the live broadcast is, for the other app servers (with REDIS_URL). */
+const sharedBroadcastKey = 'broadcast';
+
 const endMessages = {
   stopped: 'The presenter stopped the broadcast.',
   left: 'The presenter left, so the broadcast is over.',
@@ -49,11 +53,15 @@ const endMessages = {
  */
 export function serveOneToManySignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  demoMedia: DemoMedia,
   log: Logger,
   sessionGracePeriod: number,
 ): SignalingServer<OneToManyProtocol, OneToManySessionData> {
   let broadcast: LiveBroadcast | undefined;
+  /** A broadcast presented through another app server, whose viewers here this one serves. */
+  let followed: { media: OneToManyBroadcast; shared: SharedBroadcast } | undefined;
+  /** The broadcast this app server's viewers watch: its own, or the one it follows. */
+  const watchedMedia = () => broadcast?.media ?? followed?.media;
 
   const signaling = new SignalingServer<OneToManyProtocol, OneToManySessionData>({
     io,
@@ -85,15 +93,50 @@ export function serveOneToManySignaling(
       viewer.leave(audience);
       viewer.data = {};
     }
+    // Viewers on the other app servers (with REDIS_URL); those here have left the room.
+    signaling.broadcast(audience, 'one2many.ended', { reason, message: endMessages[reason] });
     log.info('broadcast ended', { reason });
     release('the broadcast', ending.media.stop());
+    signaling.store.delete(sharedBroadcastKey).catch((error: unknown) => {
+      log.warn('unsharing the broadcast failed', describeError(error));
+    });
+  };
+
+  /**
+   * The broadcast another app server shares, followed here; a followed broadcast that ended is
+   * dropped, with its viewers' roles here.
+   */
+  const currentFollowed = async () => {
+    const shared = (await signaling.store.get(sharedBroadcastKey)) as SharedBroadcast | undefined;
+    if (followed && followed.shared.pipelineId !== shared?.pipelineId) {
+      const stale = followed;
+      followed = undefined;
+      for (const viewer of signaling.roomMembers(audience)) {
+        viewer.leave(audience);
+        viewer.data = {};
+      }
+      release('the viewers of an ended broadcast', stale.media.stop());
+    }
+    if (followed || !shared) return followed;
+    const client = demoMedia
+      .servers()
+      .find((server) => server.url === shared.mediaServerUrl)?.client;
+    if (!client) {
+      throw new CallError(
+        'NO_PRESENTER',
+        'The presenter is on a media server this app server does not use: set the same MEDIA_SERVER_URL on every app server.',
+      );
+    }
+    followed = { media: await OneToManyBroadcast.follow(client, shared), shared };
+    return followed;
   };
 
   const stopViewing = (session: OneToManySession) => {
     session.leave(audience);
     session.data = {};
-    if (!broadcast) return;
-    release('a viewer', broadcast.media.removeViewer(session.id));
+    const watched = watchedMedia();
+    if (!watched) return;
+    release('a viewer', watched.removeViewer(session.id));
     publishViewerCount();
   };
 
@@ -114,7 +157,8 @@ export function serveOneToManySignaling(
         'Someone else is presenting. Press View to watch, or present once they stop.',
       );
     }
-    const media = new OneToManyBroadcast(client, candidateSender(session, 'presenter', epoch));
+    const mediaClient = demoMedia.place();
+    const media = new OneToManyBroadcast(mediaClient, candidateSender(session, 'presenter', epoch));
     const live = { media, presenter: session };
     broadcast = live;
     session.data = { role: 'presenter', epoch };
@@ -122,6 +166,12 @@ export function serveOneToManySignaling(
       const sdpAnswer = await media.start(sdpOffer);
       log.info('broadcast started', { session: session.id });
       publishViewerCount();
+      const shared = media.shared(mediaServerUrlOf(demoMedia, mediaClient));
+      if (shared) {
+        signaling.store.set(sharedBroadcastKey, shared).catch((error: unknown) => {
+          log.warn('sharing the broadcast with the other app servers failed', describeError(error));
+        });
+      }
       return sdpAnswer;
     } catch (error) {
       if (broadcast === live) {
@@ -133,8 +183,9 @@ export function serveOneToManySignaling(
   }
 
   async function view(session: OneToManySession, epoch: number, sdpOffer: string): Promise<string> {
+    const remote = broadcast ? undefined : await currentFollowed();
     assertNoRole(session);
-    const watched = broadcast;
+    const watched = broadcast ?? remote;
     if (!watched) {
       throw new CallError(
         'NO_PRESENTER',
@@ -175,9 +226,9 @@ export function serveOneToManySignaling(
   signaling.handle('peer:candidate', async ({ peerId, epoch, candidate }, session) => {
     const { role, epoch: roleEpoch } = session.data;
     // A candidate of a negotiation that is over (stopped, replaced) is dropped quietly.
-    if (!broadcast || peerId !== role || epoch !== roleEpoch) return;
-    if (role === 'presenter') await broadcast.media.addPresenterCandidate(candidate);
-    else await broadcast.media.addViewerCandidate(session.id, candidate);
+    if (peerId !== role || epoch !== roleEpoch) return;
+    if (role === 'presenter') await broadcast?.media.addPresenterCandidate(candidate);
+    else await watchedMedia()?.addViewerCandidate(session.id, candidate);
   });
 
   signaling.handle('peer:answer', () => {
@@ -192,6 +243,11 @@ export function serveOneToManySignaling(
   });
 
   return signaling;
+}
+
+/** The URL other app servers know `client`'s media server by (as in MEDIA_SERVER_URL). */
+function mediaServerUrlOf(demoMedia: DemoMedia, client: MediaClient): string {
+  return demoMedia.servers().find((server) => server.client === client)?.url ?? client.url;
 }
 
 function assertNoRole(session: OneToManySession): void {

@@ -1,4 +1,3 @@
-import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -17,6 +16,7 @@ import type { IceCandidateInit } from '../calls/IceCandidateInit.js';
 import { PlaybackCall } from '../calls/PlaybackCall.js';
 import { RecordingCall } from '../calls/RecordingCall.js';
 import type { RecordingLibrary } from '../calls/RecordingLibrary.js';
+import type { DemoMedia } from '../DemoMedia.js';
 import { describeError } from '../describeError.js';
 import type { Logger } from '../logger.js';
 
@@ -64,7 +64,7 @@ const playPeerPrefix = 'play:';
  */
 export function serveRecorderSignaling(
   io: SocketIoServer,
-  client: MediaClient,
+  media: DemoMedia,
   library: RecordingLibrary,
   log: Logger,
   sessionGracePeriod: number,
@@ -98,7 +98,7 @@ export function serveRecorderSignaling(
     if (recordMatch) {
       const profile = recordMatch[1] as RecordingProfile;
       const name = library.newName(profile);
-      const call = new RecordingCall(client, {
+      const call = new RecordingCall(media.place(), {
         sendCandidate: candidateSender(session, peerId, epoch),
         recording: () => session.emit('recorder.recording', { name }),
         failed: reportFailure(session),
@@ -114,7 +114,7 @@ export function serveRecorderSignaling(
           `There is no recording "${name}": pick one from the list.`,
         );
       }
-      const call = new PlaybackCall(client, {
+      const call = new PlaybackCall(media.place(), {
         sendCandidate: candidateSender(session, peerId, epoch),
         ended: () => session.emit('recorder.playEnded', { name }),
         failed: reportFailure(session),
