@@ -32,6 +32,9 @@ gst_plugin facedetect || missing+=(gstreamer1.0-opencv opencv-data)
 /usr/bin/python3 -c 'import gi; gi.require_version("GdkPixbuf", "2.0")' >/dev/null 2>&1 ||
   missing+=(gir1.2-gdkpixbuf-2.0)
 command -v qrencode >/dev/null 2>&1 || missing+=(qrencode)
+# The PlayerEndpoint RTSP tests serve a camera with GStreamer's RTSP server library.
+/usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0")' >/dev/null 2>&1 ||
+  missing+=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp)
 # Several app servers share sessions and rooms through Redis: the signaling cluster tests and the
 # e2e test of two app servers start their own redis-server.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

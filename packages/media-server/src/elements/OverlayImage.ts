@@ -29,7 +29,7 @@ export async function readOverlayImage(
 ): Promise<Buffer> {
   const location = resolveUri(uri, media, purpose, logger);
   try {
-    if (location.kind === 'http') {
+    if (location.kind !== 'file') {
       const source = await HttpByteSource.open(location.url, media.httpHosts);
       try {
         checkSize(uri, source.size, purpose);

@@ -10,6 +10,7 @@ import { MediaFileError } from '../playback/errors.js';
 import { HttpByteSource } from '../playback/HttpByteSource.js';
 import { openDemuxer } from '../playback/openDemuxer.js';
 import { Playback } from '../playback/Playback.js';
+import { RtspPlayback } from '../playback/RtspPlayback.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { OutsideMediaRootError, openInsideRootForReading } from './MediaRootFile.js';
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
@@ -36,6 +37,11 @@ export interface VideoInfo {
  *
  * The file is opened by the first `play()` (or getVideoInfo/setPosition); a missing or
  * unreadable file raises Error with code 40600 and the path.
+ *
+ * An `rtsp://` URI (an IP camera; network playback enabled and the host allowed, as for
+ * http) is pulled through a GStreamer stage: its H.264 is passed through as the camera encoded
+ * it, a camera that drops is reconnected with back-off, and one that cannot be reached before
+ * it ever sent media raises Error (40600). A live stream has no position or duration.
  */
 export class PlayerEndpoint extends UriEndpoint {
   /**
@@ -45,6 +51,7 @@ export class PlayerEndpoint extends UriEndpoint {
   readonly location: UriLocation;
   #playback: Playback | undefined;
   #opening: Promise<Playback> | undefined;
+  #rtsp: RtspPlayback | undefined;
 
   constructor(init: ObjectInit, pipeline: MediaPipeline, uri: string) {
     const location = resolveUri(uri, init.context.media, 'PlayerEndpoint', init.context.logger);
@@ -63,6 +70,10 @@ export class PlayerEndpoint extends UriEndpoint {
 
   /** Starts playing (from the start after a stop or the end), or resumes after a pause. */
   async play(): Promise<void> {
+    if (this.location.kind === 'rtsp') {
+      await this.#playRtsp(this.location.url);
+      return;
+    }
     const playback = await this.#open().catch((error: unknown) => {
       this.#reportOpenFailure(error);
       return undefined;
@@ -74,6 +85,11 @@ export class PlayerEndpoint extends UriEndpoint {
 
   /** Holds the position (state PAUSE) until `play()` resumes; does nothing unless playing. */
   pause(): void {
+    if (this.#rtsp) {
+      void this.#rtsp.stop();
+      this.setState('PAUSE');
+      return;
+    }
     if (this.#playback?.state !== 'playing') return;
     this.#playback.pause();
     this.setState('PAUSE');
@@ -81,6 +97,7 @@ export class PlayerEndpoint extends UriEndpoint {
 
   /** Stops sending (state STOP); the next `play()` starts from the beginning. */
   stop(): void {
+    void this.#rtsp?.stop();
     this.#playback?.stop();
     this.setState('STOP');
   }
@@ -97,6 +114,11 @@ export class PlayerEndpoint extends UriEndpoint {
    * (40107) for a position outside 0 to the duration.
    */
   async setPosition(positionMs: number): Promise<void> {
+    if (this.location.kind === 'rtsp') {
+      throw new InvalidParamError(
+        `${this.resource} is a live stream: it has no position to seek to`,
+      );
+    }
     const playback = await this.#openOrThrow();
     if (positionMs < 0 || positionMs > playback.demuxer.durationMs) {
       throw new InvalidParamError(
@@ -113,15 +135,45 @@ export class PlayerEndpoint extends UriEndpoint {
    * the server refuses, UNSUPPORTED_MEDIA_TYPE (40005) for a container or codec it cannot play.
    */
   async getVideoInfo(): Promise<VideoInfo> {
+    if (this.location.kind === 'rtsp') {
+      return { isSeekable: false, seekableInit: 0, seekableEnd: 0, duration: 0 };
+    }
     const playback = await this.#openOrThrow();
     const duration = Math.round(playback.demuxer.durationMs);
     return { isSeekable: true, seekableInit: 0, seekableEnd: duration, duration };
   }
 
   protected override async onRelease(): Promise<void> {
+    await this.#rtsp?.stop();
     const playback = await this.#opening?.catch(() => undefined);
     await playback?.close();
     await super.onRelease();
+  }
+
+  /** A live camera: pulled through the processing plane, reconnected when it drops. */
+  async #playRtsp(url: URL): Promise<void> {
+    this.#rtsp ??= new RtspPlayback(
+      url,
+      { plane: this.context.processing, hosts: this.context.media.httpHosts, logger: this.logger },
+      {
+        onPacket: (packet) => {
+          const source = this.node.source('VIDEO');
+          if (!source.codecs && this.#rtsp?.codec) source.codecs = [this.#rtsp.codec];
+          source.pushRtp(packet);
+        },
+        onError: (message) => {
+          this.setState('STOP');
+          this.#reportOpenFailure(
+            new KurentoError(
+              'URI_PATH_FILE_NOT_FOUND',
+              `PlayerEndpoint cannot read ${this.resource}: ${message}`,
+            ),
+          );
+        },
+      },
+    );
+    this.setState('START');
+    await this.#rtsp.play();
   }
 
   #open(): Promise<Playback> {
@@ -251,7 +303,7 @@ export const PlayerEndpointType = defineType({
     uri: t.string,
     /** Always true in effect: media is played as stored (no decoding). */
     useEncodedMedia: t.optional(t.boolean, false),
-    /** RTSP buffer length in Kurento; accepted, unused (no RTSP). */
+    /** RTSP buffer length in Kurento; accepted, unused (RTSP sources buffer 200 ms). */
     networkCache: t.optional(t.int, 2000),
   },
   create: ({ mediaPipeline, uri }, init) => new PlayerEndpoint(init, mediaPipeline, uri),

@@ -8,7 +8,8 @@ import type { MediaSettings } from '../objects/ServerContext.js';
 /** Where a UriEndpoint's media is: a file inside the media root, or an HTTP resource. */
 export type UriLocation =
   | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'http'; readonly url: URL };
+  | { readonly kind: 'http'; readonly url: URL }
+  | { readonly kind: 'rtsp'; readonly url: URL };
 
 /** What the URI is for: recorders write files (or upload); players and overlay images read them. */
 export type UriPurpose =
@@ -47,6 +48,7 @@ export function resolveUri(
   if (trimmed === '') throw new InvalidParamError(`${purpose} needs a uri, got an empty string`);
   const scheme = SCHEME.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') return httpLocation(trimmed, media, purpose);
+  if (scheme === 'rtsp' && purpose === 'PlayerEndpoint') return rtspLocation(trimmed, media);
   if (scheme !== undefined && scheme !== 'file') {
     throw new InvalidParamError(
       `${purpose} uri '${redactCredentials(uri)}' has the unsupported scheme '${scheme}:': use a path relative to the media root (e.g. 'calls/today.webm') or a file:// URI inside it`,
@@ -128,6 +130,37 @@ function httpLocation(uri: string, media: MediaSettings, purpose: UriPurpose): U
     throw new InvalidParamError(`${purpose} uri '${shown}': ${(error as Error).message}`);
   }
   return { kind: 'http', url };
+}
+
+/**
+ * An IP camera's `rtsp://` URI for a player: network playback must be enabled, as for http,
+ * and the host pass the same `--allow-http-hosts` policy (checked again on the resolved
+ * address when the player connects).
+ */
+function rtspLocation(uri: string, media: MediaSettings): UriLocation {
+  const shown = redactCredentials(uri);
+  if (!media.allowHttpPlayback) {
+    throw new InvalidParamError(
+      `PlayerEndpoint uri '${shown}': network playback (http and rtsp) is disabled on this server; start it with --allow-http-playback true (or MEDLEY_ALLOW_HTTP_PLAYBACK=true)`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidParamError(`PlayerEndpoint uri '${shown}' is not a valid URL`);
+  }
+  if (url.hostname === '') {
+    throw new InvalidParamError(
+      `PlayerEndpoint uri '${shown}' names no host: rtsp://host[:port]/path`,
+    );
+  }
+  try {
+    media.httpHosts.checkUrl(url);
+  } catch (error) {
+    throw new InvalidParamError(`PlayerEndpoint uri '${shown}': ${(error as Error).message}`);
+  }
+  return { kind: 'rtsp', url };
 }
 
 /**
