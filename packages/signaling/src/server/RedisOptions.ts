@@ -10,7 +10,7 @@ export interface RedisConnectionLog {
 
 /**
  * Runs the signaling server as one of several app servers that share sessions and rooms through
- * Redis (see {@link SignalingServerOptions.redis}).
+ * Redis: the `redis` option of {@link SignalingServerOptions}, and {@link clusterOverRedis}.
  */
 export interface SignalingRedisOptions {
   /** The Redis server, e.g. `redis://127.0.0.1:6379` (`rediss://` for TLS, `/2` for a database). */
