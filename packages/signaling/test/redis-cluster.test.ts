@@ -275,6 +275,11 @@ describe('several app servers sharing Redis', () => {
       // A new client can connect meanwhile.
       const newcomer = await client(a.url);
       assert.deepEqual(await newcomer.request('echo', { text: 'hi' }), { text: 'hi' });
+      // A connection that drops now has its socket.io state persisted to the unreachable Redis.
+      const dropped = nextEvent(newcomer.connection, 'reconnecting');
+      newcomer.socket.io.engine.close();
+      await within(dropped, 'reconnection attempt');
+      assert.deepEqual(await onA.request('echo', { text: 'still up' }), { text: 'still up' });
 
       await redis.start();
       await until(
