@@ -135,7 +135,7 @@ describe('several app servers sharing Redis', () => {
     const endedOnA: Array<{ id: string; reason: SessionEndReason }> = [];
     const movedToB: Array<{ session: TestSession; from: string }> = [];
     const connectsOnB: Array<{ resumed: boolean; moved: boolean }> = [];
-    const proxy = new SwitchingProxy(0);
+    const proxy = new SwitchingProxy();
     try {
       const { a, b } = await twoAppServers({
         a: {
@@ -159,11 +159,21 @@ describe('several app servers sharing Redis', () => {
       await viaProxy.request('join', { room: 'stage' });
       assert.equal(a.signaling.sessions.has(sessionId ?? ''), true);
 
-      // The load balancer now sends the client to B, and its connection to A dies.
-      proxy.switchTo(Number(new URL(b.url).port));
+      // Its connection to A dies, and A pushes an event while the client is away.
+      proxy.switchTo(undefined);
       const reconnected = nextEvent(viaProxy.connection, 'connected');
+      const noticed = nextPush(viaProxy, 'notice');
       proxy.dropConnections();
+      await until(
+        () => a.signaling.sessions.get(sessionId ?? '')?.connected === false,
+        'A saw the drop',
+      );
+      a.signaling.emitTo(sessionId ?? '', 'notice', { text: 'while away' });
+      // The load balancer now sends the client to B.
+      proxy.switchTo(Number(new URL(b.url).port));
       assert.deepEqual(await within(reconnected, 'reconnection'), { sessionId, resumed: true });
+      // The event waiting on A follows the session to B.
+      assert.deepEqual(await within(noticed, 'event emitted while away'), { text: 'while away' });
 
       assert.equal(movedToB.length, 1);
       assert.equal(movedToB[0]?.session.id, sessionId);

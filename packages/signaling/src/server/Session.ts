@@ -124,6 +124,11 @@ export class ServerSession<P extends Protocol, Data> implements Session<P, Data>
     return true;
   }
 
+  /** The events waiting for the client, handed over (the session keeps none). */
+  takeOutbox(): Array<[event: string, payload: unknown]> {
+    return this.#outbox.splice(0);
+  }
+
   /** Called once, by the registry, when the session ends. */
   terminate(): void {
     this.#ended = true;

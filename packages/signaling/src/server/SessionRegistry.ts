@@ -112,10 +112,18 @@ export class SessionRegistry<P extends Protocol, Data> {
     this.#onEnd(session, reason);
   }
 
-  /** Another app server took session `id` over: the copy here ends (its socket with it). */
+  /**
+   * Another app server took session `id` over: the copy here ends (its socket with it), and the
+   * events that waited here for the client follow it there.
+   */
   movedAway(id: string): void {
     const session = this.#sessions.get(id);
-    if (session) this.end(session, 'moved');
+    if (!session) return;
+    const waiting = session.takeOutbox();
+    this.end(session, 'moved');
+    for (const [event, payload] of waiting) {
+      this.#cluster?.publish({ kind: 'direct', to: id, event, payload });
+    }
   }
 
   /** Stops the Redis refresh; the sessions are ended by the caller. */

@@ -9,9 +9,9 @@ import { createConnection, createServer, type Socket } from 'node:net';
 export class SwitchingProxy {
   readonly #server = createServer((client) => this.#forward(client));
   readonly #open = new Set<Socket>();
-  #targetPort: number;
+  #targetPort: number | undefined;
 
-  constructor(targetPort: number) {
+  constructor(targetPort?: number) {
     this.#targetPort = targetPort;
   }
 
@@ -23,8 +23,8 @@ export class SwitchingProxy {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Sends the connections opened from now on to `port`. */
-  switchTo(port: number): void {
+  /** Sends the connections opened from now on to `port`; undefined refuses them (closes them). */
+  switchTo(port: number | undefined): void {
     this.#targetPort = port;
   }
 
@@ -39,6 +39,10 @@ export class SwitchingProxy {
   }
 
   #forward(client: Socket): void {
+    if (this.#targetPort === undefined) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ host: '127.0.0.1', port: this.#targetPort });
     for (const socket of [client, upstream]) {
       this.#open.add(socket);
