@@ -7,8 +7,12 @@ import type { FilePatch } from './Muxer.js';
 import type { RecordingBytesWritten } from './RecordingBytesWritten.js';
 import type { RecordingOutput } from './RecordingOutput.js';
 
-/** A receiving server that neither reads nor answers for this long has gone away. */
-const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * How long the receiving server has to answer once the body ended. No idle timeout runs while
+ * recording: a paused recording sends nothing for as long as it is paused, and a receiver that
+ * stops reading is caught by MAX_QUEUED_BYTES.
+ */
+const ANSWER_TIMEOUT_MS = 30_000;
 /**
  * Bytes queued for a receiving server slower than the media: beyond this the upload fails
  * rather than holding the recording in memory (about 10 minutes of a 1 Mbit/s call).
@@ -79,7 +83,6 @@ export class HttpRecordingUpload implements RecordingOutput {
       headers,
       lookup: policy.lookup,
       agent: false,
-      timeout: IDLE_TIMEOUT_MS,
     });
     this.#answered = new Promise<void>((resolve) => {
       this.#request.once('response', (response) => {
@@ -89,13 +92,6 @@ export class HttpRecordingUpload implements RecordingOutput {
       this.#request.once('close', () => resolve());
     });
     this.#request.on('error', (error) => this.#fail(this.#connectionFailure(error)));
-    this.#request.once('timeout', () =>
-      this.#request.destroy(
-        Object.assign(new Error(`no progress in ${IDLE_TIMEOUT_MS / 1000} s`), {
-          code: 'ETIMEDOUT',
-        }),
-      ),
-    );
     try {
       policy.checkUrl(url);
     } catch (error) {
@@ -138,7 +134,12 @@ export class HttpRecordingUpload implements RecordingOutput {
       if (this.#failure) this.#request.destroy();
       else this.#request.end();
     }
+    const timer = setTimeout(() => {
+      const error = new Error(`no answer ${ANSWER_TIMEOUT_MS / 1000} s after the end of the body`);
+      this.#request.destroy(Object.assign(error, { code: 'ETIMEDOUT' }));
+    }, ANSWER_TIMEOUT_MS);
     await this.#answered;
+    clearTimeout(timer);
   }
 
   #onResponse(response: IncomingMessage): void {
@@ -165,7 +166,7 @@ export class HttpRecordingUpload implements RecordingOutput {
       code === 'ECONNREFUSED'
         ? 'the receiving server refused the connection'
         : code === 'ETIMEDOUT'
-          ? `the receiving server made ${error.message}`
+          ? `the receiving server gave ${error.message}`
           : `the connection to the receiving server was lost${when} (${code ?? error.message})`;
     return this.#error(what, error);
   }
