@@ -15,7 +15,7 @@ let mediaRoot: string;
 let server: MediaServer;
 let client: RpcClient;
 let browser: MediaBrowser;
-let upload: Uint8Array;
+let upload: Uint8Array<ArrayBuffer>;
 
 before(async () => {
   mediaRoot = await mkdtemp(join(tmpdir(), 'medley-http-post-browser-'));
