@@ -1,20 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 import type { SignalingClient } from '../src/index.js';
-import type { RedisConnectionLog, Session, SessionEndReason } from '../src/server/index.js';
-import { WireEvent } from '../src/server/index.js';
+import {
+  clusterOverRedis,
+  type RedisAdapterHandle,
+  type RedisConnectionLog,
+  type Session,
+  type SessionEndReason,
+  SignalingServer,
+  WireEvent,
+} from '../src/server/index.js';
 import { type RedisServer, startRedisServer } from './support/redisServer.js';
 import { SwitchingProxy } from './support/SwitchingProxy.js';
 import {
   connectedClient,
   nextEvent,
   nextPush,
+  startHttpServer,
   startTestServer,
   type TestProtocol,
   type TestServer,
   type TestServerOptions,
   type TestSessionData,
+  testSchemas,
   until,
 } from './support/server.js';
 
@@ -262,6 +272,53 @@ describe('several app servers sharing Redis', () => {
       }
     } finally {
       await cleanUp();
+    }
+  });
+
+  test("clusterOverRedis makes an application's own socket.io Servers and their signaling servers one cluster", async () => {
+    const keyPrefix = `test:own-io:${process.pid}`;
+    const started: Array<{
+      io: Server;
+      cluster: RedisAdapterHandle;
+      signaling: SignalingServer<TestProtocol>;
+    }> = [];
+    try {
+      const urls: string[] = [];
+      for (let index = 0; index < 2; index++) {
+        const { httpServer, url } = await startHttpServer();
+        const io = new Server(httpServer, {
+          connectionStateRecovery: { skipMiddlewares: false, maxDisconnectionDuration: 10_000 },
+        });
+        const cluster = clusterOverRedis(io, { url: redis.url, keyPrefix, log: new RecordedLog() });
+        const signaling = new SignalingServer<TestProtocol>({
+          io,
+          namespace: '/chat',
+          schemas: testSchemas,
+        });
+        signaling.handle('join', ({ room }, session) => {
+          session.join(room);
+          return { members: 0 };
+        });
+        await signaling.ready();
+        started.push({ io, cluster, signaling });
+        urls.push(url);
+      }
+      const onB = await client(`${urls[1]}/chat`);
+      await onB.request('join', { room: 'news' });
+      const heard = nextPush(onB, 'said');
+      started[0]?.signaling.broadcast('news', 'said', { text: 'through Redis' });
+      assert.deepEqual(await within(heard, 'broadcast'), { text: 'through Redis' });
+      // socket.io's own broadcasts cross too: the adapter is installed.
+      const direct = nextPush(onB, 'notice');
+      started[0]?.io.of('/chat').emit(WireEvent.event, 'notice', { text: 'adapter' });
+      assert.deepEqual(await within(direct, 'socket.io broadcast'), { text: 'adapter' });
+    } finally {
+      for (const connected of clients.splice(0)) connected.close();
+      for (const { io, cluster, signaling } of started) {
+        await signaling.close();
+        await io.close();
+        await cluster.close();
+      }
     }
   });
 
