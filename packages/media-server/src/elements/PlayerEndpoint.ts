@@ -7,6 +7,11 @@ import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import { type ByteSource, FileByteSource } from '../playback/ByteSource.js';
 import { MediaFileError } from '../playback/errors.js';
+import {
+  GST_FILE_AUDIO_CODEC,
+  GST_FILE_VIDEO_CODEC,
+  GstFilePlayback,
+} from '../playback/GstFilePlayback.js';
 import { HttpByteSource } from '../playback/HttpByteSource.js';
 import { openDemuxer } from '../playback/openDemuxer.js';
 import { Playback } from '../playback/Playback.js';
@@ -52,12 +57,16 @@ export class PlayerEndpoint extends UriEndpoint {
   #playback: Playback | undefined;
   #opening: Promise<Playback> | undefined;
   #rtsp: RtspPlayback | undefined;
+  #gstFile: GstFilePlayback | undefined;
 
   constructor(init: ObjectInit, pipeline: MediaPipeline, uri: string) {
     const location = resolveUri(uri, init.context.media, 'PlayerEndpoint', init.context.logger);
     super(init, pipeline, new MediaNode({ name: 'PlayerEndpoint' }), uri);
     this.location = location;
-    this.node.source('VIDEO').onKeyframeRequest = () => this.#playback?.requestKeyframe();
+    this.node.source('VIDEO').onKeyframeRequest = () => {
+      this.#playback?.requestKeyframe();
+      this.#gstFile?.requestKeyframe();
+    };
   }
 
   /**
@@ -74,19 +83,58 @@ export class PlayerEndpoint extends UriEndpoint {
       await this.#playRtsp(this.location.url);
       return;
     }
+    if (this.#gstFile && this.location.kind === 'file') {
+      await this.#playThroughGstreamer(this.location.path);
+      return;
+    }
+    let failure: unknown;
     const playback = await this.#open().catch((error: unknown) => {
-      this.#reportOpenFailure(error);
+      failure = error;
       return undefined;
     });
+    if (!playback && this.location.kind === 'file' && isNotSupported(failure)) {
+      await this.#playThroughGstreamer(this.location.path);
+      return;
+    }
+    if (!playback) this.#reportOpenFailure(failure);
     if (!playback || this.released) return;
     playback.play();
     this.setState('START');
   }
 
+  /**
+   * A container or codec the in-process demuxers do not read: GStreamer decodes it and the
+   * stage sends VP8 and Opus (no seeking, pausing stops).
+   */
+  async #playThroughGstreamer(path: string): Promise<void> {
+    this.#gstFile ??= new GstFilePlayback(
+      path,
+      { plane: this.context.processing, logger: this.logger },
+      {
+        onPacket: (kind, packet) =>
+          this.node.source(kind === 'video' ? 'VIDEO' : 'AUDIO').pushRtp(packet),
+        onEndOfStream: () => this.#onEndOfStream(),
+        onError: (message) =>
+          this.#reportPlaybackError(new MediaFileError('NOT_SUPPORTED', message)),
+      },
+    );
+    this.node.source('VIDEO').codecs = [GST_FILE_VIDEO_CODEC];
+    this.node.source('AUDIO').codecs = [GST_FILE_AUDIO_CODEC];
+    this.setState('START');
+    try {
+      await this.#gstFile.play();
+    } catch (error) {
+      this.#reportPlaybackError(
+        new MediaFileError('NOT_SUPPORTED', error instanceof Error ? error.message : String(error)),
+      );
+    }
+  }
+
   /** Holds the position (state PAUSE) until `play()` resumes; does nothing unless playing. */
   pause(): void {
-    if (this.#rtsp) {
-      void this.#rtsp.stop();
+    if (this.#rtsp || this.#gstFile) {
+      void this.#rtsp?.stop();
+      void this.#gstFile?.stop();
       this.setState('PAUSE');
       return;
     }
@@ -98,6 +146,7 @@ export class PlayerEndpoint extends UriEndpoint {
   /** Stops sending (state STOP); the next `play()` starts from the beginning. */
   stop(): void {
     void this.#rtsp?.stop();
+    void this.#gstFile?.stop();
     this.#playback?.stop();
     this.setState('STOP');
   }
@@ -145,6 +194,7 @@ export class PlayerEndpoint extends UriEndpoint {
 
   protected override async onRelease(): Promise<void> {
     await this.#rtsp?.stop();
+    await this.#gstFile?.stop();
     const playback = await this.#opening?.catch(() => undefined);
     await playback?.close();
     await super.onRelease();
@@ -274,6 +324,10 @@ export class PlayerEndpoint extends UriEndpoint {
       { cause: error },
     );
   }
+}
+
+function isNotSupported(error: unknown): boolean {
+  return error instanceof MediaFileError && error.code === 'NOT_SUPPORTED';
 }
 
 function toMediaFileError(error: unknown): MediaFileError {

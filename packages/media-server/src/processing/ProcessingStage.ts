@@ -69,6 +69,8 @@ export interface ProcessingStageEvents {
   elementmessage: [element: string | null, structure: Readonly<Record<string, unknown>>];
   /** The stage stopped working (its process died, or GStreamer reported an error); it is closed. */
   failed: [ProcessingError];
+  /** Every sink of the pipeline got end-of-stream (a stage that plays a file reached its end). */
+  endofstream: [];
 }
 
 export interface ProcessingStageOptions {
@@ -331,6 +333,9 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
     switch (event.event) {
       case 'keyframe-needed':
         this.emit('keyframeneeded', event.stream);
+        break;
+      case 'eos':
+        this.emit('endofstream');
         break;
       case 'element-message':
         this.emit('elementmessage', event.element, event.structure);
