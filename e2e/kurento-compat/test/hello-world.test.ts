@@ -63,9 +63,13 @@ describe('kurento-client 7.3.0 drives Medley unchanged', () => {
     assert.equal(getInfo?.params?.operation, 'getInfo');
     const info = tap.answerTo(getInfo?.id)?.result?.value as { modules: Array<{ name: string }> };
     assert.deepEqual(info.modules.map((module) => module.name).sort(), [
+      'chroma',
       'core',
+      'crowddetector',
       'elements',
       'filters',
+      'platedetector',
+      'pointerdetector',
     ]);
     const sessionId = tap.answerTo(describeManager?.id)?.result?.sessionId;
     assert.equal(typeof sessionId, 'string');
