@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -40,6 +40,7 @@ describe('kurento-module-chroma: ChromaFilter as the chroma tutorial drives it',
   before(async () => {
     execFileSync('mkdir', ['-p', mediaRoot]);
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=0x2040ff:s=64x48', '-frames:v', '1', join(mediaRoot, 'background.png')]);
+    writeFileSync(join(mediaRoot, 'not-an-image.png'), 'plain text, not a PNG');
     makeVideo(video, 'color=0x00ff00:s=320x240:r=15,drawbox=x=120:y=80:w=80:h=80:color=0xff0000:t=fill', 2);
     ({ server, client } = await serverAndClient(mediaRoot));
   });
@@ -75,6 +76,9 @@ describe('kurento-module-chroma: ChromaFilter as the chroma tutorial drives it',
       await waitUntil(async () => isBackground(await colour(0.85, 0.85)), 'the background replaces the green');
       assert.ok(isBackground(await colour(0.15, 0.5)), 'all of the green is replaced');
       assert.ok(isRed(await colour(0.5, 0.5)), 'the square is not keyed');
+      const notImage = await outcome((done) => filter.setBackground('not-an-image.png', done));
+      assert.match(String(notImage?.message), /ChromaFilter uri 'not-an-image.png' is not an image/);
+      assert.ok(isBackground(await colour(0.85, 0.85)), 'the background stays after a refused one');
       await filter.unsetBackground();
       await waitUntil(async () => isGreen(await colour(0.85, 0.85)), 'the green is back');
     } finally {
