@@ -112,6 +112,19 @@ describe('kurento-module-chroma: ChromaFilter as the chroma tutorial drives it',
       const filter = (await pipeline.create('chroma.ChromaFilter', {
         window: WindowParam({ topRightCornerX: 0, topRightCornerY: 0, width: 10, height: 10 }),
       })) as ChromaFilter;
+      const notImage = await outcome((done) => filter.setBackground('not-an-image.png', done));
+      assert.match(String(notImage?.message), /ChromaFilter uri 'not-an-image.png' is not an image/);
+      const created = await outcome((done) =>
+        pipeline.create(
+          'chroma.ChromaFilter',
+          {
+            window: WindowParam({ topRightCornerX: 0, topRightCornerY: 0, width: 10, height: 10 }),
+            backgroundImage: 'not-an-image.png',
+          },
+          done,
+        ),
+      );
+      assert.match(String(created?.message), /ChromaFilter uri 'not-an-image.png' is not an image/);
       const missing = await outcome((done) => filter.setBackground('no-such.png', done));
       assert.match(String(missing?.message), /ChromaFilter uri 'no-such.png': no such image/);
       const escaping = await outcome((done) => filter.setBackground('../outside.png', done));

@@ -7,7 +7,7 @@ crosses the control channel: RTP comes in and goes out over UDP sockets on 127.0
 process connects to the server's own sockets, so the kernel drops datagrams from anyone else.
 
 Requests:  {"id": N, "op": "check" | "start" | "add" | "remove" | "set" | "get" | "set-pad" |
-            "keyframe" | "overlay" | "follow-faces" | "vision" | "stop", ...}
+            "keyframe" | "overlay" | "follow-faces" | "vision" | "check-image" | "stop", ...}
 Answers:   {"id": N, "ok": true, "value": ...} or {"id": N, "ok": false, "code": ..., "message": ...}
 Events:    {"event": "error" | "keyframe-needed" | "element-message" | "eos", ...}
 
@@ -29,7 +29,13 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstVideo", "1.0")
 from gi.repository import Gio, GLib, GObject, Gst, GstVideo  # noqa: E402
 
-from medley_overlays import FaceFollower, OverlayError, OverlaySlot, remove_images  # noqa: E402
+from medley_overlays import (  # noqa: E402
+    FaceFollower,
+    OverlayError,
+    OverlaySlot,
+    decode_image,
+    remove_images,
+)
 from medley_vision import VisionError, VisionSlot, make_analyser  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
@@ -425,6 +431,12 @@ class Stage:
         slot.configure(request.get("settings") or {})
         return None
 
+    def check_image(self, request):
+        """Decodes an image without showing it (BAD_IMAGE when it is none): a filter can refuse
+        it when it is given, before any pipeline runs."""
+        pixbuf = decode_image(request["image"])
+        return {"width": pixbuf.get_width(), "height": pixbuf.get_height()}
+
     def slot(self, name):
         element = self.element(name)
         if name not in self.slots:
@@ -568,6 +580,7 @@ class Stage:
             "overlay": self.overlay,
             "follow-faces": self.follow_faces,
             "vision": self.vision_slot,
+            "check-image": self.check_image,
             "set": self.set_property,
             "get": self.get_property,
             "keyframe": self.keyframe,

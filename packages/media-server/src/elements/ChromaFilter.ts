@@ -48,6 +48,15 @@ export class ChromaFilter extends StageFilter {
     const node = await StageFilter.startStage(init, TYPE, visionCommand(SLOT), async () => {
       if (filter) await filter.#configure(filter.#background);
     });
+    if (background && backgroundImage) {
+      try {
+        await node.stage.checkImage(background);
+      } catch (error) {
+        node.release();
+        await init.context.processing.closeStage(node.stage);
+        throw imageError(error, backgroundImage, TYPE);
+      }
+    }
     filter = new ChromaFilter(init, pipeline, node, window, background);
     return filter;
   }
@@ -60,12 +69,11 @@ export class ChromaFilter extends StageFilter {
   /** Replaces the keyed pixels by the image at `uri` from now on. */
   async setBackground(uri: string): Promise<void> {
     const image = await readOverlayImage(uri, this.context.media, TYPE, this.logger);
-    if (this.pipelineRuns) {
-      try {
-        await this.#configure(image);
-      } catch (error) {
-        throw imageError(error, uri, TYPE);
-      }
+    try {
+      await this.stage.checkImage(image);
+      if (this.pipelineRuns) await this.#configure(image);
+    } catch (error) {
+      throw imageError(error, uri, TYPE);
     }
     this.#background = image;
   }

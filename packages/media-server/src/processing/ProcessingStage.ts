@@ -233,6 +233,14 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
   }
 
   /**
+   * Decodes `image` (encoded PNG, JPEG, ...) in the stage without showing it, pipeline or not;
+   * rejects with a ProcessingError whose stageCode is BAD_IMAGE when it is not an image.
+   */
+  async checkImage(image: Buffer): Promise<void> {
+    await this.#process.request('check-image', { image: image.toString('base64') });
+  }
+
+  /**
    * Runs `analyser` on the frames between `<slot>_sink` and `<slot>_src` (see visionCommand),
    * set up by the first call, whose later calls change its settings; the analyser's events come
    * as `elementmessage` events of `slot`.
