@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,7 @@ describe('kurento-module-pointerdetector: PointerDetectorFilter as its tutorial 
 
   before(async () => {
     makeVideo(video, POINTER_VIDEO, 6);
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=0xffff00:s=32x32', '-frames:v', '1', join(folder, 'yellow.png')]);
     ({ server, client } = await serverAndClient(folder));
   });
   after(async () => {
@@ -67,7 +69,9 @@ describe('kurento-module-pointerdetector: PointerDetectorFilter as its tutorial 
       calibrationRegion: WindowParam({ topRightCornerX: 20, topRightCornerY: 20, width: 20, height: 20 }),
     })) as PointerDetectorFilter;
     await filter.addWindow(PointerWindow({ id: 'goal', upperRightX: 200, upperRightY: 100, width: 80, height: 80 }));
-    await filter.addWindow(PointerWindow({ id: 'elsewhere', upperRightX: 200, upperRightY: 10, width: 60, height: 40 }));
+    await filter.addWindow(
+      PointerWindow({ id: 'elsewhere', upperRightX: 200, upperRightY: 10, width: 60, height: 40, image: 'yellow.png', imageTransparency: 0 }),
+    );
     await filter.addWindow(PointerWindow({ id: 'removed', upperRightX: 40, upperRightY: 100, width: 80, height: 80 }));
     await filter.removeWindow('removed');
     const events: string[] = [];
@@ -79,6 +83,10 @@ describe('kurento-module-pointerdetector: PointerDetectorFilter as its tutorial 
     try {
       await waitUntil(async () => (await peer.decodedVideoFrames()) > 5, 'the video comes back');
       assert.equal(events.length, 0, 'no colour is tracked before calibration');
+      await waitUntil(async () => {
+        const [r, g, b] = (await peer.remoteColourAt(230 / 320, 30 / 240)) ?? [0, 0, 0];
+        return r > 180 && g > 180 && b < 90;
+      }, "the 'elsewhere' window shows its yellow image");
       await filter.trackColorFromCalibrationRegion();
       await waitUntil(async () => {
         const entered = events.indexOf('in goal');
@@ -113,6 +121,14 @@ describe('kurento-module-pointerdetector: PointerDetectorFilter as its tutorial 
         filter.addWindow(PointerWindow({ id: 'b', upperRightX: 5, upperRightY: 5, width: -20, height: 10 }), done),
       );
       assert.match(String(negative?.message), /PointerDetectorFilter 'window' must be at least 1x1 pixels, got -20x10/);
+      const opacity = await outcome((done) =>
+        filter.addWindow(PointerWindow({ id: 'c', upperRightX: 0, upperRightY: 0, width: 10, height: 10, imageTransparency: 2 }), done),
+      );
+      assert.match(String(opacity?.message), /'window.imageTransparency' must be from 0 \(opaque images\) to 1, got 2/);
+      const missing = await outcome((done) =>
+        filter.addWindow(PointerWindow({ id: 'd', upperRightX: 0, upperRightY: 0, width: 10, height: 10, image: 'missing.png' }), done),
+      );
+      assert.match(String(missing?.message), /PointerDetectorFilter uri 'missing.png': no such image/);
       const unknown = await outcome((done) => filter.removeWindow('nope', done));
       assert.match(String(unknown?.message), /PointerDetectorFilter has no window 'nope' \(its windows: 'a'\)/);
       await filter.clearWindows();

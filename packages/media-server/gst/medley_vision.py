@@ -219,14 +219,27 @@ class PointerTracker:
         self.inside = set()
         self.calibrate_next = False
         self.colour = None
+        # Window id -> (image, active image) as BGR arrays, and their copies scaled to the window.
+        self.images = {}
+        self.scaled = {}
 
     def configure(self, settings):
         if "calibrationRegion" in settings:
             self.calibration = settings["calibrationRegion"]
+        for window_id, encoded in (settings.get("images") or {}).items():
+            decoded = None
+            if encoded is not None:
+                decoded = tuple(
+                    decode_bgr(encoded[key]) if encoded.get(key) else None
+                    for key in ("image", "activeImage")
+                )
+            self.images[window_id] = decoded
+            self.scaled.pop(window_id, None)
         if "windows" in settings:
             self.windows = [dict(window) for window in settings["windows"]]
             ids = {window["id"] for window in self.windows}
             self.inside &= ids
+            self.images = {key: value for key, value in self.images.items() if key in ids and value}
         if settings.get("calibrate"):
             self.calibrate_next = True
 
@@ -257,6 +270,7 @@ class PointerTracker:
                 self.inside.discard(window["id"])
                 events.append({"name": "WindowOut", "windowId": window["id"]})
             if rect is not None:
+                self.draw_image(frame, window, rect, inside)
                 colour = ACTIVE_WINDOW_BGR if inside else WINDOW_BGR
                 x, y, w, h = rect
                 cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), colour, 2)
@@ -266,6 +280,24 @@ class PointerTracker:
         if centre is not None:
             cv2.circle(frame, centre, 4, POINTER_BGR, -1)
         return events
+
+    def draw_image(self, frame, window, rect, inside):
+        """The window's image (its active image while the pointer is in, when it has one)."""
+        images = self.images.get(window["id"])
+        if not images:
+            return
+        image, active = images
+        chosen = 1 if inside and active is not None else 0
+        if images[chosen] is None:
+            return
+        x, y, w, h = rect
+        key = (chosen, w, h)
+        scaled = self.scaled.setdefault(window["id"], {})
+        if key not in scaled:
+            scaled[key] = cv2.resize(images[chosen], (w, h), interpolation=cv2.INTER_AREA)
+        transparency = float(window.get("imageTransparency", 0))
+        region = frame[y : y + h, x : x + w]
+        region[:] = cv2.addWeighted(scaled[key], 1 - transparency, region, transparency, 0)
 
     def find_pointer(self, hsv, width, height):
         hue, saturation, value = self.colour

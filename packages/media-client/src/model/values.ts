@@ -341,11 +341,11 @@ export interface PointerDetectorWindowMediaParam {
   width: number;
   /** Height in pixels, at least 1. */
   height: number;
-  /** Image shown in the window while the pointer is in it (Medley draws the outline only). */
+  /** URI of the image shown in the window while the pointer is in it. */
   activeImage?: string;
-  /** Transparency of the window's images, 0 to 1 (Medley draws the outline only). */
+  /** How much of the video shows through the window's images: 0 (opaque, the default) to 1. */
   imageTransparency?: number;
-  /** Image shown in the window (Medley draws the outline only). */
+  /** URI of the image shown in the window (only while the pointer is out, with `activeImage`). */
   image?: string;
 }
 

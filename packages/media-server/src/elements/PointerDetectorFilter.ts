@@ -5,7 +5,8 @@ import * as t from '../objects/valueTypes.js';
 import { type FilterNode, visionCommand } from '../processing/index.js';
 import { FilterType } from './Filter.js';
 import type { MediaPipeline } from './MediaPipeline.js';
-import { StageFilter } from './StageFilter.js';
+import { readOverlayImage } from './OverlayImage.js';
+import { imageError, StageFilter } from './StageFilter.js';
 import { checkRect, type PixelRect, WindowParam, windowRect } from './WindowParam.js';
 
 const TYPE = 'PointerDetectorFilter';
@@ -15,8 +16,9 @@ const MAX_ID_LENGTH = 256;
 
 /**
  * Kurento's `PointerDetectorWindowMediaParam`: a window of the frame in pixels, by id. As in KMS,
- * `upperRightX`/`upperRightY` are the window's top-left corner. Medley draws the window's outline
- * and does not draw `image`/`activeImage` (see the README's compatibility notes).
+ * `upperRightX`/`upperRightY` are the window's top-left corner; `image` is drawn in the window
+ * (and `activeImage` instead while the pointer is in it), `imageTransparency` (0–1) of it
+ * letting the video through.
  */
 export const PointerDetectorWindowMediaParam = t.register('PointerDetectorWindowMediaParam', {
   id: t.string,
@@ -29,9 +31,19 @@ export const PointerDetectorWindowMediaParam = t.register('PointerDetectorWindow
   image: t.optional(t.string),
 });
 
-/** A window a pointer can enter: its id and rectangle in pixels. */
+/** A window a pointer can enter: its id and rectangle in pixels, and the URIs of its images. */
 export interface PointerWindow extends PixelRect {
   readonly id: string;
+  readonly image?: string;
+  readonly activeImage?: string;
+  /** How much of the video shows through the images: 0 (none) to 1 (all). */
+  readonly imageTransparency: number;
+}
+
+/** A window's images as read: sent to the stage once, when the window is added. */
+interface WindowImages {
+  readonly image?: string;
+  readonly activeImage?: string;
 }
 
 /**
@@ -44,6 +56,8 @@ export interface PointerWindow extends PixelRect {
 export class PointerDetectorFilter extends StageFilter {
   readonly #calibrationRegion: PixelRect;
   readonly #windows = new Map<string, PointerWindow>();
+  /** Base64 images of the windows that have any, by window id. */
+  readonly #images = new Map<string, WindowImages>();
   #calibrated = false;
 
   private constructor(
@@ -52,10 +66,12 @@ export class PointerDetectorFilter extends StageFilter {
     node: FilterNode,
     calibrationRegion: PixelRect,
     windows: readonly PointerWindow[],
+    images: ReadonlyMap<string, WindowImages>,
   ) {
     super(init, pipeline, node);
     this.#calibrationRegion = calibrationRegion;
     for (const window of windows) this.#windows.set(window.id, window);
+    for (const [id, image] of images) this.#images.set(id, image);
     this.stage.on('elementmessage', (element, structure) => {
       if (element !== SLOT) return;
       if (structure.name === 'WindowIn' || structure.name === 'WindowOut') {
@@ -64,18 +80,28 @@ export class PointerDetectorFilter extends StageFilter {
     });
   }
 
-  /** Starts the filter's stage; windows are checked by the caller. */
+  /** Reads the windows' images, then starts the filter's stage; windows are checked by the caller. */
   static async create(
     init: ObjectInit,
     pipeline: MediaPipeline,
     calibrationRegion: PixelRect,
     windows: readonly PointerWindow[],
   ): Promise<PointerDetectorFilter> {
+    const images = new Map<string, WindowImages>();
+    for (const window of windows) {
+      const read = await readWindowImages(window, init);
+      if (read) images.set(window.id, read);
+    }
     let filter: PointerDetectorFilter | undefined;
     const node = await StageFilter.startStage(init, TYPE, visionCommand(SLOT), async () => {
-      if (filter) await filter.#configure({ calibrate: filter.#calibrated });
+      if (filter) {
+        await filter.#configure({
+          calibrate: filter.#calibrated,
+          images: Object.fromEntries(filter.#images),
+        });
+      }
     });
-    filter = new PointerDetectorFilter(init, pipeline, node, calibrationRegion, windows);
+    filter = new PointerDetectorFilter(init, pipeline, node, calibrationRegion, windows, images);
     return filter;
   }
 
@@ -91,12 +117,26 @@ export class PointerDetectorFilter extends StageFilter {
         `${TYPE} has ${MAX_WINDOWS} windows already; remove one (removeWindow) before adding '${window.id}'`,
       );
     }
+    const images = await readWindowImages(window, { context: this.context });
+    const windows = new Map(this.#windows).set(window.id, window);
+    if (this.pipelineRuns) {
+      try {
+        await this.#configure({
+          windows: [...windows.values()],
+          images: { [window.id]: images ?? null },
+        });
+      } catch (error) {
+        throw imageError(error, window.image ?? window.activeImage ?? '', TYPE);
+      }
+    }
     this.#windows.set(window.id, window);
-    await this.#update({});
+    if (images) this.#images.set(window.id, images);
+    else this.#images.delete(window.id);
   }
 
   /** Removes the window `windowId`. */
   async removeWindow(windowId: string): Promise<void> {
+    this.#images.delete(windowId);
     if (!this.#windows.delete(windowId)) {
       const known = [...this.#windows.keys()].map((id) => `'${id}'`).join(', ') || 'none';
       throw new InvalidParamError(`${TYPE} has no window '${windowId}' (its windows: ${known})`);
@@ -107,6 +147,7 @@ export class PointerDetectorFilter extends StageFilter {
   /** Removes every window. */
   async clearWindows(): Promise<void> {
     this.#windows.clear();
+    this.#images.clear();
     await this.#update({});
   }
 
@@ -129,6 +170,21 @@ export class PointerDetectorFilter extends StageFilter {
   }
 }
 
+/** The window's images, read from the media root or an allowed host; undefined when it has none. */
+async function readWindowImages(
+  window: PointerWindow,
+  init: Pick<ObjectInit, 'context'>,
+): Promise<WindowImages | undefined> {
+  if (!window.image && !window.activeImage) return undefined;
+  const read = async (uri: string | undefined) =>
+    uri
+      ? (await readOverlayImage(uri, init.context.media, TYPE, init.context.logger)).toString(
+          'base64',
+        )
+      : undefined;
+  return { image: await read(window.image), activeImage: await read(window.activeImage) };
+}
+
 /** A PointerDetectorWindowMediaParam as a checked window. */
 function pointerWindow(
   name: string,
@@ -145,7 +201,19 @@ function pointerWindow(
     width: window.width,
     height: window.height,
   });
-  return { id: window.id, ...rect };
+  const imageTransparency = window.imageTransparency ?? 0;
+  if (!(imageTransparency >= 0 && imageTransparency <= 1)) {
+    throw new InvalidParamError(
+      `${TYPE} '${name}.imageTransparency' must be from 0 (opaque images) to 1, got ${imageTransparency}`,
+    );
+  }
+  return {
+    id: window.id,
+    ...rect,
+    image: window.image || undefined,
+    activeImage: window.activeImage || undefined,
+    imageTransparency,
+  };
 }
 
 function pointerWindows(
