@@ -43,8 +43,11 @@ export const RegionOfInterest = t.register('RegionOfInterest', {
 
 /** A checked region of interest, as the stage's crowd analyser takes it. */
 export interface CrowdRegion {
+  /** The id its events carry as `roiID`. */
   readonly id: string;
+  /** The polygon's corners, in fractions of the frame. */
   readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** Its thresholds, Kurento's defaults filled in. */
   readonly config: t.ParsedParams<typeof RegionOfInterestConfig.fields>;
 }
 

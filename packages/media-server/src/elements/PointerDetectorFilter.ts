@@ -33,8 +33,11 @@ export const PointerDetectorWindowMediaParam = t.register('PointerDetectorWindow
 
 /** A window a pointer can enter: its id and rectangle in pixels, and the URIs of its images. */
 export interface PointerWindow extends PixelRect {
+  /** The id its events carry. */
   readonly id: string;
+  /** URI of the image drawn in the window. */
   readonly image?: string;
+  /** URI of the image drawn instead while the pointer is in the window. */
   readonly activeImage?: string;
   /** How much of the video shows through the images: 0 (none) to 1 (all). */
   readonly imageTransparency: number;

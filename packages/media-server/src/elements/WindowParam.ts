@@ -14,9 +14,13 @@ export const WindowParam = t.register('WindowParam', {
 
 /** A rectangle of the frame in pixels, as a vision analyser of the stage takes it. */
 export interface PixelRect {
+  /** Left edge, in pixels from the frame's left. */
   readonly x: number;
+  /** Top edge, in pixels from the frame's top. */
   readonly y: number;
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 
