@@ -10,6 +10,7 @@ bash bench/fanout/janus/install.sh
 scripts/isolated.sh npx tsx bench/fanout/main.ts "$@"
 scripts/isolated.sh npx tsx bench/first-frame.ts
 scripts/isolated.sh npx tsx bench/setup-cost.ts
+scripts/isolated.sh npx tsx bench/rtp-ingest.ts
 scripts/isolated.sh npx tsx bench/recording.ts
 npx tsx bench/muxers.ts
 scripts/isolated.sh npx tsx bench/processing.ts
