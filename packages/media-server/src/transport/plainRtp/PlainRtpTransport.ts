@@ -204,7 +204,11 @@ export class PlainRtpTransport extends TypedEventEmitter<PlainRtpTransportEvents
         const stream = await this.#openStream(
           kind === 'audio' ? 'AUDIO' : 'VIDEO',
           'SDP_END_POINT_GENERATE_OFFER_ERROR',
-        );
+        ).catch((error: unknown) => {
+          // Ports of the media opened before are given back at once, not at release.
+          for (const mediaType of [...this.#streams.keys()]) this.#closeStream(mediaType);
+          throw error;
+        });
         media.push({
           kind,
           port: stream.rtpPort,
