@@ -468,10 +468,6 @@ async function measureMedley(
     try {
       const first = participants[0] as Participant;
       await warmUp(COMPOSITE_WARM_UP_MS, () => first.framesReceived);
-      if (process.env.DEBUG_COMPOSITE)
-        log(
-          `frames received: ${participants.map((participant) => participant.framesReceived).join(', ')}`,
-        );
       const stages = stageProcessIds(serverPid);
       if (stages.length !== 1)
         throw new Error(`expected one Composite stage, found ${stages.length}`);
