@@ -14,6 +14,7 @@ import { type ClipRates, clipRates, loadClip } from './clip.js';
 import type { LevelResult } from './Fanout.js';
 import { type RampOptions, rampTarget, type TargetResult } from './ramp.js';
 import { JanusTarget } from './targets/JanusTarget.js';
+import { MedleyCascadeTarget } from './targets/MedleyCascadeTarget.js';
 import { MedleyTarget } from './targets/MedleyTarget.js';
 import { RelayTarget } from './targets/RelayTarget.js';
 import type { Target } from './targets/Target.js';
@@ -35,6 +36,7 @@ const TARGETS: Record<string, () => Target> = {
       sendWorkers: 0,
       maxLoad: 0.85,
     }),
+  'medley-cascade': () => new MedleyCascadeTarget(),
   janus: () => new JanusTarget(),
 };
 const FULL_LEVELS = [10, 50, 100, 200, 300, 400, 500];

@@ -47,16 +47,9 @@ export class MedleyTarget implements Target {
   }
 
   async start(): Promise<void> {
-    if (!existsSync(cliPath)) {
-      throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
-    }
-    if (newestFileMs(`${packageRoot}src`) > newestFileMs(`${packageRoot}dist`)) {
-      console.warn(
-        `  (warning: packages/media-server/src is newer than dist: run \`npm run build\` to measure it)`,
-      );
-    }
-    const url = await this.#spawnServer();
-    this.#client = await connect(url);
+    const server = await spawnMedleyServer(this.#mode);
+    this.#server = server.child;
+    this.#client = await connect(server.url);
     this.#pipeline = await this.#client.create('MediaPipeline');
     this.#publisherEndpoint = await this.#pipeline.create('WebRtcEndpoint');
   }
@@ -90,41 +83,54 @@ export class MedleyTarget implements Target {
     if (this.#server) await stopProcess(this.#server, 'SIGTERM', 5000);
   }
 
-  async #spawnServer(): Promise<string> {
-    const child = spawn(
-      process.execPath,
-      [
-        // MEDLEY_BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the server per target, for the profile
-        // before and after the direct send path (summarise with bench/fanout/profileSummary.ts).
-        ...(process.env.MEDLEY_BENCH_CPU_PROFILE
-          ? ['--cpu-prof', '--cpu-prof-dir', process.env.MEDLEY_BENCH_CPU_PROFILE]
-          : []),
-        cliPath,
-        ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
-        ...['--send-path', this.#mode.sendPath, '--send-workers', String(this.#mode.sendWorkers)],
-        ...['--max-load', String(this.#mode.maxLoad)],
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    this.#server = child;
-    return new Promise<string>((resolve, reject) => {
-      let log = '';
-      let url: string | undefined;
-      // Read for the whole run, even once the URL is known: a full pipe would stall the server.
-      child.stderr?.on('data', (chunk: Buffer) => {
-        if (url !== undefined || log.length > 100_000) return;
-        log += chunk.toString();
-        url = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(log)?.[1];
-        if (url !== undefined) resolve(url);
-      });
-      child.once('exit', (code) => reject(new Error(`the media server exited (${code}): ${log}`)));
-    });
-  }
-
   #required<T>(value: T | undefined): T {
     if (value === undefined) throw new Error('start() the Medley target first');
     return value;
   }
+}
+
+/**
+ * The built CLI of the media server in a process of its own, in `mode`; resolves with its URL.
+ * Warns when the sources are newer than the build (the figures would be the old code's).
+ */
+export function spawnMedleyServer(
+  mode: MedleyServerMode,
+): Promise<{ child: ChildProcess; url: string }> {
+  if (!existsSync(cliPath)) {
+    throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
+  }
+  if (newestFileMs(`${packageRoot}src`) > newestFileMs(`${packageRoot}dist`)) {
+    console.warn(
+      `  (warning: packages/media-server/src is newer than dist: run \`npm run build\` to measure it)`,
+    );
+  }
+  const child = spawn(
+    process.execPath,
+    [
+      // MEDLEY_BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the server per target, for the profile
+      // before and after the direct send path (summarise with bench/fanout/profileSummary.ts).
+      ...(process.env.MEDLEY_BENCH_CPU_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.MEDLEY_BENCH_CPU_PROFILE]
+        : []),
+      cliPath,
+      ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
+      ...['--send-path', mode.sendPath, '--send-workers', String(mode.sendWorkers)],
+      ...['--max-load', String(mode.maxLoad)],
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let log = '';
+    let url: string | undefined;
+    // Read for the whole run, even once the URL is known: a full pipe would stall the server.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (url !== undefined || log.length > 100_000) return;
+      log += chunk.toString();
+      url = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(log)?.[1];
+      if (url !== undefined) resolve({ child, url });
+    });
+    child.once('exit', (code) => reject(new Error(`the media server exited (${code}): ${log}`)));
+  });
 }
 
 /** The newest modification time of a file under `directory`, to warn of a stale build. */
