@@ -17,15 +17,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import {
   connect,
   type MediaClient,
   type MediaPipeline,
   MediaServerError,
 } from '../packages/media-client/src/index.js';
-import { disableImplicitStun } from '../packages/media-server/src/transport/peerConfig.js';
 import { startCliServer } from './support/cliServer.js';
+import { FrameCountingViewer, type ViewerCodec } from './support/frameCountingViewer.js';
 import { cpuMilliseconds } from './support/processStats.js';
 import { machineContext, writeResults } from './support/results.js';
 import { printTable } from './support/table.js';
@@ -40,22 +39,7 @@ const FPS = 30;
 /** Below this many frames per second at any viewer, the machine no longer keeps up. */
 const DROP_FPS = 27;
 
-type Codec = 'VP8' | 'H264';
-const RECEIVER_CODECS: Record<Codec, RTCRtpCodecParameters> = {
-  VP8: new RTCRtpCodecParameters({
-    mimeType: 'video/VP8',
-    clockRate: 90_000,
-    payloadType: 96,
-    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-  }),
-  H264: new RTCRtpCodecParameters({
-    mimeType: 'video/H264',
-    clockRate: 90_000,
-    payloadType: 102,
-    parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
-    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-  }),
-};
+type Codec = ViewerCodec;
 
 interface Ramp {
   readonly clip: Codec;
@@ -89,49 +73,27 @@ interface RampResult {
   framesDropAt?: number;
 }
 
-/** A viewer: a werift peer that negotiated one video codec and counts the frames it receives. */
+/** A viewer (a frame-counting werift peer) of its own PlayerEndpoint playing `source`. */
 class Viewer {
-  frames = 0;
-  readonly #peer: RTCPeerConnection;
+  private constructor(private readonly counter: FrameCountingViewer) {}
 
-  private constructor(peer: RTCPeerConnection) {
-    this.#peer = peer;
+  get frames(): number {
+    return this.counter.frames;
   }
 
   static async open(pipeline: MediaPipeline, codec: Codec, source: string): Promise<Viewer> {
     const endpoint = await pipeline.create('WebRtcEndpoint');
-    const peer = new RTCPeerConnection({
-      codecs: { video: [RECEIVER_CODECS[codec]] },
-      iceServers: [],
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-    });
-    const viewer = new Viewer(peer);
-    const transceiver = peer.addTransceiver('video', { direction: 'recvonly' });
-    transceiver.onTrack.subscribe((track) => {
-      let lastTimestamp = -1;
-      track.onReceiveRtp.subscribe((rtp) => {
-        if (rtp.header.timestamp === lastTimestamp) return;
-        lastTimestamp = rtp.header.timestamp;
-        viewer.frames++;
-      });
-    });
-    const offer = await peer.createOffer();
-    disableImplicitStun(peer, []);
-    await peer.setLocalDescription(offer);
-    const answer = await endpoint.processOffer(peer.localDescription?.sdp ?? '');
-    await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+    const counter = await FrameCountingViewer.open(endpoint, codec);
     const player = await pipeline.create('PlayerEndpoint', { uri: source });
     await player.connect(endpoint, 'VIDEO');
-    await waitConnected(peer);
     // A ramp outlasts the clip: each player starts over at its end, as a live source would go on.
     await player.on('EndOfStream', () => void player.play());
     await player.play();
-    return viewer;
+    return new Viewer(counter);
   }
 
   close(): Promise<void> {
-    return this.#peer.close();
+    return this.counter.close();
   }
 }
 
@@ -300,17 +262,6 @@ async function makeClips(directory: string): Promise<void> {
     '-c:v libx264 -profile:v baseline -preset ultrafast -tune zerolatency -pix_fmt yuv420p',
     'clip.mp4',
   );
-}
-
-function waitConnected(peer: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('a viewer did not connect in 15 s')), 15_000);
-    peer.connectionStateChange.subscribe((state) => {
-      if (state !== 'connected') return;
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 function numberArgument(name: string, fallback: number): number {
