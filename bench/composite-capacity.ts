@@ -94,6 +94,8 @@ interface CompositeRamp {
   refusedAt?: { participants: number; code: number; message: string };
   /** The others, measured in the window after the refusal. */
   afterRefusal?: Level;
+  /** The participant whose set-up failed other than by a refusal (a viewer that never connected). */
+  setUpFailedAt?: { participants: number; message: string };
   /** The first participant count at which the median viewer got < 90 % of the mix's rate. */
   framesDropAt?: number;
 }
@@ -112,7 +114,14 @@ async function rampComposite(
       try {
         participants.push(await addParticipant(pipeline, composite, clip));
       } catch (error) {
-        if (!(error instanceof MediaServerError)) throw error;
+        if (!(error instanceof MediaServerError)) {
+          // A viewer that cannot even connect: the machine is past saturation, not refusing.
+          ramp.setUpFailedAt = {
+            participants: participants.length + 1,
+            message: error instanceof Error ? error.message : String(error),
+          };
+          break;
+        }
         ramp.refusedAt = {
           participants: participants.length + 1,
           code: error.kurentoCode,
@@ -252,7 +261,11 @@ function report(mixed: CompositeRamp, forwarded: Level | undefined): void {
       mixed.refusedAt
         ? `${mixed.refusedAt.participants} (${mixed.refusedAt.code} ${mixed.refusedAt.message})`
         : 'not reached'
-    }; mix below 90 % of its rate at: ${mixed.framesDropAt ?? 'not reached'}`,
+    }; mix below 90 % of its rate at: ${mixed.framesDropAt ?? 'not reached'}${
+      mixed.setUpFailedAt
+        ? `; set-up failed at ${mixed.setUpFailedAt.participants}: ${mixed.setUpFailedAt.message}`
+        : ''
+    }`,
   );
 }
 
