@@ -160,7 +160,8 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
     })) as { ports: Record<string, number>; elements: string[] };
     this.#elements = started.elements;
     await this.#connectPorts(streams, ports, started.ports);
-    this.#logger.debug('stage started', { description });
+    // An RTSP camera's location may carry its password: logs never show it.
+    this.#logger.debug('stage started', { description: withoutPasswords(description) });
   }
 
   /**
@@ -368,4 +369,9 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
     this.emit('failed', error);
     void this.close();
   }
+}
+
+/** `text` with the password of every `scheme://user:password@` in it replaced by `***`. */
+function withoutPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/?#:@\s]*):[^/?#@\s]*@/gi, '$1:***@');
 }
