@@ -128,7 +128,7 @@ const MIX_AUDIO_BITRATE = 64_000;
 // Runs in the page: peers that send the fake camera, a flashing face canvas or nothing, and
 // watch every frame they receive.
 const PAGE_SCRIPT = `
-window.bench = (() => {
+window.compositeBench = (() => {
   const peers = {};
   const FLASH = { x: 560, y: 400, size: 80 };
   async function flashingFace(state) {
@@ -228,7 +228,7 @@ type PageSource = 'camera' | 'face-canvas' | 'none';
 
 declare global {
   interface Window {
-    bench: {
+    compositeBench: {
       offer(id: string, send: PageSource): Promise<string>;
       answer(id: string, sdp: string): Promise<void>;
       now(): number;
@@ -543,12 +543,15 @@ async function connectPage(
   id: string,
   send: PageSource,
 ): Promise<void> {
-  const offer = await page.evaluate(([peerId, what]) => window.bench.offer(peerId, what), [
+  const offer = await page.evaluate(([peerId, what]) => window.compositeBench.offer(peerId, what), [
     id,
     send,
   ] as const);
   const answer = await endpoint.processOffer(offer);
-  await page.evaluate(([peerId, sdp]) => window.bench.answer(peerId, sdp), [id, answer] as const);
+  await page.evaluate(([peerId, sdp]) => window.compositeBench.answer(peerId, sdp), [
+    id,
+    answer,
+  ] as const);
 }
 
 async function openPage(browser: Browser, url: string): Promise<Page> {
@@ -561,7 +564,8 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 /** Waits until the page's peer `id` shows frames (a loaded machine can take seconds). */
 async function waitForFrames(page: Page, id: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    if ((await page.evaluate((peerId) => window.bench.frameTimes(peerId).length, id)) > 0) return;
+    if ((await page.evaluate((peerId) => window.compositeBench.frameTimes(peerId).length, id)) > 0)
+      return;
     await sleep(200);
   }
   throw new Error(`the page's ${id} showed no frame in 20 s`);
@@ -597,7 +601,7 @@ async function measureFreeze(
     await (ports[0] as HubPort).connect(viewer, 'VIDEO');
     await waitForFrames(page, 'viewer');
     await sleep(COMPOSITE_WARM_UP_MS);
-    const now = () => page.evaluate(() => window.bench.now());
+    const now = () => page.evaluate(() => window.compositeBench.now());
     const steadyFrom = await now();
     await sleep(JOIN_WATCH_MS);
     const cycles: { joinAt: number; leaveAt: number }[] = [];
@@ -615,7 +619,7 @@ async function measureFreeze(
       cycles.push({ joinAt, leaveAt });
     }
     const endAt = await now();
-    const frames = await page.evaluate(() => window.bench.frameTimes('viewer'));
+    const frames = await page.evaluate(() => window.compositeBench.frameTimes('viewer'));
     const firstJoin = cycles[0]?.joinAt ?? endAt;
     const steadyIntervals = frames
       .slice(1)
@@ -678,11 +682,12 @@ async function measureFaceOverlay(
       setSchedulingPriority(stages, MEASURED_NICE);
       if (stages.length !== (filtered ? 1 : 0))
         throw new Error(`expected ${filtered ? 1 : 0} filter stage, found ${stages.length}`);
-      const framesBefore = (await page.evaluate(() => window.bench.frameTimes('self'))).length;
+      const framesBefore = (await page.evaluate(() => window.compositeBench.frameTimes('self')))
+        .length;
       const measured = await cpuOverWindow([serverPid, ...stages]);
-      const frames = (await page.evaluate(() => window.bench.frameTimes('self'))).length;
+      const frames = (await page.evaluate(() => window.compositeBench.frameTimes('self'))).length;
       const [red, green, blue] = await page.evaluate(
-        ([x, y]) => window.bench.colourAt('self', x, y),
+        ([x, y]) => window.compositeBench.colourAt('self', x, y),
         HAT_POINT,
       );
       return {
@@ -696,7 +701,9 @@ async function measureFaceOverlay(
   const latency = (filtered: boolean) =>
     loop(filtered, 'face-canvas', async (page) => {
       await sleep(2000 + 2 * windowSeconds * 1000);
-      return summarize((await page.evaluate(() => window.bench.latencies('self'))).slice(3));
+      return summarize(
+        (await page.evaluate(() => window.compositeBench.latencies('self'))).slice(3),
+      );
     });
   try {
     const plain = await cpu(false);
