@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { KurentoError } from '../errors.js';
 
@@ -20,7 +21,8 @@ export interface AdmissionControlOptions {
   readonly windowMs?: number;
   /**
    * Share (0–1) of the machine's cores taken by processing stages (GStreamer filters and
-   * transcoders run in their own processes, outside every event loop).
+   * transcoders run in their own processes, outside every event loop). It counts together with
+   * this process's own CPU: a mixer and the forwarding of its ports compete for the same cores.
    */
   readonly processingLoad?: () => number;
 }
@@ -44,6 +46,7 @@ export class AdmissionControl {
   readonly #loops: () => readonly MediaLoop[];
   readonly #processingLoad: () => number;
   #smoothedProcessing: number | undefined;
+  #previousCpu: { usage: NodeJS.CpuUsage; at: number } | undefined;
   readonly #previous = new Map<MediaLoop, EventLoopUtilization>();
   readonly #smoothed = new Map<MediaLoop, number>();
   /** Weight of a new sample in the moving average. */
@@ -108,14 +111,30 @@ export class AdmissionControl {
     for (const loop of this.#previous.keys())
       if (!loops.includes(loop)) this.#previous.delete(loop);
     const processing = this.#processingLoad();
+    // Without stages, the event loops above say it all (and this process's CPU share would only
+    // add a second, blunter reading of them).
+    const ownCpu = this.#ownCpuShare();
+    const serverCpu = processing > 0 ? processing + ownCpu : 0;
     this.#smoothedProcessing =
-      this.#weight * processing + (1 - this.#weight) * (this.#smoothedProcessing ?? processing);
+      this.#weight * serverCpu + (1 - this.#weight) * (this.#smoothedProcessing ?? serverCpu);
     if (this.#smoothedProcessing > load) {
       load = this.#smoothedProcessing;
-      busiest = 'processing (GStreamer stages, share of all cores)';
+      busiest = 'the server with its GStreamer stages (share of all cores)';
     }
     this.#load = load;
     this.#busiest = busiest;
+  }
+
+  /** Share (0–1) of all cores this process used since the previous call. */
+  #ownCpuShare(): number {
+    const now = { usage: process.cpuUsage(), at: performance.now() };
+    const before = this.#previousCpu;
+    this.#previousCpu = now;
+    if (!before) return 0;
+    const usedMs =
+      (now.usage.user - before.usage.user + now.usage.system - before.usage.system) / 1000;
+    const elapsedMs = now.at - before.at;
+    return elapsedMs > 0 ? usedMs / elapsedMs / availableParallelism() : 0;
   }
 }
 
