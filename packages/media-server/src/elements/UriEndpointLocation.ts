@@ -57,7 +57,9 @@ export function resolveUri(
   const requested = scheme === 'file' ? fileUriPath(trimmed, uri, purpose) : trimmed;
   refuseControlCharacters(requested, uri, purpose);
   const path = isAbsolute(requested) ? resolve(requested) : resolve(media.root, requested);
-  if (!isInside(media.root, path)) throw outsideRoot(uri, path, media.root, purpose, logger);
+  if (!isInside(media.root, path)) {
+    throw outsideRoot(uri, path, isAbsolute(requested), media.root, purpose, logger);
+  }
   checkBounds(uri, relative(media.root, path), purpose);
   checkRealPath(uri, path, media.root, purpose, logger);
   return { kind: 'file', path };
@@ -102,7 +104,7 @@ export async function prepareRecordingDirectory(
   const realRoot = await realpath(media.root);
   const realDirectory = await realpath(directory);
   if (!isInside(realRoot, realDirectory, true)) {
-    throw outsideRoot(uri, realDirectory, media.root, 'RecorderEndpoint', logger);
+    throw outsideRoot(uri, realDirectory, false, media.root, 'RecorderEndpoint', logger);
   }
 }
 
@@ -221,13 +223,13 @@ function checkRealPath(
   while (!existsSync(existing) && existing !== dirname(existing)) existing = dirname(existing);
   const realDirectory = realpathSync(existing);
   if (!isInside(realRoot, realDirectory, true)) {
-    throw outsideRoot(uri, realDirectory, root, purpose, logger);
+    throw outsideRoot(uri, realDirectory, false, root, purpose, logger);
   }
   const link = lstatIfExists(path);
   if (link?.isSymbolicLink()) {
     const target = realpathIfExists(path);
     if (purpose === 'RecorderEndpoint' || !target || !isInside(realRoot, target)) {
-      throw outsideRoot(uri, target ?? path, root, purpose, logger);
+      throw outsideRoot(uri, target ?? path, false, root, purpose, logger);
     }
   }
 }
@@ -252,12 +254,16 @@ function realpathIfExists(path: string): string | undefined {
 function outsideRoot(
   uri: string,
   path: string,
+  absolute: boolean,
   root: string,
   purpose: UriPurpose,
   logger: Logger | undefined,
 ): InvalidParamError {
   logger?.info('uri refused: outside the media root', { purpose, uri, path, root });
+  // An absolute URI (Kurento's tutorials record to file:///tmp/...) names its directory itself:
+  // saying it back tells nothing the client did not write.
+  const directory = absolute ? dirname(path) : 'the directory that should hold it';
   return new InvalidParamError(
-    `${purpose} uri '${uri}' leads outside the media root: nothing is read or written there. Use a path relative to the media root (e.g. 'calls/today.webm'), or start the server with --media-root set to the directory that should hold it.`,
+    `${purpose} uri '${uri}' leads outside the media root: nothing is read or written there. Use a path relative to the media root (e.g. 'calls/today.webm'), or start the server with --media-root ${directory} (or MEDLEY_MEDIA_ROOT=${directory}) to keep Kurento's absolute paths working.`,
   );
 }
