@@ -1,5 +1,5 @@
 import { connect, type MediaClient } from '@medley/media-client';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import {
   type ChildServer,
   startDemoAppServerProcess,
@@ -17,6 +17,8 @@ test.describe.configure({ mode: 'serial' });
 let servers: [ChildServer, ChildServer];
 let app: ChildServer;
 let clients: MediaClient[];
+/** The rooms' pages: closed before the app server goes, or they would poll it in later tests. */
+const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
   servers = [await startMediaServerProcess(), await startMediaServerProcess()];
@@ -26,6 +28,7 @@ test.beforeAll(async () => {
   clients = await Promise.all(servers.map((server) => connect(server.url)));
 });
 test.afterAll(async () => {
+  for (const context of contexts) await context.close();
   for (const client of clients ?? []) client.close();
   await app?.kill();
   for (const server of servers ?? []) await server.kill();
@@ -36,6 +39,7 @@ const pipelinesOn = async (client: MediaClient) =>
 
 async function openRoom(browser: Browser, room: string, names: string[]): Promise<Page[]> {
   const context = await browser.newContext();
+  contexts.push(context);
   const pages: Page[] = [];
   for (const name of names) {
     const page = await context.newPage();
