@@ -14,14 +14,10 @@ import {
 } from '../recording/MediaProfile.js';
 import { Recording } from '../recording/Recording.js';
 import { recordingBytesWrittenUnder } from '../recording/RecordingBytesWritten.js';
+import { redactCredentials } from '../redactCredentials.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
-import {
-  prepareRecordingDirectory,
-  redactCredentials,
-  resolveUri,
-  type UriLocation,
-} from './UriEndpointLocation.js';
+import { prepareRecordingDirectory, resolveUri, type UriLocation } from './UriEndpointLocation.js';
 
 export const MediaProfileSpecType = t.enumeration('MediaProfileSpecType', MEDIA_PROFILE_NAMES);
 

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidParamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MediaSettings } from '../objects/ServerContext.js';
+import { redactCredentials } from '../redactCredentials.js';
 
 /** Where a UriEndpoint's media is: a file inside the media root, or an HTTP resource. */
 export type UriLocation =
@@ -163,20 +164,6 @@ function rtspLocation(uri: string, media: MediaSettings): UriLocation {
     throw new InvalidParamError(`PlayerEndpoint uri '${shown}': ${(error as Error).message}`);
   }
   return { kind: 'rtsp', url };
-}
-
-/**
- * The URI with the password of its `user:password@` part replaced by `***`, for messages and
- * logs: Kurento's HTTP recording takes basic-auth credentials in the URI.
- */
-export function redactCredentials(uri: string): string {
-  return uri.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i,
-    (_match, scheme: string, userInfo: string) => {
-      const user = userInfo.split(':')[0] ?? '';
-      return `${scheme}${user}${userInfo.includes(':') ? ':***' : ''}@`;
-    },
-  );
 }
 
 function fileUriPath(text: string, uri: string, purpose: UriPurpose): string {

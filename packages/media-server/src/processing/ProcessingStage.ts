@@ -1,6 +1,7 @@
 import type { MediaCodec, MediaPacket } from '../graph/index.js';
 import { TypedEventEmitter } from '../graph/TypedEventEmitter.js';
 import type { Logger } from '../logger.js';
+import { redactCredentialsIn } from '../redactCredentials.js';
 import { encoderName } from './codecElements.js';
 import { GstStageProcess, type StageEvent } from './GstStageProcess.js';
 import { ProcessingError } from './ProcessingError.js';
@@ -161,7 +162,7 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
     this.#elements = started.elements;
     await this.#connectPorts(streams, ports, started.ports);
     // An RTSP camera's location may carry its password: logs never show it.
-    this.#logger.debug('stage started', { description: withoutPasswords(description) });
+    this.#logger.debug('stage started', { description: redactCredentialsIn(description) });
   }
 
   /**
@@ -369,9 +370,4 @@ export class ProcessingStage extends TypedEventEmitter<ProcessingStageEvents> {
     this.emit('failed', error);
     void this.close();
   }
-}
-
-/** `text` with the password of every `scheme://user:password@` in it replaced by `***`. */
-function withoutPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/?#:@\s]*):[^/?#@\s]*@/gi, '$1:***@');
 }
