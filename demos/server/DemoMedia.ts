@@ -1,9 +1,4 @@
-import {
-  type MediaClient,
-  type MediaClientOptions,
-  MediaServerPool,
-  type PooledMediaServer,
-} from '@medley/media-client';
+import { type MediaClient, MediaServerPool, type PooledMediaServer } from '@medley/media-client';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 
@@ -22,13 +17,9 @@ export class DemoMedia {
   }
 
   /** Connects to every server; rejects when none answers. */
-  static async connect(
-    urls: readonly string[],
-    log: Logger,
-    options: MediaClientOptions = {},
-  ): Promise<DemoMedia> {
+  static async connect(urls: readonly string[], log: Logger): Promise<DemoMedia> {
     try {
-      return new DemoMedia(await MediaServerPool.connect(urls, options), log);
+      return new DemoMedia(await MediaServerPool.connect(urls), log);
     } catch (error) {
       throw new Error(
         `Cannot reach the media server${urls.length > 1 ? 's' : ''} at ${urls.map(redacted).join(', ')}: ${describeError(error)}`,

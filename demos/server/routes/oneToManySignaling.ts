@@ -1,4 +1,3 @@
-import type { MediaClient } from '@medley/media-client';
 import {
   peerSignalingSchemas,
   type RequestSchemas,
@@ -166,7 +165,8 @@ export function serveOneToManySignaling(
       const sdpAnswer = await media.start(sdpOffer);
       log.info('broadcast started', { session: session.id });
       publishViewerCount();
-      const shared = media.shared(mediaServerUrlOf(demoMedia, mediaClient));
+      // The pool connected each client with the URL it was given: other app servers know it by it.
+      const shared = media.shared(mediaClient.url);
       if (shared) {
         signaling.store.set(sharedBroadcastKey, shared).catch((error: unknown) => {
           log.warn('sharing the broadcast with the other app servers failed', describeError(error));
@@ -243,11 +243,6 @@ export function serveOneToManySignaling(
   });
 
   return signaling;
-}
-
-/** The URL other app servers know `client`'s media server by (as in MEDIA_SERVER_URL). */
-function mediaServerUrlOf(demoMedia: DemoMedia, client: MediaClient): string {
-  return demoMedia.servers().find((server) => server.client === client)?.url ?? client.url;
 }
 
 function assertNoRole(session: OneToManySession): void {

@@ -45,7 +45,7 @@ export class AdmissionControl {
   readonly maxLoad: number;
   readonly #loops: () => readonly MediaLoop[];
   readonly #processingLoad: () => number;
-  #smoothedProcessing: number | undefined;
+  #smoothedServerCpu: number | undefined;
   #previousCpu: { usage: NodeJS.CpuUsage; at: number } | undefined;
   readonly #previous = new Map<MediaLoop, EventLoopUtilization>();
   readonly #smoothed = new Map<MediaLoop, number>();
@@ -115,10 +115,10 @@ export class AdmissionControl {
     // add a second, blunter reading of them).
     const ownCpu = this.#ownCpuShare();
     const serverCpu = processing > 0 ? processing + ownCpu : 0;
-    this.#smoothedProcessing =
-      this.#weight * serverCpu + (1 - this.#weight) * (this.#smoothedProcessing ?? serverCpu);
-    if (this.#smoothedProcessing > load) {
-      load = this.#smoothedProcessing;
+    this.#smoothedServerCpu =
+      this.#weight * serverCpu + (1 - this.#weight) * (this.#smoothedServerCpu ?? serverCpu);
+    if (this.#smoothedServerCpu > load) {
+      load = this.#smoothedServerCpu;
       busiest = 'the server with its GStreamer stages (share of all cores)';
     }
     this.#load = load;
