@@ -32,10 +32,8 @@ import {
 } from '../packages/media-client/src/index.js';
 import { startCliServer } from './support/cliServer.js';
 import { FrameCountingViewer } from './support/frameCountingViewer.js';
-import { watchMachineLoad } from './support/machineLoad.js';
-import { cpuMilliseconds } from './support/processStats.js';
+import { measureRampWindow, type RampWindow } from './support/rampWindow.js';
 import { machineContext, writeResults } from './support/results.js';
-import { stageProcessIds } from './support/stageProcesses.js';
 import { printTable } from './support/table.js';
 
 const run = promisify(execFile);
@@ -45,15 +43,9 @@ const CLIP_SECONDS = 60;
 const WARM_UP_MS = 3000;
 const WINDOW_MS = 5000;
 
-interface Level {
+/** One window of the ramp; `medianFps`/`minFps` are the mix's frames at the viewers. */
+interface Level extends RampWindow {
   readonly participants: number;
-  /** Mix frames per second at the median and the slowest viewer. */
-  readonly medianFps: number;
-  readonly minFps: number;
-  /** Shares of one core over the window. */
-  readonly serverNodeCpu: number;
-  readonly stagesCpu: number;
-  readonly machineBusyPercent: number;
 }
 
 interface Participant {
@@ -193,41 +185,11 @@ async function startPlayer(pipeline: MediaPipeline, clip: string): Promise<Playe
 }
 
 async function measure(participants: readonly Participant[], serverPid: number): Promise<Level> {
-  await sleep(WARM_UP_MS);
-  const framesBefore = participants.map(({ viewer }) => viewer.frames);
-  const nodeBefore = cpuMilliseconds(serverPid);
-  const stagesBefore = stagesCpuMilliseconds(serverPid);
-  const machineBusy = watchMachineLoad();
-  const startedAt = performance.now();
-  await sleep(WINDOW_MS);
-  const seconds = (performance.now() - startedAt) / 1000;
-  const fps = participants
-    .map(({ viewer }, index) => (viewer.frames - (framesBefore[index] ?? 0)) / seconds)
-    .sort((a, b) => a - b);
-  let stagesCpu = 0;
-  for (const [pid, after] of stagesCpuMilliseconds(serverPid)) {
-    stagesCpu += after - (stagesBefore.get(pid) ?? after);
-  }
+  const viewers = participants.map(({ viewer }) => viewer);
   return {
     participants: participants.length,
-    medianFps: fps[Math.floor(fps.length / 2)] ?? 0,
-    minFps: fps[0] ?? 0,
-    serverNodeCpu: (cpuMilliseconds(serverPid) - nodeBefore) / 1000 / seconds,
-    stagesCpu: stagesCpu / 1000 / seconds,
-    machineBusyPercent: machineBusy(),
+    ...(await measureRampWindow(viewers, serverPid, WARM_UP_MS, WINDOW_MS)),
   };
-}
-
-function stagesCpuMilliseconds(serverPid: number): Map<number, number> {
-  const cpu = new Map<number, number>();
-  for (const pid of stageProcessIds(serverPid)) {
-    try {
-      cpu.set(pid, cpuMilliseconds(pid));
-    } catch {
-      // the stage ended while it was read
-    }
-  }
-  return cpu;
 }
 
 function report(mixed: CompositeRamp, forwarded: Level | undefined): void {

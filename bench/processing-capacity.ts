@@ -11,7 +11,6 @@
 // over a window. The ramp stops when the server refuses an endpoint (40009) or frames drop.
 // Baseline, same run: the same ramp with viewers of the clip's own codec (plain forwarding).
 import { type ChildProcess, execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +24,7 @@ import {
 } from '../packages/media-client/src/index.js';
 import { startCliServer } from './support/cliServer.js';
 import { FrameCountingViewer, type ViewerCodec } from './support/frameCountingViewer.js';
-import { cpuMilliseconds } from './support/processStats.js';
+import { measureRampWindow, type RampWindow } from './support/rampWindow.js';
 import { machineContext, writeResults } from './support/results.js';
 import { printTable } from './support/table.js';
 
@@ -52,15 +51,8 @@ const RAMPS: readonly Ramp[] = [
   { clip: 'H264', viewer: 'VP8' },
 ];
 
-interface Level {
+interface Level extends RampWindow {
   readonly streams: number;
-  readonly medianFps: number;
-  readonly minFps: number;
-  /** Share of one core, over the window. */
-  readonly serverNodeCpu: number;
-  readonly stagesCpu: number;
-  readonly machineBusyPercent: number;
-  readonly stages: number;
 }
 
 interface RampResult {
@@ -197,57 +189,10 @@ async function runRamp(
 }
 
 async function measure(viewers: readonly Viewer[], serverPid: number): Promise<Level> {
-  await sleep(WARM_UP_MS);
-  const framesBefore = viewers.map((viewer) => viewer.frames);
-  const nodeBefore = cpuMilliseconds(serverPid);
-  const stagesBefore = childrenCpuMilliseconds(serverPid);
-  const machineBefore = machineTicks();
-  const startedAt = performance.now();
-  await sleep(WINDOW_MS);
-  const seconds = (performance.now() - startedAt) / 1000;
-  const machineAfter = machineTicks();
-  const stagesAfter = childrenCpuMilliseconds(serverPid);
-  const fps = viewers
-    .map((viewer, index) => (viewer.frames - (framesBefore[index] ?? 0)) / seconds)
-    .sort((a, b) => a - b);
-  let stagesCpu = 0;
-  for (const [pid, after] of stagesAfter) stagesCpu += after - (stagesBefore.get(pid) ?? after);
   return {
     streams: viewers.length,
-    medianFps: fps[Math.floor(fps.length / 2)] ?? 0,
-    minFps: fps[0] ?? 0,
-    serverNodeCpu: (cpuMilliseconds(serverPid) - nodeBefore) / 1000 / seconds,
-    stagesCpu: stagesCpu / 1000 / seconds,
-    stages: stagesAfter.size,
-    machineBusyPercent:
-      (100 * (machineAfter.busy - machineBefore.busy)) /
-      Math.max(1, machineAfter.total - machineBefore.total),
+    ...(await measureRampWindow(viewers, serverPid, WARM_UP_MS, WINDOW_MS)),
   };
-}
-
-/** CPU of each live child of `pid` (the GStreamer stages of the server), in ms. */
-function childrenCpuMilliseconds(pid: number): Map<number, number> {
-  const children = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === pid) children.set(Number(entry), cpuMilliseconds(Number(entry)));
-    } catch {
-      // the process ended while the list was read
-    }
-  }
-  return children;
-}
-
-/** The machine's busy and total jiffies (/proc/stat's first line), all cores. */
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = values.reduce((sum, value) => sum + value, 0);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 async function makeClips(directory: string): Promise<void> {
