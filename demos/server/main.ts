@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { readDemoConfig } from './config.js';
+import { type DemoConfig, readDemoConfig } from './config.js';
 import { startDemoAppServer } from './DemoAppServer.js';
 import { describeError } from './describeError.js';
 import { createLogger } from './logger.js';
 
-const config = readDemoConfig();
+const config = readConfigOrExit();
 const log = createLogger('demos', config.logLevel);
 
 try {
@@ -22,4 +22,14 @@ try {
 } catch (error) {
   log.error(describeError(error));
   process.exit(1);
+}
+
+/** The configuration, or the process ends with one log line saying what to fix (no stack trace). */
+function readConfigOrExit(): DemoConfig {
+  try {
+    return readDemoConfig();
+  } catch (error) {
+    createLogger('demos').error(describeError(error));
+    process.exit(1);
+  }
 }
