@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 import type { SignalingClient } from '../src/index.js';
@@ -137,6 +138,46 @@ describe('several app servers sharing Redis', () => {
       await b.signaling.store.delete('broadcast');
       assert.equal(await a.signaling.store.get('broadcast'), undefined);
     } finally {
+      await cleanUp();
+    }
+  });
+
+  test('a value claimed by both app servers at once goes to exactly one', async () => {
+    try {
+      const { a, b } = await twoAppServers();
+      const claims = await Promise.all([
+        a.signaling.store.setIfAbsent('presenter', { server: 'a' }),
+        b.signaling.store.setIfAbsent('presenter', { server: 'b' }),
+      ]);
+      assert.deepEqual(claims.toSorted(), [false, true]);
+      const winner = claims[0] ? 'a' : 'b';
+      assert.deepEqual(await a.signaling.store.get('presenter'), { server: winner });
+      await a.signaling.store.delete('presenter');
+      assert.equal(await b.signaling.store.setIfAbsent('presenter', { server: 'b' }), true);
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  test("a request's change to session data is in Redis at once, not at the next refresh", async () => {
+    const reader = new Redis(redis.url);
+    try {
+      // A refresh would come only after 20 s: what the test reads was written by the request.
+      const { a } = await twoAppServers({ a: { sessionGracePeriod: 60_000 } });
+      const connected = await client(a.url);
+      const key = `test:${servers.length - 2}:${process.pid}:/:session:${connected.sessionId}`;
+      await connected.request('remember', { note: 'written with the request' });
+      let shared: unknown;
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) {
+        const state = await reader.hget(key, 'state');
+        shared = state ? (JSON.parse(state) as { data?: unknown }).data : undefined;
+        if (JSON.stringify(shared) === '{"notes":["written with the request"]}') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.deepEqual(shared, { notes: ['written with the request'] });
+    } finally {
+      reader.disconnect();
       await cleanUp();
     }
   });

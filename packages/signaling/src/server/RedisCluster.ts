@@ -198,6 +198,12 @@ export class RedisCluster {
     await this.#commands.set(this.#valuePrefix + key, JSON.stringify(value));
   }
 
+  /** Stores `value` under `key` unless a value is there (SET NX); true when it stored it. */
+  async setValueIfAbsent(key: string, value: unknown): Promise<boolean> {
+    const stored = await this.#commands.set(this.#valuePrefix + key, JSON.stringify(value), 'NX');
+    return stored === 'OK';
+  }
+
   /** Removes `key`; rejects when Redis cannot be reached. */
   async deleteValue(key: string): Promise<void> {
     await this.#commands.del(this.#valuePrefix + key);

@@ -28,6 +28,8 @@ export class SessionRegistry<P extends Protocol, Data> {
   readonly #cluster: RedisCluster | undefined;
   readonly #reportError: (error: unknown, context: string) => void;
   readonly #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  /** What was last written to Redis for each session, so that unchanged state is not rewritten. */
+  readonly #lastShared = new WeakMap<ServerSession<P, Data>, string>();
 
   constructor(
     gracePeriodMs: number,
@@ -83,6 +85,15 @@ export class SessionRegistry<P extends Protocol, Data> {
   /** Records in Redis that `session` is connected here (no-op without Redis). */
   attached(session: ServerSession<P, Data>): void {
     this.#save(session);
+  }
+
+  /**
+   * A request was handled for `session`: its data or rooms may have changed. They are written to
+   * Redis now if they did, so that an app server dying without a goodbye leaves the session as its
+   * last request made it, not as the last periodic refresh saw it.
+   */
+  handled(session: ServerSession<P, Data>): void {
+    if (session.connected) this.#save(session, { unlessUnchanged: true });
   }
 
   /** Starts the grace period of a session that has no socket (any more). */
@@ -143,10 +154,14 @@ export class SessionRegistry<P extends Protocol, Data> {
     for (const session of this.#sessions.values()) if (session.connected) this.#save(session);
   }
 
-  #save(session: ServerSession<P, Data>): void {
+  #save(session: ServerSession<P, Data>, { unlessUnchanged = false } = {}): void {
     const cluster = this.#cluster;
     if (!cluster || session.ended) return;
-    cluster.save(session.id, this.#sharedState(session)).then((stillOurs) => {
+    const state = this.#sharedState(session);
+    const text = JSON.stringify(state);
+    if (unlessUnchanged && this.#lastShared.get(session) === text) return;
+    this.#lastShared.set(session, text);
+    cluster.save(session.id, state).then((stillOurs) => {
       // The notice of a take-over was missed (Redis restarted, a message lost): the entry says
       // who holds the session now.
       if (!stillOurs) this.movedAway(session.id);

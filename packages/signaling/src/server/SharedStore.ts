@@ -12,6 +12,11 @@ export interface SharedStore {
   get(key: string): Promise<unknown>;
   /** Stores `value` under `key`, replacing what was there. */
   set(key: string, value: unknown): Promise<void>;
+  /**
+   * Stores `value` under `key` only if nothing is there, atomically across app servers: of two
+   * servers claiming the same key at once, one resolves true and the other false.
+   */
+  setIfAbsent(key: string, value: unknown): Promise<boolean>;
   /** Removes `key` (nothing happens if it is absent). */
   delete(key: string): Promise<void>;
 }
@@ -27,6 +32,12 @@ export class MemoryStore implements SharedStore {
 
   async set(key: string, value: unknown): Promise<void> {
     this.#values.set(key, JSON.stringify(value));
+  }
+
+  async setIfAbsent(key: string, value: unknown): Promise<boolean> {
+    if (this.#values.has(key)) return false;
+    this.#values.set(key, JSON.stringify(value));
+    return true;
   }
 
   async delete(key: string): Promise<void> {
@@ -48,6 +59,13 @@ export class RedisStore implements SharedStore {
 
   set(key: string, value: unknown): Promise<void> {
     return unavailableIfFails(() => this.#cluster.setValue(key, value), `writing "${key}"`);
+  }
+
+  setIfAbsent(key: string, value: unknown): Promise<boolean> {
+    return unavailableIfFails(
+      () => this.#cluster.setValueIfAbsent(key, value),
+      `claiming "${key}"`,
+    );
   }
 
   delete(key: string): Promise<void> {

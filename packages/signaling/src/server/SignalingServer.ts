@@ -81,8 +81,9 @@ export interface SignalingServerHooks<P extends Protocol, Data> {
   /**
    * With `redis`: the client reconnected to this app server and resumed a session another app
    * server held. Runs before `onConnect`. The session has its id, its rooms and its `data` as
-   * JSON (what `JSON.stringify` kept when the other server last wrote it: plain values only, no
-   * class instances, functions or live objects such as media endpoints). Rebuild here what this
+   * JSON (what `JSON.stringify` kept when the other server last wrote it — after each request it
+   * handled, when the client left, and every third of the grace period: plain values only, no
+   * class instances, functions or live objects such as media endpoints, but their ids). Rebuild here what this
    * process needs for it, or reset `session.data` and let the client start over. The other app
    * server ends its copy with reason `moved`. Throwing refuses the connection, like onConnect.
    */
@@ -372,6 +373,7 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
     ack: unknown,
   ): Promise<void> {
     const answer = await this.#answer(session, type, payload);
+    this.#registry.handled(session);
     if (typeof ack !== 'function') return;
     try {
       ack(answer);
