@@ -163,7 +163,10 @@ export class RtpEndpoint extends BaseRtpEndpoint {
     this.#transport.requestKeyframe();
   }
 
-  /** Adds an `inboundrtp` and an `outboundrtp` entry per negotiated medium. */
+  /**
+   * Adds an `inboundrtp` and an `outboundrtp` entry per negotiated medium; the outbound one
+   * counts the peer's generic NACKs (`nackCount`) and the packets resent for them.
+   */
   override async getStats(mediaType?: MediaType): Promise<StatsReport> {
     const report = await super.getStats(mediaType);
     const timestampMillis = Date.now();
@@ -189,6 +192,10 @@ export class RtpEndpoint extends BaseRtpEndpoint {
         packetsSent: counters.packetsSent,
         bytesSent: counters.bytesSent,
         pliCount: counters.keyframeRequestsReceived,
+        nackCount: counters.nacksReceived,
+        // Beyond Kurento's fields (as in W3C webrtc-stats): what the NACKs made us send again.
+        retransmittedPacketsSent: counters.retransmittedPacketsSent,
+        retransmittedBytesSent: counters.retransmittedBytesSent,
       });
     }
     return report;

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import type { MediaCodec, MediaNode, MediaType } from '../../graph/index.js';
 import { MediaFlowMeter } from '../../graph/MediaFlowMeter.js';
@@ -97,7 +97,7 @@ function acceptsCodec(kind: string, codec: SdpCodec): boolean {
 }
 
 function offeredCodecs(kind: 'audio' | 'video'): SdpCodec[] {
-  const feedback = kind === 'video' ? ['nack pli', 'ccm fir'] : [];
+  const feedback = kind === 'video' ? ['nack', 'nack pli', 'ccm fir'] : [];
   return CODEC_RULES.filter((rule) => rule.kind === kind).map((rule) => ({
     payloadType: rule.payloadType,
     name: rule.name,
@@ -144,6 +144,8 @@ export class PlainRtpTransport extends TypedEventEmitter<PlainRtpTransportEvents
   readonly #options: PlainRtpTransportOptions;
   readonly #address: string;
   readonly #sessionId = String(randomInt(1, 2 ** 47));
+  /** The RTCP CNAME of every medium: receivers pair our audio and video by it. */
+  readonly #cname = `medley-${randomBytes(9).toString('base64url')}`;
   readonly #streams = new Map<MediaType, RtpMediaStream>();
   readonly #mediaMeter: MediaFlowMeter;
   #offered: Offered | undefined;
@@ -479,7 +481,7 @@ export class PlainRtpTransport extends TypedEventEmitter<PlainRtpTransportEvents
     const stream = new RtpMediaStream(
       sockets,
       { source: this.#node.source(mediaType), sink: this.#node.sink(mediaType) },
-      () => this.#mediaMeter.count(),
+      { onActivity: () => this.#mediaMeter.count(), onGoodbye: () => this.#onPeerGoodbye() },
     );
     if (this.#closed) stream.close();
     else this.#streams.set(mediaType, stream);
@@ -511,8 +513,20 @@ export class PlainRtpTransport extends TypedEventEmitter<PlainRtpTransportEvents
       receiveCodecs: receiving ? graphCodecs : [],
       sendCodecs: sending ? graphCodecs : [],
       firNegotiated: codecs.some((codec) => codec.feedback.includes('ccm fir')),
+      cname: this.#cname,
       ...(srtp ? { srtp: { outbound: srtp.outbound, inbound: srtp.inbound } } : {}),
     });
+  }
+
+  /**
+   * The peer said goodbye (RTCP BYE) for what it sent: once it has for every medium it sends,
+   * MediaState is DISCONNECTED at once rather than after the silence timeout; media from it
+   * again (a restarted ffmpeg) makes it CONNECTED again.
+   */
+  #onPeerGoodbye(): void {
+    if ([...this.#streams.values()].some((stream) => !stream.peerLeft)) return;
+    this.#mediaMeter.stop();
+    this.#setMediaState('DISCONNECTED');
   }
 
   #completeNegotiation(): void {
@@ -554,6 +568,7 @@ export class PlainRtpTransport extends TypedEventEmitter<PlainRtpTransportEvents
   }
 }
 
+/** The feedback an RtpEndpoint acts on: generic NACK (answered from its send history), PLI, FIR. */
 function isHandledFeedback(feedback: string): boolean {
-  return feedback === 'nack pli' || feedback === 'ccm fir';
+  return feedback === 'nack' || feedback === 'nack pli' || feedback === 'ccm fir';
 }

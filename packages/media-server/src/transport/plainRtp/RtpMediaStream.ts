@@ -1,16 +1,34 @@
 import type { RemoteInfo } from 'node:dgram';
 import type { MediaCodec, MediaPacket, MediaSinkPad, MediaSourcePad } from '../../graph/index.js';
 import { guarded } from '../../graph/listenerFailure.js';
+import { PlainRtpSendHistory } from './PlainRtpSendHistory.js';
+import {
+  FIR_FORMAT,
+  fullIntraRequest,
+  GENERIC_NACK_FORMAT,
+  goodbye,
+  PLI_FORMAT,
+  pictureLossIndication,
+  RTCP_GOODBYE,
+  RTCP_PAYLOAD_FEEDBACK,
+  RTCP_TRANSPORT_FEEDBACK,
+  type RtcpPacketView,
+  readGenericNack,
+  readGoodbyeSources,
+  receiverReport,
+  rtcpPacketsOf,
+  senderReport,
+  sourceDescription,
+} from './plainRtcp.js';
 import type { RtpPortPair } from './RtpPortPair.js';
 import type { SrtpAesCmSession } from './SrtpAesCmSession.js';
 
 const RTP_HEADER_LENGTH = 12;
-const RTCP_RECEIVER_REPORT = 201;
-const RTCP_PAYLOAD_FEEDBACK = 206;
-const PLI_FORMAT = 1;
-const FIR_FORMAT = 4;
-/** An RTCP receiver report this often tells the peer we are there (RFC 3550's 5 s minimum). */
-const RECEIVER_REPORT_INTERVAL_MS = 5000;
+/**
+ * An RTCP report (SR while we send, else RR) this often tells the peer we are there and, while
+ * we send, how our RTP timestamps map to wall-clock time (RFC 3550's 5 s minimum).
+ */
+const REPORT_INTERVAL_MS = 5000;
 
 /** Where the peer of one medium takes RTP and RTCP. */
 export interface RtpPeerAddress {
@@ -30,6 +48,8 @@ export interface RtpMediaSettings {
   readonly sendCodecs: readonly MediaCodec[];
   /** Whether the peer asked for FIR (`ccm fir`); PLI is always sent. */
   readonly firNegotiated: boolean;
+  /** The CNAME of our RTCP (SDES): the same for every medium of the endpoint, for lip-sync. */
+  readonly cname: string;
   /** SDES-SRTP: ours protects what we send, the peer's unprotects what it sends. */
   readonly srtp?: { readonly outbound: SrtpAesCmSession; readonly inbound: SrtpAesCmSession };
 }
@@ -44,6 +64,19 @@ export interface RtpMediaCounters {
   packetsDiscarded: number;
   pliSent: number;
   keyframeRequestsReceived: number;
+  /** Generic NACKs the peer sent for the stream we send. */
+  nacksReceived: number;
+  /** Packets sent again because the peer NACKed them. */
+  retransmittedPacketsSent: number;
+  retransmittedBytesSent: number;
+}
+
+/** What a {@link RtpMediaStream} tells its transport. */
+export interface RtpMediaStreamListener {
+  /** A packet (RTP or RTCP) came from the peer. */
+  readonly onActivity: () => void;
+  /** The peer said goodbye (RTCP BYE) for the stream it sent us. */
+  readonly onGoodbye: () => void;
 }
 
 function isRtcp(datagram: Buffer): boolean {
@@ -54,8 +87,11 @@ function isRtcp(datagram: Buffer): boolean {
 /**
  * One medium (audio or video) of an RtpEndpoint over plain UDP: RTP from the peer into the
  * source pad, RTP from the sink pad to the peer, keyframe requests both ways (RTCP PLI, and FIR
- * where negotiated). The peer's address is taken from its SDP and follows the source of its
- * packets (symmetric RTP, as SIP gateways behind NAT need), once a packet passed the checks.
+ * where negotiated). Video sent is kept in a history that answers the peer's generic NACKs;
+ * sender reports map our RTP timestamps to wall-clock time so the peer can play audio and video
+ * in sync; a BYE goes out when the stream closes. The peer's address is taken from its SDP and
+ * follows the source of its packets (symmetric RTP, as SIP gateways behind NAT need), once a
+ * packet passed the checks.
  */
 export class RtpMediaStream {
   readonly counters: RtpMediaCounters = {
@@ -66,11 +102,19 @@ export class RtpMediaStream {
     packetsDiscarded: 0,
     pliSent: 0,
     keyframeRequestsReceived: 0,
+    nacksReceived: 0,
+    retransmittedPacketsSent: 0,
+    retransmittedBytesSent: 0,
   };
   readonly #sockets: RtpPortPair;
   readonly #source: MediaSourcePad;
   readonly #sink: MediaSinkPad;
-  readonly #onActivity: () => void;
+  readonly #listener: RtpMediaStreamListener;
+  #history: PlainRtpSendHistory | undefined;
+  /** The RTP timestamp of the newest frame sent, and when (Unix ms) its first packet went. */
+  #lastSentTimestamp = 0;
+  #lastSentTimestampAtMs = 0;
+  #sendClockRate = 0;
   #settings: RtpMediaSettings | undefined;
   #peer: RtpPeerAddress | undefined;
   #codecsByPayloadType: (MediaCodec | undefined)[] = [];
@@ -79,6 +123,7 @@ export class RtpMediaStream {
   /** Our RTCP sender SSRC (the sink's stream SSRC: what we send, when we send). */
   #localSsrc: number;
   #reportTimer: NodeJS.Timeout | undefined;
+  #firSequence = 0;
   #closed = false;
   readonly #incoming: MediaPacket = {
     payloadType: 0,
@@ -93,12 +138,12 @@ export class RtpMediaStream {
   constructor(
     sockets: RtpPortPair,
     pads: { readonly source: MediaSourcePad; readonly sink: MediaSinkPad },
-    onActivity: () => void,
+    listener: RtpMediaStreamListener,
   ) {
     this.#sockets = sockets;
     this.#source = pads.source;
     this.#sink = pads.sink;
-    this.#onActivity = onActivity;
+    this.#listener = listener;
     this.#localSsrc = pads.sink.rewriter.ssrc;
     sockets.rtp.on(
       'message',
@@ -143,25 +188,43 @@ export class RtpMediaStream {
     this.#source.codecs = receiving ? settings.receiveCodecs : undefined;
     if (receiving) this.#source.onKeyframeRequest = () => this.#requestKeyframe();
     for (const codec of settings.sendCodecs) this.#sendPayloadTypes.set(codec, codec.payloadType);
+    const sending = settings.sendCodecs.length > 0;
+    // Plain-RTP peers often NACK without announcing it in their SDP: video is always answered.
+    this.#history =
+      sending && this.#sink.mediaType === 'VIDEO' ? new PlainRtpSendHistory() : undefined;
     this.#sink.setNegotiatedCodecs(settings.sendCodecs);
-    this.#sink.onRtp = settings.sendCodecs.length > 0 ? (packet) => this.#send(packet) : undefined;
-    if (settings.sendCodecs.length > 0) this.#sink.requestKeyframe();
+    this.#sink.onRtp = sending ? (packet) => this.#send(packet) : undefined;
+    if (sending) this.#sink.requestKeyframe();
     this.#reportTimer = setInterval(
-      guarded('RTCP report', () => this.#sendReceiverReport()),
-      RECEIVER_REPORT_INTERVAL_MS,
+      guarded('RTCP report', () => this.#sendReport()),
+      REPORT_INTERVAL_MS,
     );
     this.#reportTimer.unref();
   }
 
-  /** Stops media and closes the sockets. Idempotent. */
+  /**
+   * Stops media, says goodbye to the peer (RTCP BYE: ffmpeg, for one, ends its input on it
+   * instead of waiting forever) and closes the sockets. Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
-    this.#closed = true;
     clearInterval(this.#reportTimer);
     this.#sink.onRtp = undefined;
     this.#source.onKeyframeRequest = undefined;
-    this.#sockets.rtp.close();
-    this.#sockets.rtcp.close();
+    this.#history = undefined;
+    const closeSockets = () => {
+      this.#sockets.rtp.close();
+      this.#sockets.rtcp.close();
+    };
+    const sentGoodbye =
+      this.#settings !== undefined &&
+      (this.counters.packetsSent > 0 || this.#remoteSsrc !== undefined) &&
+      this.#sendRtcp(
+        Buffer.concat([...this.#reportParts(), goodbye(this.#localSsrc)]),
+        closeSockets,
+      );
+    this.#closed = true;
+    if (!sentGoodbye) closeSockets();
   }
 
   #receive(datagram: Buffer, from: RemoteInfo): void {
@@ -180,7 +243,7 @@ export class RtpMediaStream {
     this.counters.packetsReceived++;
     this.counters.bytesReceived += datagram.length;
     this.#follow(from, false);
-    this.#onActivity();
+    this.#listener.onActivity();
     this.#remoteSsrc = parsed.ssrc;
     this.#source.pushRtp(parsed);
   }
@@ -213,24 +276,59 @@ export class RtpMediaStream {
   #receiveRtcp(datagram: Buffer, from: RemoteInfo): void {
     const settings = this.#settings;
     if (!settings) return;
-    const packet = settings.srtp ? settings.srtp.inbound.unprotectRtcp(datagram) : datagram;
-    if (!packet) {
+    const compound = settings.srtp ? settings.srtp.inbound.unprotectRtcp(datagram) : datagram;
+    if (!compound) {
       this.counters.packetsDiscarded++;
       return;
     }
     this.#follow(from, true);
-    this.#onActivity();
-    for (let offset = 0; offset + 4 <= packet.length; ) {
-      const length = (packet.readUInt16BE(offset + 2) + 1) * 4;
-      if (offset + length > packet.length) break;
-      const format = (packet[offset] as number) & 0x1f;
-      const type = packet[offset + 1] as number;
-      if (type === RTCP_PAYLOAD_FEEDBACK && (format === PLI_FORMAT || format === FIR_FORMAT)) {
+    this.#listener.onActivity();
+    for (const packet of rtcpPacketsOf(compound)) {
+      if (
+        packet.type === RTCP_PAYLOAD_FEEDBACK &&
+        (packet.format === PLI_FORMAT || packet.format === FIR_FORMAT)
+      ) {
         this.counters.keyframeRequestsReceived++;
         this.#sink.requestKeyframe();
+      } else if (packet.type === RTCP_TRANSPORT_FEEDBACK && packet.format === GENERIC_NACK_FORMAT) {
+        this.#answerNack(compound, packet);
+      } else if (packet.type === RTCP_GOODBYE) {
+        this.#receiveGoodbye(compound, packet);
       }
-      offset += length;
     }
+  }
+
+  /** Sends again, as they were first sent, the packets of ours the peer lost and still kept. */
+  #answerNack(compound: Buffer, packet: RtcpPacketView): void {
+    const nack = readGenericNack(compound, packet);
+    if (nack.mediaSsrc !== this.#localSsrc) return;
+    this.counters.nacksReceived++;
+    const history = this.#history;
+    if (!history) return;
+    const now = performance.now();
+    for (const sequenceNumber of new Set(nack.sequenceNumbers)) {
+      const sent = history.takeForResend(sequenceNumber, now);
+      if (!sent) continue;
+      const wire = this.#writeRtp(sent, this.#localSsrc);
+      if (!wire) return;
+      this.counters.retransmittedPacketsSent++;
+      this.counters.retransmittedBytesSent += wire.length;
+    }
+  }
+
+  /** The peer's stream ended: no more keyframe requests for it (a restarted sender has another SSRC). */
+  #receiveGoodbye(compound: Buffer, packet: RtcpPacketView): void {
+    const remoteSsrc = this.#remoteSsrc;
+    if (remoteSsrc === undefined || !readGoodbyeSources(compound, packet).includes(remoteSsrc)) {
+      return;
+    }
+    this.#remoteSsrc = undefined;
+    this.#listener.onGoodbye();
+  }
+
+  /** Whether the peer sends us nothing now: it said goodbye for its stream (RTCP BYE), or never sent. */
+  get peerLeft(): boolean {
+    return this.#remoteSsrc === undefined;
   }
 
   /** Symmetric RTP: media goes where the peer's packets come from. */
@@ -259,70 +357,111 @@ export class RtpMediaStream {
   }
 
   #send(packet: MediaPacket): void {
-    const peer = this.#peer;
     const payloadType = this.#sendPayloadTypes.get(packet.codec);
-    if (!peer || payloadType === undefined || this.#closed) return;
+    if (payloadType === undefined || this.#closed) return;
     this.#localSsrc = packet.ssrc;
-    const datagram = Buffer.allocUnsafe(RTP_HEADER_LENGTH + packet.payload.length);
-    datagram[0] = 0x80;
-    datagram[1] = (packet.marker ? 0x80 : 0) | payloadType;
-    datagram.writeUInt16BE(packet.sequenceNumber & 0xffff, 2);
-    datagram.writeUInt32BE(packet.timestamp >>> 0, 4);
-    datagram.writeUInt32BE(packet.ssrc >>> 0, 8);
-    packet.payload.copy(datagram, RTP_HEADER_LENGTH);
-    const srtp = this.#settings?.srtp;
-    const wire = srtp ? srtp.outbound.protectRtp(datagram) : datagram;
+    const fields = {
+      sequenceNumber: packet.sequenceNumber,
+      timestamp: packet.timestamp,
+      payloadType,
+      marker: packet.marker,
+      payload: packet.payload,
+    };
+    const wire = this.#writeRtp(fields, packet.ssrc);
+    if (!wire) return;
+    this.#history?.store(fields);
     this.counters.packetsSent++;
     this.counters.bytesSent += wire.length;
+    if (packet.timestamp !== this.#lastSentTimestamp || this.counters.packetsSent === 1) {
+      this.#lastSentTimestamp = packet.timestamp;
+      this.#lastSentTimestampAtMs = wallClockMs();
+      this.#sendClockRate = packet.codec.clockRate;
+    }
+    // The first report goes with the first packet, so the peer can sync audio and video at once.
+    if (this.counters.packetsSent === 1)
+      setImmediate(guarded('RTCP report', () => this.#sendReport()));
+  }
+
+  /** Writes one RTP packet (SRTP-protected when negotiated) to the peer; undefined: no peer yet. */
+  #writeRtp(
+    fields: {
+      readonly sequenceNumber: number;
+      readonly timestamp: number;
+      readonly payloadType: number;
+      readonly marker: boolean;
+      readonly payload: Buffer;
+    },
+    ssrc: number,
+  ): Buffer | undefined {
+    const peer = this.#peer;
+    if (!peer || this.#closed) return undefined;
+    const datagram = Buffer.allocUnsafe(RTP_HEADER_LENGTH + fields.payload.length);
+    datagram[0] = 0x80;
+    datagram[1] = (fields.marker ? 0x80 : 0) | fields.payloadType;
+    datagram.writeUInt16BE(fields.sequenceNumber & 0xffff, 2);
+    datagram.writeUInt32BE(fields.timestamp >>> 0, 4);
+    datagram.writeUInt32BE(ssrc >>> 0, 8);
+    fields.payload.copy(datagram, RTP_HEADER_LENGTH);
+    const srtp = this.#settings?.srtp;
+    const wire = srtp ? srtp.outbound.protectRtp(datagram) : datagram;
     this.#sockets.rtp.send(wire, peer.rtpPort, peer.address);
+    return wire;
   }
 
   #requestKeyframe(): void {
     const remoteSsrc = this.#remoteSsrc;
     if (remoteSsrc === undefined) return;
-    const report = this.#receiverReport();
-    const pli = Buffer.alloc(12);
-    pli[0] = 0x80 | PLI_FORMAT;
-    pli[1] = RTCP_PAYLOAD_FEEDBACK;
-    pli.writeUInt16BE(2, 2);
-    pli.writeUInt32BE(this.#localSsrc >>> 0, 4);
-    pli.writeUInt32BE(remoteSsrc >>> 0, 8);
-    const parts = [report, pli];
+    const parts = [...this.#reportParts(), pictureLossIndication(this.#localSsrc, remoteSsrc)];
     if (this.#settings?.firNegotiated) {
-      const fir = Buffer.alloc(20);
-      fir[0] = 0x80 | FIR_FORMAT;
-      fir[1] = RTCP_PAYLOAD_FEEDBACK;
-      fir.writeUInt16BE(4, 2);
-      fir.writeUInt32BE(this.#localSsrc >>> 0, 4);
-      fir.writeUInt32BE(remoteSsrc >>> 0, 12);
-      fir[16] = this.counters.pliSent & 0xff;
-      parts.push(fir);
+      parts.push(fullIntraRequest(this.#localSsrc, remoteSsrc, this.#firSequence++));
     }
     this.counters.pliSent++;
     this.#sendRtcp(Buffer.concat(parts));
   }
 
-  #receiverReport(): Buffer {
-    const report = Buffer.alloc(8);
-    report[0] = 0x80;
-    report[1] = RTCP_RECEIVER_REPORT;
-    report.writeUInt16BE(1, 2);
-    report.writeUInt32BE(this.#localSsrc >>> 0, 4);
-    return report;
+  /**
+   * The report every compound RTCP packet starts with (RFC 3550 §6.1) and our CNAME: a sender
+   * report once we have sent media, its RTP timestamp being that of the newest frame advanced
+   * by the time since it went out; a receiver report before.
+   */
+  #reportParts(): Buffer[] {
+    const cname = sourceDescription(this.#localSsrc, this.#settings?.cname ?? '');
+    if (this.counters.packetsSent === 0) return [receiverReport(this.#localSsrc), cname];
+    const now = wallClockMs();
+    const elapsedTicks = Math.round(
+      ((now - this.#lastSentTimestampAtMs) * this.#sendClockRate) / 1000,
+    );
+    const report = senderReport({
+      ssrc: this.#localSsrc,
+      wallClockMs: now,
+      rtpTimestamp: (this.#lastSentTimestamp + elapsedTicks) >>> 0,
+      packetCount: this.counters.packetsSent,
+      octetCount: this.counters.bytesSent,
+    });
+    return [report, cname];
   }
 
-  #sendReceiverReport(): void {
-    if (this.#remoteSsrc !== undefined) this.#sendRtcp(this.#receiverReport());
+  #sendReport(): void {
+    if (this.counters.packetsSent > 0 || this.#remoteSsrc !== undefined) {
+      this.#sendRtcp(Buffer.concat(this.#reportParts()));
+    }
   }
 
-  #sendRtcp(packet: Buffer): void {
+  /** Sends a compound RTCP packet; false (and `sent` is not called) when there is no peer. */
+  #sendRtcp(packet: Buffer, sent?: () => void): boolean {
     const peer = this.#peer;
-    if (!peer || this.#closed) return;
+    if (!peer || this.#closed) return false;
     const srtp = this.#settings?.srtp;
     const wire = srtp ? srtp.outbound.protectRtcp(packet) : packet;
     const socket = this.#settings?.rtcpMux ? this.#sockets.rtp : this.#sockets.rtcp;
-    socket.send(wire, peer.rtcpPort, peer.address);
+    socket.send(wire, peer.rtcpPort, peer.address, sent);
+    return true;
   }
+}
+
+/** Wall-clock time in Unix ms that never steps back with the system clock. */
+function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 function isUnspecified(address: string): boolean {
