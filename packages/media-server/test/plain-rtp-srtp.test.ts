@@ -45,6 +45,39 @@ describe('SDES-SRTP (AES counter mode, HMAC-SHA1)', () => {
     });
   }
 
+  test('a sender restarted with the same SSRC and key is read again, wherever its sequence numbers start', () => {
+    const material = randomKeyMaterial(suiteByKurentoName('AES_128_CM_HMAC_SHA1_80'));
+    const packet = (sequence: number) => {
+      const bytes = Buffer.from(rtp);
+      bytes.writeUInt16BE(sequence, 2);
+      return bytes;
+    };
+    const receiver = new SrtpAesCmSession(material);
+    for (const [before, after] of [
+      [1000, 50_000],
+      [50_000, 100],
+    ] as const) {
+      // Each run of sequence numbers comes from a sender process of its own (rollover counter 0).
+      const first = new SrtpAesCmSession(material);
+      for (let sequence = before; sequence < before + 5; sequence++) {
+        assert.deepEqual(
+          receiver.unprotectRtp(first.protectRtp(packet(sequence))),
+          packet(sequence),
+        );
+      }
+      const restarted = new SrtpAesCmSession(material);
+      for (let sequence = after; sequence < after + 5; sequence++) {
+        assert.deepEqual(
+          receiver.unprotectRtp(restarted.protectRtp(packet(sequence))),
+          packet(sequence),
+          `packet ${sequence} after the restart`,
+        );
+      }
+    }
+    const forged = new SrtpAesCmSession(randomKeyMaterial(material.suite));
+    assert.equal(receiver.unprotectRtp(forged.protectRtp(packet(7))), undefined);
+  });
+
   test('a=crypto lines: unknown suites are skipped, wrong key sizes are refused', () => {
     assert.equal(parseCryptoAttribute('1 F8_128_HMAC_SHA1_80 inline:AAAA'), undefined);
     const key = randomBytes(46).toString('base64');

@@ -146,12 +146,23 @@ export class SrtpAesCmSession {
     const ssrc = packet.readUInt32BE(8);
     const sequence = packet.readUInt16BE(2);
     const stream = this.#received.get(ssrc);
-    const rollovers = stream ? estimateRollovers(stream, sequence) : 0;
     const authenticated = packet.subarray(0, end);
-    const expected = tag(this.#rtp, this.#rtpTagLength, authenticated, roc(rollovers));
-    if (!timingSafeEqual(expected, packet.subarray(end))) return undefined;
-    if (!stream) this.#received.set(ssrc, { rollovers, highestSequence: sequence });
-    else updateReceived(stream, rollovers, sequence);
+    const received = packet.subarray(end);
+    const authentic = (candidate: number) =>
+      timingSafeEqual(tag(this.#rtp, this.#rtpTagLength, authenticated, roc(candidate)), received);
+    let rollovers = stream ? estimateRollovers(stream, sequence) : 0;
+    if (authentic(rollovers)) {
+      if (!stream) this.#received.set(ssrc, { rollovers, highestSequence: sequence });
+      else updateReceived(stream, rollovers, sequence);
+    } else {
+      // A sender that restarted with the same SSRC and key (GStreamer with a fixed ssrc, a
+      // gateway) starts its counter again at a sequence number of its own: the estimate is
+      // off by one rollover, or the counter is back at 0. Only a packet that fails is retried.
+      const restarted = stream && restartRollovers(stream, rollovers).find(authentic);
+      if (restarted === undefined) return undefined;
+      rollovers = restarted;
+      this.#received.set(ssrc, { rollovers, highestSequence: sequence });
+    }
     const iv = counterIv(this.#rtp, ssrc, rollovers, sequence);
     const payload = transform(this.#rtp, iv, packet.subarray(headerLength, end));
     return Buffer.concat([packet.subarray(0, headerLength), payload]);
@@ -199,6 +210,17 @@ function estimateRollovers(stream: ReceivedStream, sequence: number): number {
     return sequence - highestSequence > HALF_SEQUENCE ? (rollovers - 1) >>> 0 : rollovers;
   }
   return highestSequence - HALF_SEQUENCE > sequence ? (rollovers + 1) >>> 0 : rollovers;
+}
+
+/** The rollover counters a restarted sender may use, other than the estimate already tried. */
+function restartRollovers(stream: ReceivedStream, tried: number): number[] {
+  const candidates = [
+    stream.rollovers,
+    (stream.rollovers + 1) >>> 0,
+    (stream.rollovers - 1) >>> 0,
+    0,
+  ];
+  return [...new Set(candidates)].filter((candidate) => candidate !== tried);
 }
 
 function updateReceived(stream: ReceivedStream, rollovers: number, sequence: number): void {
