@@ -377,6 +377,32 @@ describe('WebRtcTransport input validation', () => {
     await transport.processOffer(await newTransport().generateOffer());
   });
 
+  test('end-of-candidates reaches the ICE agent, also when it comes before the remote description, and an ICE restart clears it', async () => {
+    const offerer = newTransport();
+    const answerer = newTransport();
+    const offererCandidates = candidatesOf(offerer);
+    const offer = await offerer.generateOffer();
+    await offerer.gatherCandidates();
+    // Trickled before the remote description: kept until it is applied.
+    for (const candidate of offererCandidates) await answerer.addIceCandidate(candidate);
+    await answerer.addEndOfCandidates();
+    assert.equal(answerer.remoteCandidatesComplete, false);
+    await offerer.processAnswer(await answerer.processOffer(offer));
+    await connected(answerer);
+    assert.equal(answerer.remoteCandidatesComplete, true);
+    await answerer.restartIce({
+      usernameFragment: 'restartUfrag',
+      password: 'restartPasswordOf22Characters',
+    });
+    assert.equal(
+      answerer.remoteCandidatesComplete,
+      false,
+      'the new ICE session expects candidates',
+    );
+    await answerer.addEndOfCandidates();
+    assert.equal(answerer.remoteCandidatesComplete, true);
+  });
+
   test('refuses server-side data channels without useDataChannels with DATA_CHANNELS_DISABLED', () => {
     assert.throws(
       () => newTransport().createDataChannel('chat'),

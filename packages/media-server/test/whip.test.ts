@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MediaServer, WhipTokenRequest } from '../src/index.js';
 import { parseCommandLine, usage } from '../src/server/commandLine.js';
+import { WebRtcTransport } from '../src/transport/index.js';
 import { MediaBrowser } from './support/mediaPage.js';
 import { parsePrometheusText } from './support/prometheusText.js';
 import { RpcClient } from './support/RpcClient.js';
@@ -185,6 +186,17 @@ declare global {
   }
 }
 
+/**
+ * Whether each `a=end-of-candidates` PATCHed reached a real ICE agent: the transports' own
+ * method is wrapped (and called through) to read werift's state once it returned.
+ */
+const endsOfCandidates: boolean[] = [];
+const addEndOfCandidates = WebRtcTransport.prototype.addEndOfCandidates;
+WebRtcTransport.prototype.addEndOfCandidates = async function (this: WebRtcTransport) {
+  await addEndOfCandidates.call(this);
+  endsOfCandidates.push(this.remoteCandidatesComplete);
+};
+
 /** One Chromium for the whole file, shared by its suites. */
 let sharedBrowser: Promise<MediaBrowser> | undefined;
 function launchBrowserOnce(): Promise<MediaBrowser> {
@@ -273,7 +285,14 @@ describe('WHIP and WHEP with Chromium', () => {
       const brightness = await viewerPage.evaluate((name) => window.whip.brightness(name), viewer);
       assert.ok(brightness > 20, `${viewer} shows a picture, not black (mean luma ${brightness})`);
     }
-    // Every trickled candidate was accepted with 204 No Content.
+    // Every trickled candidate was accepted with 204 No Content, and each client's final
+    // a=end-of-candidates told the server's ICE agent that its candidates were complete.
+    await eventually(
+      () => (endsOfCandidates.length >= 1 + VIEWERS.length ? true : undefined),
+      'the publisher and every viewer PATCH a=end-of-candidates',
+      10_000,
+    );
+    assert.deepEqual(new Set(endsOfCandidates), new Set([true]));
     const trickled = (await stats(publisherPage, 'publisher')).patchStatuses;
     assert.ok(trickled.length > 0, 'the publisher trickled candidates by PATCH');
     assert.deepEqual(new Set(trickled), new Set([204]));

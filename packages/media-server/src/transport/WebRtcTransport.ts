@@ -61,6 +61,8 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   readonly #dataChannels: DataChannelBinding;
   readonly #states: ConnectionStates;
   readonly #pendingCandidates: IceCandidate[] = [];
+  /** The peer's end-of-candidates came before its description could take it. */
+  #pendingEndOfCandidates = false;
   readonly #watchedDtlsTransports = new Set<RTCDtlsTransport>();
   #iceServers: readonly IceServer[];
   #announcedAddresses: readonly string[];
@@ -241,6 +243,31 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   /**
+   * The peer has sent all its candidates (a trickle `a=end-of-candidates`, RFC 8838): werift's
+   * ICE agent marks its remote candidates complete and stops scheduling checks for ones that
+   * will not come. Like candidates, it waits for the remote description when it comes first,
+   * and it applies to the current ICE session only (an ICE restart expects new candidates).
+   * @throws WebRtcTransportError ICE_ADD_CANDIDATE_ERROR, TRANSPORT_CLOSED
+   */
+  async addEndOfCandidates(): Promise<void> {
+    this.#assertOpen();
+    if (!this.#peerConnection.remoteDescription || this.#negotiation === 'negotiating') {
+      this.#pendingEndOfCandidates = true;
+      return;
+    }
+    await this.#endCandidatesOfPeer();
+  }
+
+  /** Whether werift's ICE agent knows the peer sent all its candidates (every ICE transport). */
+  get remoteCandidatesComplete(): boolean {
+    const transports = this.#peerConnection.iceTransports;
+    return (
+      transports.length > 0 &&
+      transports.every((transport) => transport.connection.remoteCandidatesEnd)
+    );
+  }
+
+  /**
    * Restarts ICE without renegotiating media, as WHIP and WHEP do (RFC 9725 §4.3.3): the offer
    * applied by `processOffer` is applied again with the peer's new ICE credentials, and the
    * answer returned carries the server's new credentials and candidates. DTLS and SRTP carry on.
@@ -291,9 +318,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
         });
       }
     }
-    for (const candidate of this.#pendingCandidates.splice(0)) {
-      this.#addCandidateToPeer(candidate).catch(() => {});
-    }
+    this.#addPendingCandidates();
     return this.getLocalSessionDescriptor() as string;
   }
 
@@ -500,11 +525,36 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   #completeNegotiation(): void {
     this.#negotiation = 'negotiated';
     for (const binding of this.#bindings) binding.onNegotiated();
-    for (const candidate of this.#pendingCandidates.splice(0)) {
+    this.#addPendingCandidates();
+  }
+
+  /** Candidates (and an end-of-candidates) that came before the remote description could take them. */
+  #addPendingCandidates(): void {
+    const added = this.#pendingCandidates.splice(0).map((candidate) =>
       this.#addCandidateToPeer(candidate).catch(() => {
         // Queued candidates were validated on arrival; one werift still refuses is skipped
         // (its caller got success long ago), like a browser ignoring an unusable candidate.
-      });
+      }),
+    );
+    if (!this.#pendingEndOfCandidates) return;
+    this.#pendingEndOfCandidates = false;
+    // werift ignores candidates that come after the end: it goes once they are all in.
+    void Promise.all(added)
+      .then(() => this.#endCandidatesOfPeer())
+      .catch(() => {});
+  }
+
+  async #endCandidatesOfPeer(): Promise<void> {
+    try {
+      // werift's (and the W3C's) end-of-candidates: an empty candidate for every media section.
+      await this.#whileOpen(this.#peerConnection.addIceCandidate({ candidate: '' }));
+    } catch (error) {
+      if (error instanceof WebRtcTransportError) throw error;
+      throw new WebRtcTransportError(
+        'ICE_ADD_CANDIDATE_ERROR',
+        `Cannot end the remote candidates: ${reason(error)}.`,
+        { cause: error },
+      );
     }
   }
 

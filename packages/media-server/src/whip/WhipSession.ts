@@ -72,7 +72,8 @@ export class WhipSession {
 
   /**
    * Applies a PATCH body: new remote candidates (trickle ICE, RFC 9725 §4.3.2), or new ICE
-   * credentials (ICE restart, §4.3.3), which renegotiate ICE and change the entity tag.
+   * credentials (ICE restart, §4.3.3), which renegotiate ICE and change the entity tag. An
+   * `a=end-of-candidates` tells the ICE agent the client has sent them all.
    * `ifMatch` is the request's If-Match: a trickle for an older ICE session, or a restart not
    * sent with `*` or the current tag, is refused with 412.
    * @throws WhipHttpError 400, 412, 404 (the session ended meanwhile)
@@ -99,7 +100,7 @@ export class WhipSession {
             'The fragment has the current a=ice-ufrag but another a=ice-pwd: an ICE restart changes both.',
           );
         }
-        await this.#addCandidates(candidates);
+        await this.#addCandidates(candidates, fragment.endOfCandidates);
         return { status: 204 };
       }
       if (fragment.password === undefined) {
@@ -109,7 +110,7 @@ export class WhipSession {
         );
       }
       const answer = await this.#restartIce(fragment.usernameFragment as string, fragment.password);
-      await this.#addCandidates(candidates);
+      await this.#addCandidates(candidates, fragment.endOfCandidates);
       this.#etag = newEntityTag();
       return { status: 200, etag: this.#etag, fragment: answerFragment(answer) };
     });
@@ -145,13 +146,23 @@ export class WhipSession {
     };
   }
 
-  async #addCandidates(candidates: readonly CheckedCandidate[]): Promise<void> {
+  /** Adds the client's candidates, then tells ICE it has them all when the fragment says so. */
+  async #addCandidates(
+    candidates: readonly CheckedCandidate[],
+    endOfCandidates: boolean,
+  ): Promise<void> {
     for (const candidate of candidates) {
       try {
         await this.endpoint.transport.addIceCandidate(candidate);
       } catch (error) {
         throw transportToHttp(error, 'a=candidate');
       }
+    }
+    if (!endOfCandidates) return;
+    try {
+      await this.endpoint.transport.addEndOfCandidates();
+    } catch (error) {
+      throw transportToHttp(error, 'a=end-of-candidates');
     }
   }
 
