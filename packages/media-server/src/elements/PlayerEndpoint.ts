@@ -109,6 +109,7 @@ export class PlayerEndpoint extends UriEndpoint {
   async #playThroughGstreamer(path: string): Promise<void> {
     this.#gstFile ??= new GstFilePlayback(
       path,
+      this.context.media.root,
       { plane: this.context.processing, logger: this.logger },
       {
         onPacket: (kind, packet) =>
@@ -124,8 +125,16 @@ export class PlayerEndpoint extends UriEndpoint {
     try {
       await this.#gstFile.play();
     } catch (error) {
+      // The stage opens nothing itself: the file it plays is checked and opened again here.
       this.#reportPlaybackError(
-        new MediaFileError('NOT_SUPPORTED', error instanceof Error ? error.message : String(error)),
+        error instanceof OutsideMediaRootError
+          ? error
+          : (error as NodeJS.ErrnoException).syscall !== undefined
+            ? toMediaFileError(error)
+            : new MediaFileError(
+                'NOT_SUPPORTED',
+                error instanceof Error ? error.message : String(error),
+              ),
       );
     }
   }
@@ -285,7 +294,7 @@ export class PlayerEndpoint extends UriEndpoint {
     });
   }
 
-  #reportPlaybackError(error: MediaFileError): void {
+  #reportPlaybackError(error: MediaFileError | OutsideMediaRootError): void {
     this.setState('STOP');
     this.#reportOpenFailure(error);
   }

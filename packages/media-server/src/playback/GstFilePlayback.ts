@@ -1,3 +1,4 @@
+import { openInsideRootForReading } from '../elements/MediaRootFile.js';
 import type { MediaCodec, MediaPacket } from '../graph/index.js';
 import type { Logger } from '../logger.js';
 import { encodeChain } from '../processing/codecElements.js';
@@ -6,6 +7,8 @@ import type { ProcessingStage } from '../processing/ProcessingStage.js';
 
 /** A file's media once it stopped arriving for this long is over (a file without audio never sends the audio branch EOS). */
 const END_SILENCE_MS = 2500;
+/** The file as the stage's process sees it: the descriptor it inherited (fd 3), not a path. */
+const INHERITED_FILE = '/proc/self/fd/3';
 
 /** What a {@link GstFilePlayback} tells its player. */
 export interface GstFilePlaybackHandlers {
@@ -29,19 +32,19 @@ export const GST_FILE_AUDIO_CODEC: MediaCodec = {
   parameters: 'minptime=10;useinbandfec=1',
 };
 
-function quoted(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}
-
 /**
  * Plays a file of a container the in-process demuxers do not read (MPEG-TS, MOV, Matroska
  * with codecs other than VP8/VP9/H.264/Opus, ...) through a GStreamer stage: `decodebin`
  * decodes whatever GStreamer reads, and the stage encodes VP8 and Opus in real time; sinks
- * that negotiated something else get the graph's transcoding. `path` must already be checked
- * to be inside the media root (the player does it).
+ * that negotiated something else get the graph's transcoding.
+ *
+ * The file is opened here, checked where it really is (inside `root`, through any link), and
+ * the stage's process inherits that open descriptor: GStreamer never resolves the path, so a
+ * link swapped in after the check cannot lead it out of the media root.
  */
 export class GstFilePlayback {
   readonly #path: string;
+  readonly #root: string;
   readonly #plane: ProcessingPlane;
   readonly #logger: Logger;
   readonly #handlers: GstFilePlaybackHandlers;
@@ -49,22 +52,36 @@ export class GstFilePlayback {
   #lastPacketAtMs = 0;
   #started = false;
   #watchdog: NodeJS.Timeout | undefined;
+  #stopping: Promise<void> = Promise.resolve();
 
+  /** `path`: the file, inside the media root `root` (its real path is checked at each play). */
   constructor(
     path: string,
+    root: string,
     services: { plane: ProcessingPlane; logger: Logger },
     handlers: GstFilePlaybackHandlers,
   ) {
     this.#path = path;
+    this.#root = root;
     this.#plane = services.plane;
     this.#logger = services.logger;
     this.#handlers = handlers;
   }
 
-  /** Plays from the start; does nothing while playing. */
+  /**
+   * Plays from the start; does nothing while playing.
+   * @throws OutsideMediaRootError when the file is outside the media root (through a link), the
+   *   fs error when it cannot be opened, ProcessingError when GStreamer cannot start
+   */
   async play(): Promise<void> {
     if (this.#stage) return;
-    const stage = await this.#plane.launchStage('file playback');
+    const file = await openInsideRootForReading(this.#path, this.#root);
+    let stage: ProcessingStage;
+    try {
+      stage = await this.#plane.launchStage('file playback', { inheritedFiles: [file.fd] });
+    } finally {
+      await file.close(); // the stage's process holds its own copy of the descriptor
+    }
     this.#stage = stage;
     this.#started = false;
     stage.onPacket = (stream, packet) => {
@@ -80,7 +97,7 @@ export class GstFilePlayback {
     stage.on('endofstream', () => this.#ended(stage));
     const bitrate = { bitrate: 1_000_000 };
     const description =
-      `filesrc location=${quoted(this.#path)} ! decodebin name=decoded ` +
+      `filesrc location=${INHERITED_FILE} ! decodebin name=decoded ` +
       'decoded. ! queue ! videoconvert ! videoscale ! videorate ! video/x-raw,format=I420 ! ' +
       `${encodeChain('video', GST_FILE_VIDEO_CODEC, bitrate).replace('sync=false', 'sync=true')} ` +
       'decoded. ! queue ! audioconvert ! audioresample ! ' +
@@ -106,13 +123,14 @@ export class GstFilePlayback {
     this.#stage?.requestKeyframe('video');
   }
 
-  /** Stops and reaps the stage. */
+  /** Stops and reaps the stage; resolves once its process is gone (also when a stop is under way). */
   async stop(): Promise<void> {
     clearInterval(this.#watchdog);
     this.#watchdog = undefined;
     const stage = this.#stage;
     this.#stage = undefined;
-    if (stage) await this.#plane.closeStage(stage);
+    if (stage) this.#stopping = this.#plane.closeStage(stage);
+    await this.#stopping;
   }
 
   #ended(stage: ProcessingStage): void {

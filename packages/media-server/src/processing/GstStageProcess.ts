@@ -22,6 +22,12 @@ export interface GstStageProcessOptions {
   readonly logger: Logger;
   /** For logs and error messages, e.g. `GStreamerFilter 1a2b…` or `transcoder VP8→H264`. */
   readonly label: string;
+  /**
+   * Open descriptors of this process the stage inherits as its fds 3, 4, …: a file the server
+   * opened and checked, which the pipeline reads as `/proc/self/fd/3` (so no path is resolved
+   * again in the child). The caller may close its own once the stage is launched.
+   */
+  readonly inheritedFiles?: readonly number[];
 }
 
 /** Something the stage reported on its own (not an answer to a request). */
@@ -84,7 +90,7 @@ export class GstStageProcess extends TypedEventEmitter<GstStageProcessEvents> {
     this.label = options.label;
     this.#logger = options.logger.child({ stage: options.label });
     this.#child = spawn(options.python, [STAGE_SCRIPT], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', ...(options.inheritedFiles ?? [])],
       env: stageEnvironment(),
     });
     let markReady: () => void = () => {};

@@ -41,12 +41,19 @@ export class ProcessingPlane {
     this.#timer.unref();
   }
 
-  /** Starts one GStreamer stage; it is reaped with the server if its owner does not close it. */
-  async launchStage(label: string): Promise<ProcessingStage> {
+  /**
+   * Starts one GStreamer stage; it is reaped with the server if its owner does not close it.
+   * `inheritedFiles` are open descriptors its process gets as fds 3, 4, … (a checked file).
+   */
+  async launchStage(
+    label: string,
+    options: { readonly inheritedFiles?: readonly number[] } = {},
+  ): Promise<ProcessingStage> {
     const stage = await ProcessingStage.launch({
       python: this.settings.python,
       logger: this.#logger,
       label,
+      ...(options.inheritedFiles ? { inheritedFiles: options.inheritedFiles } : {}),
     });
     this.#stages.add(stage);
     stage.on('failed', () => this.#forget(stage));

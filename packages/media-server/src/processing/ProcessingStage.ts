@@ -78,6 +78,8 @@ export interface ProcessingStageOptions {
   readonly python: string;
   readonly logger: Logger;
   readonly label: string;
+  /** Descriptors the stage's process inherits as fds 3, 4, … (see GstStageProcessOptions). */
+  readonly inheritedFiles?: readonly number[];
 }
 
 /**
