@@ -426,6 +426,20 @@ describe('WHIP and WHEP with Chromium', () => {
       return response;
     }
     await expectRefusal(post(whip, '', PUBLISH_TOKEN), 400, 'an empty offer');
+    // WHEP's player always offers (draft-ietf-wish-whep-03): a POST asking for a server offer,
+    // as earlier drafts had it, is told so, with or without a Content-Type.
+    const asksForServerOffer = [
+      () => post(`${baseUrl}/whep/camera`, '', PLAY_TOKEN),
+      () =>
+        fetch(`${baseUrl}/whep/camera`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${PLAY_TOKEN}` },
+        }),
+    ];
+    for (const request of asksForServerOffer) {
+      await expectRefusal(request(), 400, 'a WHEP POST without an offer');
+      assert.match(await (await request()).text(), /player always offers.*server offers/);
+    }
     await expectRefusal(post(whip, 'hello', PUBLISH_TOKEN), 400, 'a body that is not SDP');
     const broken = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
     await expectRefusal(post(whip, broken, PUBLISH_TOKEN), 400, 'an SDP without media');
@@ -454,14 +468,34 @@ describe('WHIP and WHEP with Chromium', () => {
       'an unknown session',
     );
     await expectRefusal(fetch(`${baseUrl}/whip`, { method: 'POST' }), 404, 'no stream in the path');
-    const getStream = await expectRefusal(fetch(whip), 405, 'GET on a stream');
-    assert.equal(getStream.headers.get('allow'), 'POST, OPTIONS');
+    const putStream = await expectRefusal(
+      fetch(whip, { method: 'PUT', body: 'x' }),
+      405,
+      'PUT on a stream',
+    );
+    assert.equal(putStream.headers.get('allow'), 'GET, HEAD, POST, OPTIONS');
     const putSession = await expectRefusal(
       fetch(`${whip}/AAAAAAAAAAAAAAAAAAAAAAAA`, { method: 'PUT', body: 'x' }),
       405,
       'PUT on a session',
     );
-    assert.equal(putSession.headers.get('allow'), 'PATCH, DELETE, OPTIONS');
+    assert.equal(putSession.headers.get('allow'), 'GET, HEAD, PATCH, DELETE, OPTIONS');
+    await expectRefusal(
+      fetch(`${whip}/AAAAAAAAAAAAAAAAAAAAAAAA`),
+      404,
+      'GET of an unknown session',
+    );
+    // GET and HEAD of an endpoint: 2xx without content (RFC 9725 §4.1), and WHEP's way to
+    // recognise an endpoint (draft-ietf-wish-whep: Content-Type application/sdp).
+    for (const method of ['GET', 'HEAD']) {
+      for (const url of [whip, `${baseUrl}/whep/camera`]) {
+        const described = await fetch(url, { method });
+        assert.equal(described.status, 200, `${method} ${url}`);
+        assert.equal(described.headers.get('content-type'), 'application/sdp');
+        assert.equal(described.headers.get('content-length'), '0');
+        assert.equal(await described.text(), '');
+      }
+    }
     await expectRefusal(
       post(whip, `v=0\r\n${'a=x\r\n'.repeat(300_000)}`, PUBLISH_TOKEN),
       413,
@@ -486,6 +520,9 @@ describe('WHIP and WHEP with Chromium', () => {
       409,
       'a second publisher of the stream',
     );
+    const session = await fetch(location);
+    assert.equal(session.status, 200, 'GET of a live session');
+    assert.equal(await session.text(), '');
     await expectSessionRefusal(
       patch(location, 'a=end-of-candidates', 'application/sdp'),
       415,
@@ -536,7 +573,7 @@ describe('WHIP and WHEP with Chromium', () => {
     assert.match(await refused.text(), /--whip-allow-origin https:\/\/elsewhere\.example/);
     const plain = await fetch(`${baseUrl}/whip/camera`, { method: 'OPTIONS' });
     assert.equal(plain.status, 204);
-    assert.equal(plain.headers.get('allow'), 'POST, OPTIONS');
+    assert.equal(plain.headers.get('allow'), 'GET, HEAD, POST, OPTIONS');
     assert.equal(plain.headers.get('accept-post'), 'application/sdp');
   });
 

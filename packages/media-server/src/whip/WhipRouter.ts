@@ -15,8 +15,20 @@ import { WhipSessionRegistry } from './WhipSessionRegistry.js';
 const SDP_TYPE = 'application/sdp';
 /** Stream names travel in URLs and tags: RFC 3986's unreserved characters only. */
 const STREAM_NAME = /^[A-Za-z0-9._~-]{1,128}$/;
-const ENDPOINT_METHODS = 'POST, OPTIONS';
-const SESSION_METHODS = 'PATCH, DELETE, OPTIONS';
+const ENDPOINT_METHODS = 'GET, HEAD, POST, OPTIONS';
+const SESSION_METHODS = 'GET, HEAD, PATCH, DELETE, OPTIONS';
+/**
+ * What a POST without an offer is told. The WHEP draft (draft-ietf-wish-whep-03 §4.3) has the
+ * player send the offer in every POST; the server-offer mode of its earlier versions (an empty
+ * POST answered with the server's offer) is gone, and its counter-offer (406) is the server's
+ * choice — this one always answers the player's offer.
+ */
+const NO_OFFER: Readonly<Record<WhipSessionKind, string>> = {
+  publisher:
+    'The body is empty: POST the SDP offer of your RTCPeerConnection (it starts with "v=0") as application/sdp (RFC 9725 §4.2).',
+  viewer:
+    'The body is empty: a WHEP player POSTs its own SDP offer (draft-ietf-wish-whep-03: the player always offers; the server offers of earlier drafts, answering an empty POST, are not part of WHEP any more and this server makes none). Offer recvonly audio and video (addTransceiver(kind, { direction: "recvonly" })) and POST it as application/sdp.',
+};
 
 /** Which resource a path names: a stream's endpoint (`/whip/{stream}`) or a session. */
 type Route =
@@ -31,8 +43,10 @@ type Route =
 /**
  * The HTTP side of WHIP (RFC 9725) and WHEP: `POST /whip/{stream}` publishes, `POST
  * /whep/{stream}` plays, and the session at the answered `Location` takes `PATCH` (trickle ICE
- * and ICE restart, `application/trickle-ice-sdpfrag`) and `DELETE`. Every refusal is an HTTP
- * status with a text/plain body saying what to do; no request can throw out of `handle`.
+ * and ICE restart, `application/trickle-ice-sdpfrag`) and `DELETE`. `GET` and `HEAD` answer
+ * 200 without content (RFC 9725 §4.1; on an endpoint with `Content-Type: application/sdp`, how
+ * WHEP players recognise one). Every refusal is an HTTP status with a text/plain body saying
+ * what to do; no request can throw out of `handle`.
  */
 export class WhipRouter {
   /** The streams and sessions served. */
@@ -104,6 +118,7 @@ export class WhipRouter {
         { Allow: allowed },
       );
     }
+    if (method === 'GET' || method === 'HEAD') return this.#describe(request, response, route);
     if (route.resource === 'endpoint') return this.#post(request, response, route);
     if (method === 'PATCH') return this.#patch(request, response, route);
     return this.#delete(request, response, route);
@@ -116,13 +131,15 @@ export class WhipRouter {
   ): Promise<void> {
     const action = route.kind === 'publisher' ? 'publish' : 'play';
     await this.#authorizer.authorize(request, action, route.stream);
+    // A POST without a body (of any type) asks for something WHIP and WHEP do not do.
+    if (hasNoBody(request)) throw new WhipHttpError(400, NO_OFFER[route.kind]);
     requireContentType(request, SDP_TYPE);
     const offer = await readBody(request, this.#maxBodyBytes);
     if (!offer.trimStart().startsWith('v=0')) {
       throw new WhipHttpError(
         400,
         offer.trim() === ''
-          ? 'The body is empty: POST the SDP offer of your RTCPeerConnection (it starts with "v=0").'
+          ? NO_OFFER[route.kind]
           : 'The body is not an SDP offer (it must start with "v=0").',
       );
     }
@@ -147,6 +164,18 @@ export class WhipRouter {
         ...(links.length > 0 ? { Link: links } : {}),
       },
       answer,
+    );
+  }
+
+  /** GET and HEAD: 200 with no content (the resources have no representation). */
+  #describe(request: IncomingMessage, response: ServerResponse, route: Route): void {
+    if (route.resource === 'session') this.sessions.session(route.kind, route.stream, route.id);
+    this.#send(
+      request,
+      response,
+      200,
+      route.resource === 'endpoint' ? { 'Content-Type': SDP_TYPE } : {},
+      '',
     );
   }
 
@@ -246,6 +275,13 @@ export class WhipRouter {
     );
     if (unread) request.resume();
   }
+}
+
+/** Whether a request says it carries no body: `Content-Length: 0`, or neither length nor chunks. */
+function hasNoBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return Number(length) === 0;
+  return request.headers['transfer-encoding'] === undefined;
 }
 
 /**
