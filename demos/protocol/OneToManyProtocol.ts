@@ -21,7 +21,11 @@ export interface OneToManyProtocol {
   events: PeerSignalingProtocol['events'] & {
     /** How many viewers watch, to the presenter and to every viewer, whenever it changes. */
     'one2many.viewers': { count: number };
-    /** To each viewer: the broadcast is over, and why, in words. The viewer has no role any more. */
-    'one2many.ended': { reason: 'stopped' | 'left'; message: string };
+    /**
+     * To each viewer: the broadcast is over, and why, in words. The viewer has no role any more.
+     * `lost`: the page's app server went away and the one it reconnected to could not take its
+     * media over (sent to a presenter too).
+     */
+    'one2many.ended': { reason: 'stopped' | 'left' | 'lost'; message: string };
   };
 }

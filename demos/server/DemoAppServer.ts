@@ -25,6 +25,7 @@ import { serveMcuRoomSignaling } from './routes/mcuRoomSignaling.js';
 import { serveOneToManySignaling } from './routes/oneToManySignaling.js';
 import { serveRecorderSignaling } from './routes/recorderSignaling.js';
 import { serveRecording } from './routes/recordingDownloads.js';
+import { isWhipRequest, proxyWhip } from './routes/whipProxy.js';
 import { type StaticMount, serveStatic } from './StaticFiles.js';
 
 export interface DemoAppServer {
@@ -68,6 +69,8 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       logLevel: config.logLevel,
       mediaRoot,
       collectMetrics: config.metricsPort !== undefined,
+      // WHIP and WHEP reach it through this server's /whip/ and /whep/ (see whipProxy).
+      whip: config.whipToken === undefined ? true : { token: config.whipToken },
     });
     log.info('embedded media server started', { url: embedded.url });
   }
@@ -113,6 +116,10 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     if (pathname === '/healthz') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (isWhipRequest(request, pathname)) {
+      proxyWhip(request, response, embedded?.whip?.baseUrl, log);
       return;
     }
     if (pathname.startsWith(recordingsUrlPrefix)) {

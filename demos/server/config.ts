@@ -33,6 +33,13 @@ export interface DemoConfig {
    */
   embeddedMediaServer: { port: number; accessToken: string };
   /**
+   * The bearer token WHIP and WHEP clients must send (WHIP_TOKEN; unset: none). The embedded
+   * media server serves WHIP and WHEP, which this app server forwards from its own /whip/ and
+   * /whep/ (the WHIP demo page, OBS, ffmpeg); without a token anyone who reaches HOST:PORT may
+   * publish and play, as anyone may use the other demos.
+   */
+  whipToken: string | undefined;
+  /**
    * Port of a Prometheus endpoint (METRICS_PORT; unset: none), on HOST like the pages but apart
    * from them, so it can stay behind a firewall that lets the pages through. It serves the app
    * server's metrics and, when embedded, the media server's.
@@ -89,6 +96,12 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       );
     }
   }
+  const whipToken = env.WHIP_TOKEN || undefined;
+  if (whipToken !== undefined && !/^[\x21-\x7e]+$/.test(whipToken)) {
+    throw new Error(
+      'WHIP_TOKEN must be printable ASCII without spaces (it travels as "Authorization: Bearer <token>").',
+    );
+  }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     throw new Error(
@@ -108,6 +121,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       port: embeddedPort,
       accessToken: env.EMBEDDED_MEDIA_SERVER_TOKEN || randomBytes(24).toString('hex'),
     },
+    whipToken,
     sessionGraceMs,
     metricsPort,
     redisUrl,

@@ -57,11 +57,21 @@ export async function startChildServer(
   };
 }
 
-/** The media server's CLI on a free loopback port. */
-export function startMediaServerProcess(): Promise<ChildServer> {
+/** The media server's CLI on a free loopback port, with `extraArgs` (e.g. a grace period). */
+export function startMediaServerProcess(extraArgs: readonly string[] = []): Promise<ChildServer> {
   return startChildServer(
     'packages/media-server/dist/cli.js',
-    ['--port', '0', '--host', '127.0.0.1', '--log-level', 'info', '--media-root', e2eMediaRoot],
+    [
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+      '--media-root',
+      e2eMediaRoot,
+      ...extraArgs,
+    ],
     {},
     /"msg":"media server listening".*?"url":"([^"]+)"/,
   );

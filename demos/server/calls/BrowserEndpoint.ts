@@ -42,6 +42,15 @@ export class BrowserEndpoint {
     return endpoint;
   }
 
+  /**
+   * Takes over an endpoint that is negotiated already (another app server created it, and the
+   * browser's session moved here): its ICE is done, so no candidates are exchanged any more.
+   */
+  adopt(endpoint: WebRtcEndpoint): void {
+    if (this.#endpoint) throw new Error('BrowserEndpoint.adopt() on an endpoint it has');
+    this.#endpoint = endpoint;
+  }
+
   /** The endpoint once `create()` resolved, else undefined. */
   get created(): WebRtcEndpoint | undefined {
     return this.#endpoint;

@@ -41,6 +41,18 @@ export class BrowserStream {
     this.#browser = new BrowserEndpoint(sendCandidate);
   }
 
+  /**
+   * The stream of a browser whose session moved here from another app server: `endpoint` is the
+   * one that server negotiated, and keeps carrying the media (the media server did not stop it).
+   */
+  static adopt(role: StreamRole, endpoint: WebRtcEndpoint): BrowserStream {
+    const stream = new BrowserStream(role, () => undefined);
+    stream.#browser.adopt(endpoint);
+    stream.#started = true;
+    stream.#negotiated = true;
+    return stream;
+  }
+
   /** True once the browser has the answer and until the stream is released. */
   get negotiated(): boolean {
     return this.#negotiated && !this.#released;

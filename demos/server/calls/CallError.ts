@@ -14,7 +14,9 @@ export type CallErrorCode =
   /** A participant or a peer that the request names does not exist. */
   | 'NOT_FOUND'
   /** A value the payload schema cannot express (a room name too long...). */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** The app servers are set up inconsistently (e.g. different media servers): the operator's to fix. */
+  | 'MISCONFIGURED';
 
 export class CallError extends Error {
   override readonly name = 'CallError';

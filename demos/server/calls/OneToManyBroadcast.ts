@@ -22,8 +22,10 @@ export interface SharedBroadcast {
  */
 export class OneToManyBroadcast {
   readonly #presenter: BrowserStream;
-  /** The presenter's endpoint when this app server only follows the broadcast. */
+  /** The presenter's endpoint when another app server negotiated it (see follow, takeOver). */
   #followedPresenter: WebRtcEndpoint | undefined;
+  /** Whether the pipeline is this app server's to release: false while it only follows. */
+  #owner = true;
   readonly #viewers = new Map<string, BrowserStream>();
   #pipeline: MediaPipeline | undefined;
   /** Settles when the presenter's negotiation does: viewers who come meanwhile wait for it. */
@@ -43,6 +45,7 @@ export class OneToManyBroadcast {
    */
   static async follow(client: MediaClient, shared: SharedBroadcast): Promise<OneToManyBroadcast> {
     const broadcast = new OneToManyBroadcast(client, () => undefined);
+    broadcast.#owner = false;
     try {
       broadcast.#pipeline = await client.getMediaObjectById<'MediaPipeline'>(shared.pipelineId);
       broadcast.#followedPresenter = await client.getMediaObjectById<'WebRtcEndpoint'>(
@@ -56,6 +59,19 @@ export class OneToManyBroadcast {
     }
     broadcast.#presenterReady = Promise.resolve();
     return broadcast;
+  }
+
+  /**
+   * The presenter's session moved to this app server (theirs went away): the followed broadcast
+   * becomes this server's, which now releases the pipeline when the presenter stops or leaves.
+   */
+  takeOver(): void {
+    this.#owner = true;
+  }
+
+  /** The ids another app server needs to find this broadcast's viewers and presenter again. */
+  get pipelineId(): string | undefined {
+    return this.#pipeline?.id;
   }
 
   /** What another app server needs to `follow` this broadcast; undefined until it started. */
@@ -127,6 +143,28 @@ export class OneToManyBroadcast {
     }
   }
 
+  /**
+   * Serves a viewer whose session moved here from another app server, with the endpoint that
+   * server gave it (it still plays). Rejects (ENDED) when the media server no longer has it.
+   */
+  async adoptViewer(viewerId: string, endpointId: string): Promise<void> {
+    if (this.#stopped || !this.#pipeline) throw this.#endedError();
+    let endpoint: WebRtcEndpoint;
+    try {
+      endpoint = await this.client.getMediaObjectById<'WebRtcEndpoint'>(endpointId);
+    } catch {
+      throw new CallError('ENDED', 'Your stream ended while the demo server changed: press View.');
+    }
+    const source = this.#followedPresenter ?? this.#presenter.endpoint;
+    this.#viewers.set(viewerId, BrowserStream.adopt({ kind: 'subscriber', source }, endpoint));
+  }
+
+  /** The endpoint id of a viewer's stream, once negotiated: what moves with its session. */
+  viewerEndpointId(viewerId: string): string | undefined {
+    const viewer = this.#viewers.get(viewerId);
+    return viewer?.negotiated ? viewer.endpoint.id : undefined;
+  }
+
   async addViewerCandidate(viewerId: string, candidate: IceCandidateInit): Promise<void> {
     await this.#viewers.get(viewerId)?.addIceCandidate(candidate);
   }
@@ -148,7 +186,7 @@ export class OneToManyBroadcast {
     this.#viewers.clear();
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    if (this.#followedPresenter) {
+    if (!this.#owner) {
       await Promise.allSettled(viewers.map((viewer) => viewer.release()));
       return;
     }

@@ -20,6 +20,12 @@ interface OneToManySessionData {
   role?: OneToManyRole;
   /** The negotiation epoch of the role's peer: candidates of older negotiations are dropped. */
   epoch?: number;
+  /**
+   * The broadcast's pipeline and, for a viewer, its endpoint, once negotiated: with REDIS_URL,
+   * what another app server needs to go on serving the page when its session moves there.
+   */
+  pipelineId?: string;
+  viewerEndpointId?: string;
 }
 
 type OneToManySession = Session<OneToManyProtocol, OneToManySessionData>;
@@ -43,6 +49,7 @@ const sharedBroadcastKey = 'broadcast';
 const endMessages = {
   stopped: 'The presenter stopped the broadcast.',
   left: 'The presenter left, so the broadcast is over.',
+  lost: 'The broadcast was lost while the demo server changed. Press View or Present to start again.',
 } as const;
 
 /**
@@ -68,6 +75,7 @@ export function serveOneToManySignaling(
     schemas,
     sessionGracePeriod,
     onSessionEnd: (session) => leaveRole(session, 'left'),
+    onSessionMoved: (session) => resumeMovedRole(session),
     onError: (error, context) => log.error(context, describeError(error)),
   });
 
@@ -95,10 +103,9 @@ export function serveOneToManySignaling(
     // Viewers on the other app servers (with REDIS_URL); those here have left the room.
     signaling.broadcast(audience, 'one2many.ended', { reason, message: endMessages[reason] });
     log.info('broadcast ended', { reason });
+    const pipelineId = ending.media.pipelineId;
     release('the broadcast', ending.media.stop());
-    signaling.store.delete(sharedBroadcastKey).catch((error: unknown) => {
-      log.warn('unsharing the broadcast failed', describeError(error));
-    });
+    if (pipelineId) void forgetSharedBroadcast(pipelineId);
   };
 
   /**
@@ -122,12 +129,48 @@ export function serveOneToManySignaling(
       .find((server) => server.url === shared.mediaServerUrl)?.client;
     if (!client) {
       throw new CallError(
-        'NO_PRESENTER',
+        'MISCONFIGURED',
         'The presenter is on a media server this app server does not use: set the same MEDIA_SERVER_URL on every app server.',
       );
     }
-    followed = { media: await OneToManyBroadcast.follow(client, shared), shared };
+    try {
+      followed = { media: await OneToManyBroadcast.follow(client, shared), shared };
+    } catch (error) {
+      await forgetStaleBroadcast(shared);
+      throw error;
+    }
     return followed;
+  };
+
+  /**
+   * A shared broadcast whose pipeline the media server no longer has: its app server went away
+   * and its presenter did not come back. Unless another broadcast replaced it meanwhile, forget it.
+   */
+  const forgetStaleBroadcast = (stale: SharedBroadcast) => forgetSharedBroadcast(stale.pipelineId);
+
+  /** Unshares the broadcast of `pipelineId`, and only it: another one may have replaced it. */
+  async function forgetSharedBroadcast(pipelineId: string): Promise<void> {
+    try {
+      const current = (await signaling.store.get(sharedBroadcastKey)) as
+        | SharedBroadcast
+        | undefined;
+      if (current?.pipelineId === pipelineId) await signaling.store.delete(sharedBroadcastKey);
+    } catch (error) {
+      log.warn('unsharing the broadcast failed', describeError(error));
+    }
+  }
+
+  /** Whether another app server's broadcast is live (with REDIS_URL): then nobody else presents. */
+  const presentedElsewhere = async () => {
+    try {
+      return (await currentFollowed()) !== undefined;
+    } catch (error) {
+      if (error instanceof CallError && error.code === 'NO_PRESENTER') return false;
+      if (error instanceof CallError) return true;
+      // Redis is down: this app server serves its own pages, as if it were alone.
+      log.warn('cannot tell whether another app server has a presenter', describeError(error));
+      return false;
+    }
   };
 
   const stopViewing = (session: OneToManySession) => {
@@ -150,12 +193,9 @@ export function serveOneToManySignaling(
     sdpOffer: string,
   ): Promise<string> {
     assertNoRole(session);
-    if (broadcast) {
-      throw new CallError(
-        'PRESENTER_EXISTS',
-        'Someone else is presenting. Press View to watch, or present once they stop.',
-      );
-    }
+    if (broadcast || (await presentedElsewhere())) throw presenterExists();
+    assertNoRole(session);
+    if (broadcast) throw presenterExists();
     const mediaClient = demoMedia.place();
     const media = new OneToManyBroadcast(mediaClient, candidateSender(session, 'presenter', epoch));
     const live = { media, presenter: session };
@@ -163,15 +203,17 @@ export function serveOneToManySignaling(
     session.data = { role: 'presenter', epoch };
     try {
       const sdpAnswer = await media.start(sdpOffer);
-      log.info('broadcast started', { session: session.id });
-      publishViewerCount();
       // The pool connected each client with the URL it was given: other app servers know it by it.
       const shared = media.shared(mediaClient.url);
-      if (shared) {
-        signaling.store.set(sharedBroadcastKey, shared).catch((error: unknown) => {
-          log.warn('sharing the broadcast with the other app servers failed', describeError(error));
-        });
+      if (shared && !(await claimSharedBroadcast(shared))) {
+        // A presenter on another app server started at the same moment, and got there first.
+        if (broadcast === live) endBroadcast('stopped');
+        throw presenterExists();
       }
+      if (broadcast !== live) throw new CallError('ENDED', 'The broadcast was stopped meanwhile.');
+      session.data = { role: 'presenter', epoch, pipelineId: media.pipelineId };
+      log.info('broadcast started', { session: session.id });
+      publishViewerCount();
       return sdpAnswer;
     } catch (error) {
       if (broadcast === live) {
@@ -180,6 +222,67 @@ export function serveOneToManySignaling(
       }
       throw error;
     }
+  }
+
+  /** Shares the broadcast with the other app servers; false when one of them has its own. */
+  async function claimSharedBroadcast(shared: SharedBroadcast): Promise<boolean> {
+    try {
+      return await signaling.store.setIfAbsent(sharedBroadcastKey, shared);
+    } catch (error) {
+      log.warn('sharing the broadcast with the other app servers failed', describeError(error));
+      return true;
+    }
+  }
+
+  /**
+   * The page's session moved here because its app server went away (REDIS_URL): its media is
+   * still flowing on the media server, so this server takes over the viewer's endpoint or, for
+   * the presenter, the whole broadcast. When that is no longer possible the page is told.
+   */
+  async function resumeMovedRole(session: OneToManySession): Promise<void> {
+    const { role, pipelineId, viewerEndpointId } = session.data;
+    if (!role) return;
+    try {
+      if (!pipelineId) throw new CallError('ENDED', 'The page had not started yet.');
+      if (role === 'presenter') await takeOverBroadcast(session, pipelineId);
+      else await adoptViewer(session, pipelineId, viewerEndpointId);
+      log.info('session moved here, its media goes on', { session: session.id, role });
+    } catch (error) {
+      log.info('session moved here, its media could not go on', {
+        session: session.id,
+        role,
+        reason: describeError(error),
+      });
+      session.data = {};
+      session.leave(audience);
+      session.emit('one2many.ended', { reason: 'lost', message: endMessages.lost });
+    }
+  }
+
+  async function takeOverBroadcast(session: OneToManySession, pipelineId: string): Promise<void> {
+    if (broadcast) throw presenterExists();
+    const followedHere = await currentFollowed();
+    if (!followedHere || followedHere.shared.pipelineId !== pipelineId) {
+      throw new CallError('ENDED', 'The broadcast is over.');
+    }
+    followed = undefined;
+    followedHere.media.takeOver();
+    broadcast = { media: followedHere.media, presenter: session };
+    publishViewerCount();
+  }
+
+  async function adoptViewer(
+    session: OneToManySession,
+    pipelineId: string,
+    endpointId: string | undefined,
+  ): Promise<void> {
+    const watched = broadcast?.media ?? (await currentFollowed())?.media;
+    if (!watched || watched.pipelineId !== pipelineId || !endpointId) {
+      throw new CallError('ENDED', 'The broadcast is over.');
+    }
+    await watched.adoptViewer(session.id, endpointId);
+    session.join(audience);
+    publishViewerCount();
   }
 
   async function view(session: OneToManySession, epoch: number, sdpOffer: string): Promise<string> {
@@ -200,6 +303,14 @@ export function serveOneToManySignaling(
         sdpOffer,
         candidateSender(session, 'viewer', epoch),
       );
+      if (session.data.role === 'viewer' && session.data.epoch === epoch) {
+        session.data = {
+          role: 'viewer',
+          epoch,
+          pipelineId: watched.media.pipelineId,
+          viewerEndpointId: watched.media.viewerEndpointId(session.id),
+        };
+      }
       publishViewerCount();
       return sdpAnswer;
     } catch (error) {
@@ -243,6 +354,13 @@ export function serveOneToManySignaling(
   });
 
   return signaling;
+}
+
+function presenterExists(): CallError {
+  return new CallError(
+    'PRESENTER_EXISTS',
+    'Someone else is presenting. Press View to watch, or present once they stop.',
+  );
 }
 
 function assertNoRole(session: OneToManySession): void {
