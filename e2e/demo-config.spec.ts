@@ -25,6 +25,10 @@ for (const { env, says } of [
     env: { REDIS_URL: 'localhost:6379' },
     says: 'REDIS_URL must be a redis:// or rediss:// URL',
   },
+  {
+    env: { ONE2MANY_VIEWERS_PER_SERVER: '0' },
+    says: 'ONE2MANY_VIEWERS_PER_SERVER must be a whole number of viewers > 0',
+  },
 ]) {
   test(`refuses to start with ${JSON.stringify(env)}`, async () => {
     await expect(startDemoAppServerProcess(env)).rejects.toThrow(says);

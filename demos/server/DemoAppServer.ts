@@ -152,7 +152,10 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
     log.info('sharing signaling through Redis', { url: redactedRedisUrl(config.redisUrl) });
   const signaling = {
     loopback: serveLoopbackSignaling(io, media, log, config.sessionGraceMs),
-    oneToMany: serveOneToManySignaling(io, media, log, config.sessionGraceMs),
+    oneToMany: serveOneToManySignaling(io, media, log, {
+      sessionGracePeriod: config.sessionGraceMs,
+      viewersPerMediaServer: config.viewersPerMediaServer,
+    }),
     groupCall: serveGroupCallSignaling(io, media, log, config.sessionGraceMs),
     mcuRoom: serveMcuRoomSignaling(io, media, log, config.sessionGraceMs),
     recorder: serveRecorderSignaling(io, media, library, log, config.sessionGraceMs),

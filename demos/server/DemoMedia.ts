@@ -1,4 +1,5 @@
 import { type MediaClient, MediaServerPool, type PooledMediaServer } from '@medley/media-client';
+import type { ViewerPlacement } from './calls/ViewerPlacement.js';
 import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 
@@ -33,6 +34,18 @@ export class DemoMedia {
    */
   place(): MediaClient {
     return this.#pool.pick();
+  }
+
+  /**
+   * Where a broadcast's viewers go beyond `viewersPerServer` on one server (or when a server
+   * refuses): the least loaded of the other servers.
+   */
+  viewerPlacement(viewersPerServer: number): ViewerPlacement {
+    return {
+      viewersPerServer,
+      pickOther: (except) => this.#pool.pick({ except }),
+      reportRefusal: (client) => this.#pool.reportRefusal(client),
+    };
   }
 
   /** Calls `listener` with the client of each media server that goes away: its media is gone. */

@@ -51,6 +51,12 @@ export interface DemoConfig {
    * reconnects to another one resumes its session there. Unset: this process alone, in memory.
    */
   redisUrl: string | undefined;
+  /**
+   * With several media servers: viewers of a one-to-many broadcast one media server takes before
+   * the broadcast continues on the least loaded other one, over a server-to-server link
+   * (ONE2MANY_VIEWERS_PER_SERVER; unset: no cap, only a server refusing new endpoints moves it on).
+   */
+  viewersPerMediaServer: number;
   logLevel: LogLevel;
 }
 
@@ -108,6 +114,17 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
       `REDIS_URL must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), got "${redisUrl}".`,
     );
   }
+  const viewersPerMediaServer = env.ONE2MANY_VIEWERS_PER_SERVER
+    ? Number(env.ONE2MANY_VIEWERS_PER_SERVER)
+    : Number.POSITIVE_INFINITY;
+  if (
+    !(Number.isInteger(viewersPerMediaServer) && viewersPerMediaServer > 0) &&
+    viewersPerMediaServer !== Number.POSITIVE_INFINITY
+  ) {
+    throw new Error(
+      `ONE2MANY_VIEWERS_PER_SERVER must be a whole number of viewers > 0, got "${env.ONE2MANY_VIEWERS_PER_SERVER}".`,
+    );
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}".`);
@@ -125,6 +142,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     sessionGraceMs,
     metricsPort,
     redisUrl,
+    viewersPerMediaServer,
     logLevel,
   };
 }

@@ -15,6 +15,8 @@ export type CallErrorCode =
   | 'NOT_FOUND'
   /** A value the payload schema cannot express (a room name too long...). */
   | 'INVALID_ARGUMENT'
+  /** The broadcast's media servers have no room for one more viewer. */
+  | 'FULL'
   /** The app servers are set up inconsistently (e.g. different media servers): the operator's to fix. */
   | 'MISCONFIGURED';
 

@@ -61,8 +61,12 @@ export function serveOneToManySignaling(
   io: SocketIoServer,
   demoMedia: DemoMedia,
   log: Logger,
-  sessionGracePeriod: number,
+  {
+    sessionGracePeriod,
+    viewersPerMediaServer,
+  }: { sessionGracePeriod: number; viewersPerMediaServer: number },
 ): SignalingServer<OneToManyProtocol, OneToManySessionData> {
+  const placement = demoMedia.viewerPlacement(viewersPerMediaServer);
   let broadcast: LiveBroadcast | undefined;
   /** A broadcast presented through another app server, whose viewers here this one serves. */
   let followed: { media: OneToManyBroadcast; shared: SharedBroadcast } | undefined;
@@ -134,7 +138,7 @@ export function serveOneToManySignaling(
       );
     }
     try {
-      followed = { media: await OneToManyBroadcast.follow(client, shared), shared };
+      followed = { media: await OneToManyBroadcast.follow(client, shared, placement), shared };
     } catch (error) {
       await forgetStaleBroadcast(shared);
       throw error;
@@ -197,7 +201,11 @@ export function serveOneToManySignaling(
     assertNoRole(session);
     if (broadcast) throw presenterExists();
     const mediaClient = demoMedia.place();
-    const media = new OneToManyBroadcast(mediaClient, candidateSender(session, 'presenter', epoch));
+    const media = new OneToManyBroadcast(
+      mediaClient,
+      candidateSender(session, 'presenter', epoch),
+      placement,
+    );
     const live = { media, presenter: session };
     broadcast = live;
     session.data = { role: 'presenter', epoch };

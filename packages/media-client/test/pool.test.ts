@@ -28,6 +28,25 @@ after(async () => {
 const poolOptions = { pingInterval: 0, loadInterval: 300, downAfter: 500 };
 
 describe('MediaServerPool', () => {
+  test('pick({ except }) passes over the servers named, and fails clearly when none is left', async () => {
+    const pool = await MediaServerPool.connect([first.url, second.url], poolOptions);
+    try {
+      const firstClient = pool.servers()[0]?.client;
+      assert.ok(firstClient);
+      for (let pick = 0; pick < 3; pick++) {
+        assert.equal(pool.pick({ except: [firstClient] }).url, second.url);
+      }
+      const secondClient = pool.servers()[1]?.client;
+      assert.ok(secondClient);
+      assert.throws(
+        () => pool.pick({ except: [firstClient, secondClient] }),
+        (error: unknown) => error instanceof Error && 'code' in error && error.code === 'NO_MEDIA_SERVER',
+      );
+    } finally {
+      pool.close();
+    }
+  });
+
   test('spreads a burst of placements over equally idle servers and reads their load', async () => {
     const pool = await MediaServerPool.connect([first.url, second.url], poolOptions);
     try {

@@ -161,13 +161,15 @@ export class MediaServerPool extends TypedEmitter<MediaServerPoolEvents> {
   /**
    * The client of the least loaded server that is up. Each pick counts as load on that server
    * until its next reading, so a burst of rooms spreads instead of landing on one server.
-   * Throws NO_MEDIA_SERVER when every server is down or refusing.
+   * Throws NO_MEDIA_SERVER when every server is down or refusing. `except`: servers not to
+   * consider (the one a broadcast has filled, say, to cascade it onto another).
    */
-  pick(): MediaClient {
+  pick({ except = [] }: { except?: readonly MediaClient[] } = {}): MediaClient {
     const now = Date.now();
     let best: ServerState | undefined;
     for (const server of this.#servers) {
       if (!server.client || !server.reachable || server.refusedUntil > now) continue;
+      if (except.includes(server.client)) continue;
       if (!best || loadOf(server) < loadOf(best)) best = server;
     }
     if (!best?.client) {
