@@ -36,7 +36,7 @@ export interface ReceivedRtcp {
 }
 
 export interface RawRtpPeerOptions {
-  readonly direction: 'sendonly' | 'recvonly';
+  readonly direction: 'sendonly' | 'recvonly' | 'sendrecv';
   readonly rtcpMux: boolean;
   /** SDES-SRTP with AES_CM_128_HMAC_SHA1_80. */
   readonly srtp: boolean;
@@ -45,8 +45,8 @@ export interface RawRtpPeerOptions {
 const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
 
 export class RawRtpPeer {
-  readonly rtp: Socket;
-  readonly rtcp: Socket;
+  rtp: Socket;
+  rtcp: Socket;
   readonly received: ReceivedRtp[] = [];
   readonly rtcpReceived: ReceivedRtcp[] = [];
   /** Datagrams that failed SRTP/SRTCP authentication (none is expected). */
@@ -74,22 +74,18 @@ export class RawRtpPeer {
 
   /** Binds an even RTP port and the RTCP port after it on 127.0.0.1. */
   static async open(options: RawRtpPeerOptions): Promise<RawRtpPeer> {
-    for (;;) {
-      const rtp = createSocket('udp4');
-      rtp.bind(0, '127.0.0.1');
-      await once(rtp, 'listening');
-      const port = rtp.address().port;
-      if (port % 2 === 0 && port < 65534) {
-        const rtcp = createSocket('udp4');
-        const bound = await new Promise<boolean>((resolve) => {
-          rtcp.once('error', () => resolve(false));
-          rtcp.bind(port + 1, '127.0.0.1', () => resolve(true));
-        });
-        if (bound) return new RawRtpPeer(rtp, rtcp, options);
-        rtcp.close();
-      }
-      rtp.close();
-    }
+    const [rtp, rtcp] = await bindPair();
+    return new RawRtpPeer(rtp, rtcp, options);
+  }
+
+  /** Goes on from new ports, as a peer behind a NAT that changed its mapping (or restarted). */
+  async rebind(): Promise<void> {
+    const [rtp, rtcp] = await bindPair();
+    this.close();
+    this.rtp = rtp;
+    this.rtcp = rtcp;
+    rtp.on('message', (datagram: Buffer) => this.#receive(datagram));
+    rtcp.on('message', (datagram: Buffer) => this.#receiveRtcp(datagram));
   }
 
   /** The peer's offer: one VP8 video m= line, announcing generic NACK, PLI and FIR. */
@@ -209,6 +205,26 @@ export class RawRtpPeer {
       });
       offset += length;
     }
+  }
+}
+
+/** An even RTP port and the RTCP port after it on 127.0.0.1. */
+async function bindPair(): Promise<[Socket, Socket]> {
+  for (;;) {
+    const rtp = createSocket('udp4');
+    rtp.bind(0, '127.0.0.1');
+    await once(rtp, 'listening');
+    const port = rtp.address().port;
+    if (port % 2 === 0 && port < 65534) {
+      const rtcp = createSocket('udp4');
+      const bound = await new Promise<boolean>((resolve) => {
+        rtcp.once('error', () => resolve(false));
+        rtcp.bind(port + 1, '127.0.0.1', () => resolve(true));
+      });
+      if (bound) return [rtp, rtcp];
+      rtcp.close();
+    }
+    rtp.close();
   }
 }
 

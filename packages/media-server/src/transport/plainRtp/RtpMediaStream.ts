@@ -29,6 +29,15 @@ const RTP_HEADER_LENGTH = 12;
  * we send, how our RTP timestamps map to wall-clock time (RFC 3550's 5 s minimum).
  */
 const REPORT_INTERVAL_MS = 5000;
+/**
+ * Plain RTP from another address than the peer's is taken (and the peer's address moved there)
+ * only once the peer has been silent this long, unless it continues the peer's own stream
+ * (a NAT rebinding): a stranger who sprays RTP at the port must not redirect the call's media to
+ * itself ("RTP bleed"). SRTP packets authenticate their sender and are always followed.
+ */
+const SOURCE_SILENCE_MS = 1000;
+/** A packet this close in sequence to the peer's last one continues its stream. */
+const REBINDING_SEQUENCE_WINDOW = 100;
 
 /** Where the peer of one medium takes RTP and RTCP. */
 export interface RtpPeerAddress {
@@ -124,6 +133,10 @@ export class RtpMediaStream {
   #localSsrc: number;
   #reportTimer: NodeJS.Timeout | undefined;
   #firSequence = 0;
+  /** Whether RTP from the peer was taken yet (its source address is then latched). */
+  #sourceLearned = false;
+  #lastRtpAtMs = 0;
+  #lastRemoteSequence = 0;
   #closed = false;
   readonly #incoming: MediaPacket = {
     payloadType: 0,
@@ -236,16 +249,36 @@ export class RtpMediaStream {
     const srtp = this.#settings.srtp;
     const packet = srtp ? srtp.inbound.unprotectRtp(datagram) : datagram;
     const parsed = packet && this.#parseRtp(packet);
-    if (!parsed) {
+    if (!parsed || !this.#fromPeer(from, parsed, srtp !== undefined)) {
       this.counters.packetsDiscarded++;
       return;
     }
     this.counters.packetsReceived++;
     this.counters.bytesReceived += datagram.length;
     this.#follow(from, false);
+    this.#sourceLearned = true;
+    this.#lastRtpAtMs = performance.now();
+    this.#lastRemoteSequence = parsed.sequenceNumber;
     this.#listener.onActivity();
     this.#remoteSsrc = parsed.ssrc;
     this.#source.pushRtp(parsed);
+  }
+
+  /**
+   * Whether an RTP packet comes from the peer: SRTP (authenticated), the first source, the
+   * latched address, the peer's stream from a new port (NAT rebinding), a sender after the
+   * peer's BYE (a restart), or anyone once the peer has been silent a while.
+   */
+  #fromPeer(from: RemoteInfo, packet: MediaPacket, authenticated: boolean): boolean {
+    const peer = this.#peer;
+    if (authenticated || !this.#sourceLearned || !peer) return true;
+    if (peer.address === from.address && peer.rtpPort === from.port) return true;
+    if (this.#remoteSsrc === undefined) return true;
+    const distance = Math.abs(
+      ((packet.sequenceNumber - this.#lastRemoteSequence + 0x8000) & 0xffff) - 0x8000,
+    );
+    if (packet.ssrc === this.#remoteSsrc && distance <= REBINDING_SEQUENCE_WINDOW) return true;
+    return performance.now() - this.#lastRtpAtMs >= SOURCE_SILENCE_MS;
   }
 
   #parseRtp(packet: Buffer): MediaPacket | undefined {
@@ -277,7 +310,9 @@ export class RtpMediaStream {
     const settings = this.#settings;
     if (!settings) return;
     const compound = settings.srtp ? settings.srtp.inbound.unprotectRtcp(datagram) : datagram;
-    if (!compound) {
+    // Plain RTCP is the peer's only from its host: a stranger's BYE or NACKs are not obeyed.
+    const stranger = !settings.srtp && this.#sourceLearned && from.address !== this.#peer?.address;
+    if (!compound || stranger) {
       this.counters.packetsDiscarded++;
       return;
     }
