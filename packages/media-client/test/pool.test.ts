@@ -40,7 +40,8 @@ describe('MediaServerPool', () => {
       assert.ok(secondClient);
       assert.throws(
         () => pool.pick({ except: [firstClient, secondClient] }),
-        (error: unknown) => error instanceof Error && 'code' in error && error.code === 'NO_MEDIA_SERVER',
+        (error: unknown) =>
+          error instanceof Error && 'code' in error && error.code === 'NO_MEDIA_SERVER',
       );
     } finally {
       pool.close();
