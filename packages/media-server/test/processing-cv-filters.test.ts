@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { browserSuite } from './support/browserSuite.js';
 import { BrowserPeer, type PeerOptions } from './transport-harness.js';
 
@@ -48,7 +49,11 @@ execFileSync('ffmpeg', [
   'rgba',
   join(mediaRoot, 'images/yellow-alpha.png'),
 ]);
-copyFileSync('/tmp/hat-test.png', join(mediaRoot, 'images/hat.png'));
+// The magic mirror demo's hat: an image with transparent parts.
+copyFileSync(
+  fileURLToPath(new URL('../../../demos/public/magic-mirror/hat.png', import.meta.url)),
+  join(mediaRoot, 'images/hat.png'),
+);
 writeFileSync(join(mediaRoot, 'images/not-an-image.png'), 'this is text, not a picture');
 writeFileSync(join(base, 'outside.png'), readFileSync(join(mediaRoot, 'images/yellow.png')));
 execFileSync('qrencode', ['-o', join(base, 'qr.png'), '-s', '8', '-m', '4', QR_VALUE]);
