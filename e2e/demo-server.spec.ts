@@ -93,3 +93,21 @@ test('the embedded media server is not published and refuses clients without its
   });
   expect(status).toBe(401);
 });
+
+test("WHIP and WHEP requests reach the embedded media server through the app server's /whip/ and /whep/", async ({
+  request,
+}) => {
+  // Answered by the media server's WHIP endpoint, not by the page server: its errors come back.
+  const badOffer = await request.post('/whip/demo-server-check', {
+    headers: { 'content-type': 'application/sdp' },
+    data: 'this is not SDP',
+  });
+  expect(badOffer.status()).toBe(400);
+  const unpublished = await request.post('/whep/never-published', {
+    headers: { 'content-type': 'application/sdp' },
+    data: 'v=0\r\n',
+  });
+  expect(unpublished.status()).toBe(404);
+  const unknownSession = await request.delete('/whip/demo-server-check/no-such-session');
+  expect(unknownSession.status()).toBe(404);
+});
