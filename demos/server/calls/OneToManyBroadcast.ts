@@ -140,11 +140,6 @@ export class OneToManyBroadcast {
     return count;
   }
 
-  /** The media servers carrying viewers (the presenter's first) and how many each has. */
-  get viewersByServer(): Array<{ url: string; viewers: number }> {
-    return this.#hosts.map(({ client, viewers }) => ({ url: client.url, viewers }));
-  }
-
   get stopped(): boolean {
     return this.#stopped;
   }
@@ -209,10 +204,10 @@ export class OneToManyBroadcast {
 
   /** The endpoint id of a viewer's stream, once negotiated: what moves with its session. */
   viewerEndpointId(viewerId: string): string | undefined {
-    const stream = this.#viewers.get(viewerId)?.stream;
+    const viewer = this.#viewers.get(viewerId);
     // Only a viewer on the presenter's server can be adopted (an edge's link is not shared).
-    if (this.#viewers.get(viewerId)?.host.edge) return undefined;
-    return stream?.negotiated ? stream.endpoint.id : undefined;
+    if (!viewer?.stream.negotiated || viewer.host.edge) return undefined;
+    return viewer.stream.endpoint.id;
   }
 
   async addViewerCandidate(viewerId: string, candidate: IceCandidateInit): Promise<void> {

@@ -140,17 +140,12 @@ export function serveOneToManySignaling(
     try {
       followed = { media: await OneToManyBroadcast.follow(client, shared, placement), shared };
     } catch (error) {
-      await forgetStaleBroadcast(shared);
+      // Its pipeline is gone: its app server went away and its presenter did not come back.
+      await forgetSharedBroadcast(shared.pipelineId);
       throw error;
     }
     return followed;
   };
-
-  /**
-   * A shared broadcast whose pipeline the media server no longer has: its app server went away
-   * and its presenter did not come back. Unless another broadcast replaced it meanwhile, forget it.
-   */
-  const forgetStaleBroadcast = (stale: SharedBroadcast) => forgetSharedBroadcast(stale.pipelineId);
 
   /** Unshares the broadcast of `pipelineId`, and only it: another one may have replaced it. */
   async function forgetSharedBroadcast(pipelineId: string): Promise<void> {
@@ -196,10 +191,10 @@ export function serveOneToManySignaling(
     epoch: number,
     sdpOffer: string,
   ): Promise<string> {
+    const elsewhere = broadcast ? false : await presentedElsewhere();
+    // Checked after the lookup: other requests of this page or others ran meanwhile.
     assertNoRole(session);
-    if (broadcast || (await presentedElsewhere())) throw presenterExists();
-    assertNoRole(session);
-    if (broadcast) throw presenterExists();
+    if (broadcast || elsewhere) throw presenterExists();
     const mediaClient = demoMedia.place();
     const media = new OneToManyBroadcast(
       mediaClient,
