@@ -59,6 +59,42 @@ describe('RtpPacketHistory', () => {
     assert.equal(history.get(101)?.sequenceNumber, 101);
   });
 
+  test('keeps payload type, marker and timestamp as stored, and the time a packet was resent', () => {
+    const history = new RtpPacketHistory(4);
+    const payload = Buffer.from([7]);
+    history.store({
+      sequenceNumber: 0,
+      timestamp: 0xfffffff0,
+      payloadType: 127,
+      marker: true,
+      payload,
+    });
+    history.store({ sequenceNumber: 1, timestamp: 1, payloadType: 96, marker: false, payload });
+    assert.deepEqual(history.get(0), {
+      sequenceNumber: 0,
+      timestamp: 0xfffffff0,
+      payloadType: 127,
+      marker: true,
+      payload,
+      retransmittedAtMs: Number.NEGATIVE_INFINITY,
+    });
+    assert.equal(history.get(1)?.marker, false);
+    history.markRetransmitted(1, 42);
+    history.markRetransmitted(5, 43); // not kept: changes nothing
+    assert.equal(history.get(1)?.retransmittedAtMs, 42);
+    history.store({ sequenceNumber: 5, timestamp: 5, payloadType: 96, marker: false, payload });
+    assert.equal(
+      history.get(5)?.retransmittedAtMs,
+      Number.NEGATIVE_INFINITY,
+      'a new packet in the slot',
+    );
+    assert.equal(history.get(1), undefined);
+  });
+
+  test('an empty history answers nothing, sequence number 0 included', () => {
+    assert.equal(new RtpPacketHistory(4).get(0), undefined);
+  });
+
   test('refuses a size that is not a power of two', () => {
     assert.throws(() => new RtpPacketHistory(1000), RangeError);
   });

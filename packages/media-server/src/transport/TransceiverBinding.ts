@@ -222,7 +222,7 @@ export class TransceiverBinding {
     for (const sequenceNumber of sequenceNumbers) {
       const sent = history.get(sequenceNumber);
       if (!sent || now - sent.retransmittedAtMs < MIN_RETRANSMIT_INTERVAL_MS) continue;
-      sent.retransmittedAtMs = now;
+      history.markRetransmitted(sequenceNumber, now);
       this.counters.retransmittedPacketsSent++;
       this.counters.retransmittedBytesSent += sent.payload.length;
       const direct = this.#directSender();
