@@ -189,7 +189,7 @@ describe('WebRTC through the Kurento Protocol', () => {
       string,
       { type: string }
     >;
-    assert.ok(Object.values(stats).some((entry) => entry.type === 'element'));
+    assert.equal(stats[endpoint]?.type, 'endpoint', "Kurento's EndpointStats, under its id");
 
     stopTrickle();
     await client.call('release', { object: pipeline });

@@ -1,6 +1,7 @@
 import { ConnectionState, MediaState } from '../objects/complexTypes.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
+import type { ElementStatsKind } from '../stats/elementStats.js';
 import { SdpEndpoint, SdpEndpointType } from './SdpEndpoint.js';
 
 export type ConnectionStateValue = ReturnType<typeof ConnectionState.parse>;
@@ -35,6 +36,11 @@ export abstract class BaseRtpEndpoint extends SdpEndpoint {
   abstract get connectionState(): ConnectionStateValue;
   /** Kurento's MediaState: CONNECTED while RTCP arrives from the peer, else DISCONNECTED. */
   abstract get mediaState(): MediaStateValue;
+
+  /** An RTP endpoint's own stats entry is Kurento's `EndpointStats`, with E2E latency. */
+  protected override get statsKind(): ElementStatsKind {
+    return 'endpoint';
+  }
 }
 
 const { method, property } = typeMembers<BaseRtpEndpoint>();

@@ -14,6 +14,7 @@ import {
 import { MediaObject, MediaObjectType, type ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
+import { type ElementStatsKind, elementStats } from '../stats/elementStats.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 
 /** Graph nodes know nothing of the Kurento API; this finds the element that owns a node. */
@@ -131,17 +132,31 @@ export abstract class MediaElement extends MediaObject {
     return this.node.isMediaFlowingOut(mediaType);
   }
 
-  /** Element-level stats; endpoints add their RTP and ICE stats. */
-  async getStats(_mediaType?: MediaType): Promise<StatsReport> {
-    const id = `${this.id}_element`;
-    return {
-      [id]: complexValue('ElementStats', {
-        id,
-        type: 'element',
-        timestampMillis: Date.now(),
-        inputLatency: [],
-      }),
-    };
+  /**
+   * Kurento's stats of this element, by id: its own entry under its id (`ElementStats`, or
+   * `EndpointStats` for an endpoint, with the latencies of `mediaType` while the pipeline's
+   * `latencyStats` is on); endpoints add their RTP, ICE and DTLS entries.
+   */
+  async getStats(mediaType?: MediaType): Promise<StatsReport> {
+    return { [this.id]: elementStats(this.id, this.node, this.statsKind, mediaType, Date.now()) };
+  }
+
+  /** Which entry {@link getStats} keys by the element's id: Kurento's endpoints say `endpoint`. */
+  protected get statsKind(): ElementStatsKind {
+    return 'element';
+  }
+
+  /**
+   * @internal The pipeline tells the elements it holds when its `latencyStats` changes; an
+   * element learns the current setting here, when it joins the pipeline.
+   */
+  override attachToParent(): void {
+    super.attachToParent();
+    this.node.latencyStats = this.pipelineLatencyStats;
+  }
+
+  private get pipelineLatencyStats(): boolean {
+    return (this.mediaPipeline as MediaPipeline | undefined)?.latencyStats ?? false;
   }
 
   protected override onRelease(): void | Promise<void> {

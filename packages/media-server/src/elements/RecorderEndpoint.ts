@@ -15,6 +15,7 @@ import {
 import { Recording } from '../recording/Recording.js';
 import { recordingBytesWrittenUnder } from '../recording/RecordingBytesWritten.js';
 import { redactCredentials } from '../redactCredentials.js';
+import type { ElementStatsKind } from '../stats/elementStats.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 import { UriEndpoint, UriEndpointType } from './UriEndpoint.js';
 import { prepareRecordingDirectory, resolveUri, type UriLocation } from './UriEndpointLocation.js';
@@ -81,6 +82,11 @@ export class RecorderEndpoint extends UriEndpoint {
       sink.onRtp = (packet) => this.#recording?.push(mediaType, packet);
       onEndOfStream(sink, () => this.#onSourceEnded());
     }
+  }
+
+  /** Kurento's recorder reports `EndpointStats`: its E2E latency ends where media is written. */
+  protected override get statsKind(): ElementStatsKind {
+    return 'endpoint';
   }
 
   /** Starts recording (the file starts over), or resumes after `pause()`. */

@@ -5,6 +5,8 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import type { IceSettings } from '../objects/ServerContext.js';
 import * as t from '../objects/valueTypes.js';
+import { StatsIntervals } from '../stats/StatsIntervals.js';
+import { kurentoWebRtcStats } from '../stats/webRtcStats.js';
 import {
   type IceCandidatePair,
   type IceComponentStateChange,
@@ -17,7 +19,7 @@ import {
   type ConnectionStateValue,
   type MediaStateValue,
 } from './BaseRtpEndpoint.js';
-import { iceServersFor, isTurnUrl } from './iceServers.js';
+import { iceServersFor, iceServerUrls, isTurnUrl } from './iceServers.js';
 import type { StatsReport } from './MediaElement.js';
 import type { MediaPipeline } from './MediaPipeline.js';
 
@@ -91,20 +93,6 @@ export interface WebRtcEndpointOptions {
   readonly useDataChannels: boolean;
 }
 
-/** Kurento stats types are W3C's without dashes (`inbound-rtp` → `inboundrtp`). */
-function toKurentoStats(entry: {
-  id: string;
-  type: string;
-  timestamp: number;
-}): Record<string, unknown> {
-  const { timestamp, ...fields } = entry;
-  return {
-    ...fields,
-    type: entry.type.replaceAll('-', ''),
-    timestampMillis: Math.round(timestamp),
-  };
-}
-
 function toKurentoError(error: unknown): unknown {
   if (error instanceof WebRtcTransportError) {
     return KurentoError.fromCode(error.kurentoCode, error.message, error);
@@ -133,6 +121,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
   private media: MediaStateValue = 'DISCONNECTED';
   private readonly selectedPairs: IceCandidatePair[] = [];
   private readonly componentStates = new Map<string, IceComponentStateChange>();
+  private readonly statsIntervals = new StatsIntervals();
 
   constructor(init: ObjectInit, pipeline: MediaPipeline, options: WebRtcEndpointOptions) {
     if (options.recvonly && options.sendonly) {
@@ -297,14 +286,29 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     );
   }
 
+  /**
+   * Kurento's stats of the endpoint (see {@link kurentoWebRtcStats}): its `endpoint` entry with
+   * the E2E latencies, then the RTP streams, tracks, codecs, ICE candidates and pairs, DTLS
+   * transport and certificates, session and data channels, each in Kurento's shape with
+   * werift's W3C fields alongside. With `mediaType`, the other media's entries are left out.
+   */
   override async getStats(mediaType?: MediaType): Promise<StatsReport> {
     const report = await super.getStats(mediaType);
-    const kind = mediaType?.toLowerCase();
-    for (const [id, entry] of await this.transport.getStats()) {
-      if (kind && typeof entry.kind === 'string' && entry.kind !== kind) continue;
-      report[id] = toKurentoStats(entry);
-    }
-    return report;
+    const entries = [...(await this.transport.getStats()).values()];
+    const stats = kurentoWebRtcStats(
+      entries,
+      {
+        node: this.node,
+        localSdp: this.transport.getLocalSessionDescriptor(),
+        remoteSdp: this.transport.getRemoteSessionDescriptor(),
+        ...iceServerUrls(this.ice),
+        intervals: this.statsIntervals,
+        nowMs: performance.now(),
+        timestampMillis: Date.now(),
+      },
+      mediaType,
+    );
+    return Object.assign(report, stats);
   }
 
   protected override async onRelease(): Promise<void> {

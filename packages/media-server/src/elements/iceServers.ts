@@ -30,3 +30,20 @@ export function iceServersFor(settings: IceServerSettings): IceServer[] {
   }
   return servers;
 }
+
+/**
+ * The STUN and TURN server URLs of Kurento's settings, without the TURN credentials: what the
+ * stats of server-reflexive and relayed candidates name as their `addressSourceUrl`.
+ */
+export function iceServerUrls(settings: IceServerSettings): {
+  stunUrl: string | undefined;
+  turnUrl: string | undefined;
+} {
+  const servers = iceServersFor(settings);
+  const urlOf = (server: IceServer | undefined) =>
+    server === undefined ? undefined : [server.urls].flat()[0];
+  return {
+    stunUrl: urlOf(servers.find((server) => server.username === undefined)),
+    turnUrl: urlOf(servers.find((server) => server.username !== undefined)),
+  };
+}

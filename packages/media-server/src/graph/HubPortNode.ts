@@ -21,6 +21,7 @@ export class HubPortNode extends MediaNode {
     for (const mediaType of MEDIA_TYPES) {
       const sinkPad = this.sink(mediaType);
       const sourcePad = this.source(mediaType);
+      sourcePad.forwardsMedia = true;
       sinkPad.onRtp = (packet) => {
         for (const output of this.#outputs) output.source(mediaType).pushRtp(packet);
       };

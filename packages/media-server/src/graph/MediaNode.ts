@@ -92,6 +92,13 @@ export class MediaNode extends TypedEventEmitter<MediaNodeEvents> {
    * reported.
    */
   codecAdapter: CodecAdapter | undefined;
+  /**
+   * Whether this node measures how long media took to reach and to leave it (Kurento's
+   * `latencyStats` of the pipeline, set by the element): media entering the pipeline here is
+   * stamped (`MediaPacket.enteredAtMs`) and each sink pad averages the latency of what it
+   * receives and sends. Off by default: it costs a clock read per packet and pad.
+   */
+  latencyStats = false;
   readonly #sources = new Map<MediaType, MediaSourcePad>();
   readonly #sinks = new Map<MediaType, MediaSinkPad>();
   #released = false;

@@ -30,6 +30,13 @@ export interface MediaPacket {
    * forwards one layer at a time (see {@link MediaSinkPad}).
    */
   layer?: number | undefined;
+  /**
+   * When the media entered the pipeline, as `performance.now()`: stamped by the source pad of
+   * the element that brought it in (a publishing endpoint, a player, a processing stage) while
+   * the pipeline measures latency (Kurento's `latencyStats`), and carried unchanged by the
+   * elements that forward it. Undefined otherwise.
+   */
+  enteredAtMs?: number | undefined;
 }
 
 /** A data-channel message travelling along a DATA link. */

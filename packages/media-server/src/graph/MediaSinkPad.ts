@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { CodecAdaptation } from './CodecAdapter.js';
 import { MediaGraphError } from './errors.js';
 import { isKeyframeStart } from './keyframe.js';
+import { LatencyAverage } from './LatencyAverage.js';
 import { describeCodec, isCodecCompatible, type MediaCodec } from './MediaCodec.js';
 import type { MediaFlowMeter } from './MediaFlowMeter.js';
 import type { MediaNode } from './MediaNode.js';
@@ -10,6 +11,7 @@ import type { MediaSourcePad } from './MediaSourcePad.js';
 import type { MediaType } from './MediaType.js';
 import { RtpStreamRewriter } from './RtpStreamRewriter.js';
 import { chooseLayer } from './SimulcastLayers.js';
+import { VideoFrameMeter } from './VideoFrameMeter.js';
 
 /** While a sink waits for a keyframe, it repeats its request this often. */
 const KEYFRAME_RETRY_INTERVAL_MS = 1000;
@@ -48,6 +50,18 @@ export class MediaSinkPad {
   onRtp: ((packet: MediaPacket) => void) | undefined;
   /** Set by the element: receives data-channel messages (DATA pads). */
   onData: ((message: DataMessage) => void) | undefined;
+  /** The video frames this pad handed to its element (VIDEO pads; counted for stats). */
+  readonly frames = new VideoFrameMeter();
+  /**
+   * How long the packets this pad hands to its element took since they entered the pipeline
+   * (Kurento's input latency), while the node measures latency.
+   */
+  readonly inputLatency = new LatencyAverage();
+  /**
+   * How long they took until the element was done with them: sent to its peer, written, or
+   * passed on (Kurento's end-to-end latency, for endpoints), while the node measures latency.
+   */
+  readonly outputLatency = new LatencyAverage();
 
   #source: MediaSourcePad | undefined;
   #negotiatedCodecs: readonly MediaCodec[] | undefined;
@@ -175,13 +189,16 @@ export class MediaSinkPad {
     const adaptation = this.#adaptation;
     if (!adaptation || !this.onRtp) return;
     if (this.#awaitingKeyframe && !this.#isResumePoint(packet)) return;
+    // The conversion ran in another process: its output enters the pipeline anew.
+    if (this.node.latencyStats) packet.enteredAtMs = performance.now();
     this.#forward(packet, adaptation.sends);
   }
 
   #forward(packet: MediaPacket, codec: MediaCodec): void {
     const consume = this.onRtp;
     if (!consume) return;
-    if (!this.rewriter.rewrite(packet, codec.clockRate, performance.now())) return;
+    const nowMs = performance.now();
+    if (!this.rewriter.rewrite(packet, codec.clockRate, nowMs)) return;
     const output = this.#output;
     output.payloadType = codec === packet.codec ? packet.payloadType : codec.payloadType;
     output.sequenceNumber = this.rewriter.sequenceNumber;
@@ -189,7 +206,16 @@ export class MediaSinkPad {
     output.marker = packet.marker;
     output.payload = packet.payload;
     output.codec = codec;
+    output.enteredAtMs = packet.enteredAtMs;
+    if (this.mediaType === 'VIDEO') this.frames.count(output, nowMs);
+    const enteredAtMs = this.node.latencyStats ? packet.enteredAtMs : undefined;
+    if (enteredAtMs === undefined) {
+      consume(output);
+      return;
+    }
+    this.inputLatency.add(nowMs - enteredAtMs);
     consume(output);
+    this.outputLatency.add(performance.now() - enteredAtMs);
   }
 
   /** Called by the linked source pad for each data-channel message. */

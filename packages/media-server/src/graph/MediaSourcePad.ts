@@ -6,6 +6,7 @@ import type { DataMessage, MediaPacket } from './MediaPacket.js';
 import type { MediaSinkPad } from './MediaSinkPad.js';
 import type { MediaType } from './MediaType.js';
 import { LayerBitrates } from './SimulcastLayers.js';
+import { VideoFrameMeter } from './VideoFrameMeter.js';
 
 /**
  * Keyframe requests from every sink of a source are merged to at most one per this interval: a
@@ -42,6 +43,15 @@ export class MediaSourcePad {
    * shares none of them be refused at connect time when transcoding is off.
    */
   codecs: readonly MediaCodec[] | undefined;
+
+  /**
+   * Set by elements that pass on what they receive (PassThrough, hub ports): the packets they
+   * push keep the time they entered the pipeline instead of entering it here.
+   */
+  forwardsMedia = false;
+
+  /** The video frames this pad sent (VIDEO pads, the lowest simulcast layer; for stats). */
+  readonly frames = new VideoFrameMeter();
 
   #sinks: readonly MediaSinkPad[] = [];
   readonly #transcodings = new Set<string>();
@@ -95,9 +105,18 @@ export class MediaSourcePad {
   pushRtp(packet: MediaPacket): void {
     if (this.node.released) return;
     this.#flow.count();
-    if (packet.layer !== undefined)
-      this.#layers.count(packet.layer, packet.payload.length, performance.now());
+    if (this.mediaType === 'VIDEO' || this.node.latencyStats || packet.layer !== undefined) {
+      this.#measure(packet);
+    }
     for (const sink of this.#sinks) sink.deliverRtp(packet);
+  }
+
+  #measure(packet: MediaPacket): void {
+    const nowMs = performance.now();
+    if (packet.layer !== undefined) this.#layers.count(packet.layer, packet.payload.length, nowMs);
+    // Simulcast layers carry the same pictures: the lowest one is counted.
+    if (this.mediaType === 'VIDEO' && !packet.layer) this.frames.count(packet, nowMs);
+    if (this.node.latencyStats && !this.forwardsMedia) packet.enteredAtMs = nowMs;
   }
 
   /** Sends a data-channel message produced by the element to every linked sink (DATA pads). */

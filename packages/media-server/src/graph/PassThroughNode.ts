@@ -8,6 +8,7 @@ import { MEDIA_TYPES, type MediaType } from './MediaType.js';
 export function passThrough(node: MediaNode, mediaType: MediaType): void {
   const sinkPad = node.sink(mediaType);
   const sourcePad = node.source(mediaType);
+  sourcePad.forwardsMedia = true;
   sinkPad.onRtp = (packet) => sourcePad.pushRtp(packet);
   sinkPad.onData = (message) => sourcePad.pushData(message);
   sourcePad.onKeyframeRequest = () => sinkPad.requestKeyframe();

@@ -6,7 +6,10 @@ export {
   isKeyframeStart,
   isVp8KeyframeStart,
   isVp9KeyframeStart,
+  vp8FrameStart,
 } from './keyframe.js';
+export { type VideoSize, videoSizeOf } from './keyframeSize.js';
+export { LATENCY_AVERAGE_WEIGHT, LatencyAverage } from './LatencyAverage.js';
 export {
   codecName,
   describeCodec,
@@ -37,3 +40,4 @@ export {
 export { PassThroughNode, passThrough } from './PassThroughNode.js';
 export { type RtpHeaderFields, RtpStreamRewriter } from './RtpStreamRewriter.js';
 export { type EventMap, TypedEventEmitter } from './TypedEventEmitter.js';
+export { VideoFrameMeter } from './VideoFrameMeter.js';

@@ -20,25 +20,35 @@ export function isKeyframeStart(codec: MediaCodec, payload: Buffer): boolean | u
 
 /** RFC 7741: payload descriptor, then the VP8 payload header whose P bit is 0 on key frames. */
 export function isVp8KeyframeStart(payload: Buffer): boolean {
-  if (payload.length < 1) return false;
-  const first = payload[0] as number;
+  const offset = vp8FrameStart(payload);
+  if (offset === undefined) return false;
+  const header = payload[offset];
+  return header !== undefined && (header & 0x01) === 0;
+}
+
+/**
+ * Where the VP8 frame starts in an RTP payload that begins one (RFC 7741: after the payload
+ * descriptor, on the first packet of partition 0); undefined for any other packet.
+ */
+export function vp8FrameStart(payload: Buffer): number | undefined {
+  const first = payload[0];
+  if (first === undefined) return undefined;
   const startOfPartition = (first & 0x10) !== 0;
   const partitionIndex = first & 0x07;
-  if (!startOfPartition || partitionIndex !== 0) return false;
+  if (!startOfPartition || partitionIndex !== 0) return undefined;
   let offset = 1;
   if (first & 0x80) {
     const extension = payload[offset++];
-    if (extension === undefined) return false;
+    if (extension === undefined) return undefined;
     if (extension & 0x80) {
       const pictureId = payload[offset++];
-      if (pictureId === undefined) return false;
+      if (pictureId === undefined) return undefined;
       if (pictureId & 0x80) offset++;
     }
     if (extension & 0x40) offset++;
     if (extension & 0x30) offset++;
   }
-  const header = payload[offset];
-  return header !== undefined && (header & 0x01) === 0;
+  return offset < payload.length ? offset : undefined;
 }
 
 /** RFC 9628 (VP9 payload descriptor): P bit 0 (not inter-predicted) on the first packet (B bit). */

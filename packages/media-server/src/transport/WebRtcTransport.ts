@@ -387,9 +387,9 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   /**
    * W3C statistics of the peer connection (inbound-rtp, outbound-rtp, candidate-pair, ...). The
-   * RTP entries of video also carry what the server did about feedback: `nackCount` and
-   * `retransmitted*` on outbound-rtp, and Kurento's `remb` (the REMB received for an outbound
-   * stream, sent for an inbound one, in bit/s).
+   * RTP entries of video also carry what the server did about feedback: `pliCount`, `firCount`,
+   * `nackCount` and `retransmitted*` on outbound-rtp, and Kurento's `remb` (the REMB received for
+   * an outbound stream, sent for an inbound one, in bit/s).
    */
   async getStats(): Promise<Map<string, TransportStatsEntry>> {
     if (this.#closed) return new Map();
@@ -488,9 +488,17 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     if (entry.type === 'outbound-rtp') {
       const binding = this.#bindings.find((candidate) => candidate.senderSsrc === entry.ssrc);
       if (binding?.transceiver.kind !== 'video') return {};
-      const { nackCount, retransmittedPacketsSent, retransmittedBytesSent, rembReceived } =
-        binding.counters;
+      const {
+        pliReceived,
+        firReceived,
+        nackCount,
+        retransmittedPacketsSent,
+        retransmittedBytesSent,
+        rembReceived,
+      } = binding.counters;
       return {
+        pliCount: pliReceived,
+        firCount: firReceived,
         nackCount,
         retransmittedPacketsSent,
         retransmittedBytesSent,
