@@ -11,6 +11,11 @@ interface BrowserPackage {
   folder: string;
   /** Modules left out of the ESM/CJS builds: the app's bundler resolves them once for all. */
   external: string[];
+  /**
+   * Entry points besides index.js, each its own index-free ESM/CJS bundle (`<name>.mjs`,
+   * `<name>.cjs`), so that a page importing one pays for nothing else.
+   */
+  subpaths?: Array<{ entry: string; name: string }>;
   umd: Array<{ entry: string; file: string; globalName: string }>;
 }
 
@@ -18,6 +23,7 @@ const browserPackages: BrowserPackage[] = [
   {
     folder: 'packages/webrtc-peer',
     external: ['webrtc-adapter', 'sdp-transform'],
+    subpaths: [{ entry: 'whip/index.js', name: 'whip' }],
     umd: [
       { entry: 'umd.js', file: 'medley-webrtc-peer.umd.min.js', globalName: 'medley' },
       { entry: 'kurento-utils.js', file: 'kurento-utils.min.js', globalName: 'kurentoUtils' },
@@ -47,13 +53,13 @@ const nodeEntries: Array<{ input: string; file: string; external: string[] }> = 
 const isExternal = (external: string[]) => (id: string) =>
   external.some((name) => id === name || id.startsWith(`${name}/`));
 
-function libraryBuild(pkg: BrowserPackage): RollupOptions {
+function libraryBuild(pkg: BrowserPackage, entry = 'index.js', name = 'index'): RollupOptions {
   const output: OutputOptions[] = [
-    { file: `${pkg.folder}/dist/index.mjs`, format: 'es', sourcemap: true },
-    { file: `${pkg.folder}/dist/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+    { file: `${pkg.folder}/dist/${name}.mjs`, format: 'es', sourcemap: true },
+    { file: `${pkg.folder}/dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
   ];
   return {
-    input: `${pkg.folder}/dist/esm/index.js`,
+    input: `${pkg.folder}/dist/esm/${entry}`,
     external: isExternal(pkg.external),
     output,
   };
@@ -84,6 +90,7 @@ function nodeBuild(entry: (typeof nodeEntries)[number]): RollupOptions {
 export default [
   ...browserPackages.flatMap((pkg) => [
     libraryBuild(pkg),
+    ...(pkg.subpaths ?? []).map((subpath) => libraryBuild(pkg, subpath.entry, subpath.name)),
     ...pkg.umd.map((umd) => scriptTagBuild(pkg, umd)),
   ]),
   ...nodeEntries.map(nodeBuild),

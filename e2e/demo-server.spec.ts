@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { embeddedMediaServerUrl } from './support/embeddedMediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
 import { expect, test } from './support/test.js';
+import { e2eWhipToken } from './support/whipToken.js';
 
 // The demo app server's HTTP surface, as a hostile page or client sees it.
 
@@ -59,6 +60,7 @@ test('every page links the favicon the server serves', async ({ request }) => {
     '/mcu-room/',
     '/magic-mirror/',
     '/qr/',
+    '/whip/',
     '/kurento-hello-world/',
     '/react/',
     '/vue/',
@@ -98,16 +100,24 @@ test("WHIP and WHEP requests reach the embedded media server through the app ser
   request,
 }) => {
   // Answered by the media server's WHIP endpoint, not by the page server: its errors come back.
-  const badOffer = await request.post('/whip/demo-server-check', {
+  const bearer = { authorization: `Bearer ${e2eWhipToken}` };
+  const unauthorized = await request.post('/whip/demo-server-check', {
     headers: { 'content-type': 'application/sdp' },
+    data: 'v=0\r\n',
+  });
+  expect(unauthorized.status()).toBe(401);
+  const badOffer = await request.post('/whip/demo-server-check', {
+    headers: { 'content-type': 'application/sdp', ...bearer },
     data: 'this is not SDP',
   });
   expect(badOffer.status()).toBe(400);
   const unpublished = await request.post('/whep/never-published', {
-    headers: { 'content-type': 'application/sdp' },
+    headers: { 'content-type': 'application/sdp', ...bearer },
     data: 'v=0\r\n',
   });
   expect(unpublished.status()).toBe(404);
-  const unknownSession = await request.delete('/whip/demo-server-check/no-such-session');
+  const unknownSession = await request.delete('/whip/demo-server-check/no-such-session', {
+    headers: bearer,
+  });
   expect(unknownSession.status()).toBe(404);
 });

@@ -8,6 +8,7 @@ import {
   embeddedMediaServerToken,
 } from './support/embeddedMediaServer.js';
 import { e2eMediaRoot } from './support/paths.js';
+import { e2eWhipToken } from './support/whipToken.js';
 
 const port = Number(process.env.E2E_PORT ?? 18080);
 export const baseURL = `http://127.0.0.1:${port}`;
@@ -45,6 +46,7 @@ export default defineConfig({
       EMBEDDED_MEDIA_SERVER_PORT: String(embeddedMediaServerPort),
       EMBEDDED_MEDIA_SERVER_TOKEN: embeddedMediaServerToken,
       METRICS_PORT: String(demoMetricsPort),
+      WHIP_TOKEN: e2eWhipToken,
     },
   },
 });

@@ -1,8 +1,9 @@
 /**
  * The browser side of a WebRTC session: {@link WebRtcPeer} (capture, offer/answer, trickle ICE,
- * data channel, stats) and the kurento-utils-js compatible {@link kurentoUtils} facade.
+ * data channel, stats) and the kurento-utils-js compatible {@link kurentoUtils} facade. WHIP and
+ * WHEP clients are in `@medley/webrtc-peer/whip`.
  *
- * @packageDocumentation
+ * @module @medley/webrtc-peer
  * @document ../CHANGELOG.md
  */
 export { preferCodecs } from './codecs.js';

@@ -4,6 +4,7 @@
 import { kurentoUtils } from './index.js';
 
 export * from './index.js';
+export * from './whip/index.js';
 
 const page = globalThis as { kurentoUtils?: unknown };
 page.kurentoUtils ??= kurentoUtils;

@@ -7,3 +7,11 @@ export function connect(): Promise<string> {
   peer.on('error', (error: WebRtcPeerError) => error.code);
   return peer.generateOffer();
 }
+
+import { publishWhip, type WhipError } from '@medley/webrtc-peer/whip';
+
+export async function publish(): Promise<string> {
+  const session = await publishWhip('/whip/studio', { token: 'secret' });
+  session.on('error', (error: WhipError) => error.retryAfterSeconds);
+  return session.url;
+}

@@ -7,3 +7,11 @@ export function connect(): Promise<string> {
   peer.on('error', (error: medley.WebRtcPeerError) => error.code);
   return peer.generateOffer();
 }
+
+import whip = require('@medley/webrtc-peer/whip');
+
+export async function play(): Promise<MediaStream> {
+  const session = await whip.playWhep('/whep/studio');
+  session.on('statechange', (state: whip.WhipSessionState) => state);
+  return session.stream;
+}

@@ -16,6 +16,18 @@ describe('package exports', () => {
     assert.deepEqual(Object.keys(required).sort(), Object.keys(imported).sort());
   });
 
+  it('serve the WHIP/WHEP clients at @medley/webrtc-peer/whip, for import and for require', async () => {
+    const imported = await import('@medley/webrtc-peer/whip');
+    const required = createRequire(import.meta.url)('@medley/webrtc-peer/whip') as typeof imported;
+    assert.deepEqual(Object.keys(imported).sort(), [
+      'WhipError',
+      'WhipSession',
+      'playWhep',
+      'publishWhip',
+    ]);
+    assert.deepEqual(Object.keys(required).sort(), Object.keys(imported).sort());
+  });
+
   it('type-check for ES module and CommonJS consumers', () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     // Throws with tsc's diagnostics on stdout when a consumer does not type-check.
