@@ -28,6 +28,7 @@ export type {
   TypeSpec,
 } from './model/schema.js';
 export { schema } from './model/schema.js';
+export type * from './model/stats.js';
 export type * from './model/values.js';
 export type { Transaction } from './objects/Transaction.js';
 export type { ServerLink } from './pool/connectAcrossServers.js';

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectionState, ConnectionStateChangedEvent, MediaEvent } from '../src/index.js';
+import type {
+  ConnectionState,
+  ConnectionStateChangedEvent,
+  MediaEvent,
+  MediaLatencyStat,
+} from '../src/index.js';
 import { BrowserPeer } from './browserPeer.js';
 import { connectClient, startMediaServer, until } from './helpers.js';
 
@@ -55,8 +60,17 @@ test('a Chromium page decodes its own video looped back through a WebRtcEndpoint
     assert.equal((connection as ConnectionStateChangedEvent | undefined)?.newState, 'CONNECTED');
     const endpointConnection: ConnectionState = await webRtc.getConnectionState();
     assert.equal(endpointConnection, 'CONNECTED');
-    const statsTypes = Object.values(await webRtc.getStats('VIDEO')).map((stats) => stats.type);
+    const stats = await webRtc.getStats('VIDEO');
+    const statsTypes = Object.values(stats).map((entry) => entry.type);
     assert.ok(statsTypes.includes('inboundrtp'), `the endpoint reports its inbound RTP`);
+    // Narrowed on `type`, each entry has its Kurento type's fields.
+    const own = stats[webRtc.id];
+    assert.equal(own?.type, 'endpoint');
+    if (own?.type === 'endpoint') {
+      const latencies: MediaLatencyStat[] = own.E2ELatency;
+      assert.deepEqual(latencies, [], 'latencyStats is off');
+      assert.equal(own.videoE2ELatency, 0);
+    }
 
     await pipeline.release();
     assert.deepEqual(await client.serverManager.getPipelines(), []);

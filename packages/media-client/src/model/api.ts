@@ -20,6 +20,7 @@ import type {
   WebRtcEndpointEvents,
   ZBarFilterEvents,
 } from './events.js';
+import type { Stats } from './stats.js';
 import type {
   AudioCaps,
   CertificateKeyType,
@@ -38,7 +39,6 @@ import type {
   RembParams,
   SDES,
   ServerInfo,
-  Stats,
   Tag,
   UriEndpointState,
   VideoCaps,
@@ -212,7 +212,12 @@ export interface MediaElementMethods {
   getSourceConnections(mediaType?: MediaType, description?: string): Promise<ElementConnection[]>;
   /** Connections this element feeds. */
   getSinkConnections(mediaType?: MediaType, description?: string): Promise<ElementConnection[]>;
-  /** Statistics by id; for a WebRtcEndpoint they include the inbound/outbound RTP streams. */
+  /**
+   * Kurento's statistics of this element by id (narrow each entry on `type`): the element's own
+   * entry (`element`, or `endpoint` with E2E latencies), and for a WebRtcEndpoint its RTP
+   * streams, tracks, codecs, ICE candidates and pairs, transport, certificates, session and
+   * data channels. With `mediaType`, the other media's entries are left out.
+   */
   getStats(mediaType?: MediaType): Promise<Record<string, Stats>>;
   /**
    * Whether media of `mediaType` is arriving at this element now (false when it has no such

@@ -294,21 +294,6 @@ export interface VideoInfo {
 }
 
 /**
- * One entry of `getStats()`: `type` says which (`inboundrtp`, `outboundrtp`, `endpoint`,
- * `element`, ...). The remaining fields follow the W3C/Kurento stats of that type.
- */
-export interface Stats {
-  /** The id of the entry, which is also its key in the record `getStats()` returns. */
-  id: string;
-  /** Which stats these are: `inboundrtp`, `outboundrtp`, `candidatepair`, `endpoint`, ... */
-  type: string;
-  /** When they were taken, in milliseconds since the epoch. */
-  timestampMillis?: number;
-  /** The fields of that stats type (`packetsLost`, `bytesReceived`, `jitter`, ...). */
-  [field: string]: unknown;
-}
-
-/**
  * A rectangle of the video in pixels (Kurento's `WindowParam`, modules chroma and
  * pointerdetector): a ChromaFilter's calibration window, a PointerDetectorFilter's calibration
  * region. Despite the names, `topRightCornerX`/`topRightCornerY` are the top-left corner, as
