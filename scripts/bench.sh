@@ -9,6 +9,7 @@ npx tsx bench/bundle-size.ts
 bash bench/fanout/janus/install.sh
 scripts/isolated.sh npx tsx bench/fanout/main.ts "$@"
 scripts/isolated.sh npx tsx bench/first-frame.ts
+scripts/isolated.sh npx tsx bench/whip-setup.ts
 scripts/isolated.sh npx tsx bench/setup-cost.ts
 scripts/isolated.sh npx tsx bench/rtp-ingest.ts
 scripts/isolated.sh npx tsx bench/recording.ts
