@@ -31,8 +31,15 @@ typedef struct {
   int fd;
   struct sockaddr_storage destination;
   socklen_t destination_length;
-  uint8_t ciphertext[MAX_PAYLOAD + TAG_LENGTH];
 } SrtpSender;
+
+// Where a packet is encrypted before it is sent: one per N-API environment (the main thread and
+// each send worker), not one per stream. A send encrypts and sends in one synchronous call, so
+// the streams of one thread never need it at the same time; 64 KB per stream had made it most of
+// a subscriber's memory (two streams each, the pages touched by calloc).
+typedef struct {
+  uint8_t ciphertext[MAX_PAYLOAD + TAG_LENGTH];
+} Scratch;
 
 #define CHECK(call)                                                                       \
   do {                                                                                    \
@@ -217,8 +224,11 @@ static napi_value send_packet(napi_env env, napi_callback_info info) {
   iv[10] ^= sequence >> 8;
   iv[11] ^= sequence;
 
+  Scratch *scratch = NULL;
+  CHECK(napi_get_instance_data(env, (void **)&scratch));
+  if (!scratch) return throw_range(env, "the module was not initialised");
   int written = 0, final_written = 0;
-  uint8_t *out = sender->ciphertext;
+  uint8_t *out = scratch->ciphertext;
   if (EVP_EncryptInit_ex(sender->cipher, NULL, NULL, NULL, iv) != 1 ||
       EVP_EncryptUpdate(sender->cipher, NULL, &written, header, (int)header_length) != 1 ||
       EVP_EncryptUpdate(sender->cipher, out, &written, payload, (int)payload_length) != 1 ||
@@ -280,7 +290,21 @@ static napi_value close_descriptor_function(napi_env env, napi_callback_info inf
   return NULL;
 }
 
+static void free_scratch(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  Scratch *scratch = data;
+  OPENSSL_cleanse(scratch, sizeof(*scratch));
+  free(scratch);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  Scratch *scratch = malloc(sizeof(Scratch));
+  if (!scratch) return throw_range(env, "out of memory");
+  if (napi_set_instance_data(env, scratch, free_scratch, NULL) != napi_ok) {
+    free(scratch);
+    return NULL;
+  }
   napi_property_descriptor functions[] = {
       {"createSender", NULL, create_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDestination", NULL, set_destination, NULL, NULL, NULL, napi_enumerable, NULL},
