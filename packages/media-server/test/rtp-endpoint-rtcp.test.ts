@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { MediaServer } from '../src/index.js';
 import { freeRtpPort, isUdpPortBound, mediaPort, peerSdp, runFfmpeg } from './support/ffmpegRtp.js';
+import { assertKmdShape } from './support/kurentoStatsShapes.js';
 import { probe } from './support/mediaFiles.js';
 import { type EventNotification, RpcClient } from './support/RpcClient.js';
 import {
@@ -204,7 +205,68 @@ describe('RtpEndpoint RTCP with plain-RTP peers', () => {
         Record<string, unknown>
       >,
     );
-    assert.equal(outbound.pliCount, 2);
+    assert.equal(outbound.pliCount, 1);
+    assert.equal(outbound.firCount, 1);
+  });
+
+  test("getStats counts the loss and jitter of what it receives, and takes the receiver's loss and round trip from its reports", async (context) => {
+    const { ingest, egress, sender, receiver, sending } = await chain(
+      context,
+      VARIANTS[0] as Variant,
+    );
+    // Every 10th packet is never sent: the ingest sees the gaps in the sequence numbers.
+    sending.beforeEachPacket = () => {
+      if (sending.index % 10 === 9) sending.index++;
+    };
+    const statsOf = async (endpoint: string) =>
+      (await client.invoke(endpoint, 'getStats', { mediaType: 'VIDEO' })) as Record<
+        string,
+        Record<string, unknown>
+      >;
+    const ingestStats = await eventually(async () => {
+      const stats = await statsOf(ingest);
+      const inbound = Object.values(stats).find((entry) => entry.type === 'inboundrtp');
+      return (inbound?.packetsLost as number) >= 3 ? stats : undefined;
+    }, 'gaps counted as lost');
+    for (const entry of Object.values(ingestStats)) assertKmdShape(entry);
+    const inbound = Object.values(ingestStats).find((entry) => entry.type === 'inboundrtp');
+    assert.equal(inbound?.ssrc, String(sender.ssrc));
+    assert.ok((inbound?.fractionLost as number) > 0, `fraction lost ${inbound?.fractionLost}`);
+    assert.ok((inbound?.jitter as number) >= 0 && (inbound?.jitter as number) < 1);
+    assert.equal(ingestStats[inbound?.codecId as string]?.codec, 'video/VP8');
+
+    // The receiver reports 5 lost and half of the last interval, and a delay since our last
+    // report 250 ms short of the time since it was sent: a round trip of 250 ms.
+    const report = await eventually(
+      () => receiver.rtcpReceived.findLast((packet) => packet.type === 200),
+      'a sender report arrives',
+      10_000,
+    );
+    const block = Buffer.alloc(32);
+    block[0] = 0x81;
+    block[1] = 201;
+    block.writeUInt16BE(7, 2);
+    block.writeUInt32BE(receiver.ssrc, 4);
+    block.writeUInt32BE(report.bytes.readUInt32BE(4), 8);
+    block[12] = 128;
+    block.writeUIntBE(5, 13, 3);
+    block.writeUInt32BE(report.bytes.readUInt32BE(10), 24);
+    const sentAtMs =
+      (report.bytes.readUInt32BE(8) - NTP_UNIX_OFFSET_SECONDS) * 1000 +
+      (report.bytes.readUInt32BE(12) / 2 ** 32) * 1000;
+    const delaySeconds = Math.max(0, (Date.now() - sentAtMs) / 1000 - 0.25);
+    block.writeUInt32BE(Math.round(delaySeconds * 65536), 28);
+    receiver.sendRtcp(block);
+    const outbound = await eventually(async () => {
+      const stats = await statsOf(egress);
+      const entry = Object.values(stats).find((candidate) => candidate.type === 'outboundrtp');
+      return entry?.packetsLost === 5 ? entry : undefined;
+    }, "the receiver's report reaches the stats");
+    assertKmdShape(outbound);
+    assert.equal(outbound.fractionLost, 128);
+    assert.equal(outbound.ssrc, String(report.bytes.readUInt32BE(4)));
+    const roundTrip = outbound.roundTripTime as number;
+    assert.ok(roundTrip >= 0.2 && roundTrip < 5, `round trip ${roundTrip} s`);
   });
 
   test('the receiver gets sender reports mapping RTP time to wall-clock time, with a CNAME', async (context) => {

@@ -12,6 +12,7 @@ import { elementStats } from '../src/stats/elementStats.js';
 import { StatsIntervals } from '../src/stats/StatsIntervals.js';
 import { kurentoWebRtcStats } from '../src/stats/webRtcStats.js';
 import type { TransportStatsEntry } from '../src/transport/index.js';
+import { RtpReceptionStatistics } from '../src/transport/plainRtp/RtpReceptionStatistics.js';
 import { assertKmdShape } from './support/kurentoStatsShapes.js';
 
 /**
@@ -162,6 +163,37 @@ describe('intervals between getStats calls', () => {
     assert.equal(intervals.bitrate('out', 126_000, 1000), 1_000_000);
     intervals.keepOnly(new Set());
     assert.equal(intervals.bitrate('out', 200_000, 2000), 0, 'forgotten with its stream');
+  });
+});
+
+describe('reception statistics of plain RTP (RFC 3550)', () => {
+  const received = (
+    statistics: RtpReceptionStatistics,
+    sequenceNumber: number,
+    arrivalMs: number,
+  ) =>
+    statistics.count(
+      { ssrc: 1, sequenceNumber, timestamp: sequenceNumber * 900, codec: VP8 },
+      arrivalMs,
+    );
+
+  test('losses are counted across the sequence-number wrap, late packets fill their gap', () => {
+    const statistics = new RtpReceptionStatistics();
+    for (const sequenceNumber of [65533, 65534, 1, 2, 65535, 4]) {
+      received(statistics, sequenceNumber, sequenceNumber * 10);
+    }
+    assert.equal(statistics.packetsReceived, 6);
+    assert.equal(statistics.packetsLost, 2, '0 and 3 never came');
+  });
+
+  test('steady transit is no jitter; a late packet is', () => {
+    const statistics = new RtpReceptionStatistics();
+    for (let sequenceNumber = 0; sequenceNumber < 10; sequenceNumber++) {
+      received(statistics, sequenceNumber, sequenceNumber * 10);
+    }
+    assert.equal(statistics.jitterSeconds, 0);
+    received(statistics, 10, 116); // 16 ms late: 1/16 of it is added
+    assert.ok(Math.abs(statistics.jitterSeconds - 0.001) < 1e-9, `${statistics.jitterSeconds}`);
   });
 });
 

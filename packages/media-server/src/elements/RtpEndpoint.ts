@@ -1,10 +1,11 @@
 import { InvalidParamError, KurentoError } from '../errors.js';
 import type { MediaType } from '../graph/index.js';
 import { MediaNode } from '../graph/index.js';
-import { complexValue } from '../objects/complexTypes.js';
 import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
+import { kurentoRtpStats } from '../stats/rtpEndpointStats.js';
+import { StatsIntervals } from '../stats/StatsIntervals.js';
 import { PlainRtpError, PlainRtpTransport } from '../transport/plainRtp/PlainRtpTransport.js';
 import {
   KURENTO_CRYPTO_SUITES,
@@ -86,6 +87,7 @@ function sdesKeyMaterial(crypto: SdesValue): SrtpKeyMaterial {
  */
 export class RtpEndpoint extends BaseRtpEndpoint {
   readonly #transport: PlainRtpTransport;
+  readonly #statsIntervals = new StatsIntervals();
 
   constructor(init: ObjectInit, pipeline: MediaPipeline, options: RtpEndpointOptions = {}) {
     const crypto = options.crypto ? sdesKeyMaterial(options.crypto) : undefined;
@@ -164,41 +166,22 @@ export class RtpEndpoint extends BaseRtpEndpoint {
   }
 
   /**
-   * Adds an `inboundrtp` and an `outboundrtp` entry per negotiated medium; the outbound one
-   * counts the peer's generic NACKs (`nackCount`) and the packets resent for them.
+   * Adds, per negotiated medium, an `inboundrtp`, an `outboundrtp` and the codecs in Kurento's
+   * shape (see {@link kurentoRtpStats}).
    */
   override async getStats(mediaType?: MediaType): Promise<StatsReport> {
     const report = await super.getStats(mediaType);
-    const timestampMillis = Date.now();
-    for (const [type, stream] of this.#transport.streams) {
-      if (mediaType && mediaType !== type) continue;
-      const kind = type.toLowerCase();
-      const counters = stream.counters;
-      report[`${this.id}_${kind}_inbound`] = complexValue('RTCInboundRTPStreamStats', {
-        id: `${this.id}_${kind}_inbound`,
-        type: 'inboundrtp',
-        kind,
-        timestampMillis,
-        packetsReceived: counters.packetsReceived,
-        bytesReceived: counters.bytesReceived,
-        packetsDiscarded: counters.packetsDiscarded,
-        pliCount: counters.pliSent,
-      });
-      report[`${this.id}_${kind}_outbound`] = complexValue('RTCOutboundRTPStreamStats', {
-        id: `${this.id}_${kind}_outbound`,
-        type: 'outboundrtp',
-        kind,
-        timestampMillis,
-        packetsSent: counters.packetsSent,
-        bytesSent: counters.bytesSent,
-        pliCount: counters.keyframeRequestsReceived,
-        nackCount: counters.nacksReceived,
-        // Beyond Kurento's fields (as in W3C webrtc-stats): what the NACKs made us send again.
-        retransmittedPacketsSent: counters.retransmittedPacketsSent,
-        retransmittedBytesSent: counters.retransmittedBytesSent,
-      });
-    }
-    return report;
+    const stats = kurentoRtpStats(
+      this.#transport.streams,
+      {
+        endpointId: this.id,
+        intervals: this.#statsIntervals,
+        nowMs: performance.now(),
+        timestampMillis: Date.now(),
+      },
+      mediaType,
+    );
+    return Object.assign(report, stats);
   }
 
   protected override async onRelease(): Promise<void> {

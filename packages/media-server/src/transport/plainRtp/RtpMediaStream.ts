@@ -11,16 +11,21 @@ import {
   pictureLossIndication,
   RTCP_GOODBYE,
   RTCP_PAYLOAD_FEEDBACK,
+  RTCP_RECEIVER_REPORT,
+  RTCP_SENDER_REPORT,
   RTCP_TRANSPORT_FEEDBACK,
   type RtcpPacketView,
   readGenericNack,
   readGoodbyeSources,
+  readReportBlocks,
   receiverReport,
+  roundTripSeconds,
   rtcpPacketsOf,
   senderReport,
   sourceDescription,
 } from './plainRtcp.js';
 import type { RtpPortPair } from './RtpPortPair.js';
+import { RtpReceptionStatistics } from './RtpReceptionStatistics.js';
 import type { SrtpAesCmSession } from './SrtpAesCmSession.js';
 
 const RTP_HEADER_LENGTH = 12;
@@ -72,12 +77,26 @@ export interface RtpMediaCounters {
   /** Packets dropped: unknown payload type, failed SRTP authentication, malformed. */
   packetsDiscarded: number;
   pliSent: number;
+  /** FIRs sent along with PLIs, where the peer negotiated them. */
+  firSent: number;
+  /** PLIs and FIRs the peer sent. */
   keyframeRequestsReceived: number;
+  /** The FIRs among them. */
+  firReceived: number;
   /** Generic NACKs the peer sent for the stream we send. */
   nacksReceived: number;
   /** Packets sent again because the peer NACKed them. */
   retransmittedPacketsSent: number;
   retransmittedBytesSent: number;
+}
+
+/** What the peer's last report block said of the stream we send. */
+export interface PeerReceptionReport {
+  readonly packetsLost: number;
+  /** Times 256, as the block has it. */
+  readonly fractionLost: number;
+  /** Seconds; undefined until a block answered one of our sender reports. */
+  readonly roundTripTime: number | undefined;
 }
 
 /** What a {@link RtpMediaStream} tells its transport. */
@@ -110,11 +129,17 @@ export class RtpMediaStream {
     bytesSent: 0,
     packetsDiscarded: 0,
     pliSent: 0,
+    firSent: 0,
     keyframeRequestsReceived: 0,
+    firReceived: 0,
     nacksReceived: 0,
     retransmittedPacketsSent: 0,
     retransmittedBytesSent: 0,
   };
+  /** Loss and jitter of the stream the peer sends (RFC 3550), for getStats. */
+  readonly reception = new RtpReceptionStatistics();
+  /** What the peer reported of the stream we send, once it did. */
+  peerReport: PeerReceptionReport | undefined;
   readonly #sockets: RtpPortPair;
   readonly #source: MediaSourcePad;
   readonly #sink: MediaSinkPad;
@@ -181,6 +206,21 @@ export class RtpMediaStream {
   /** The local RTCP port (the RTCP socket's, even when RTCP is multiplexed). */
   get rtcpPort(): number {
     return this.#sockets.rtcp.address().port;
+  }
+
+  /** The SSRC of the stream the peer sends, once it sent one. */
+  get remoteSsrc(): number | undefined {
+    return this.#remoteSsrc;
+  }
+
+  /** The SSRC we send (and report) with. */
+  get localSsrc(): number {
+    return this.#localSsrc;
+  }
+
+  /** The codecs the peer sends and we send, as negotiated (preferred first). */
+  get codecs(): { readonly receive: readonly MediaCodec[]; readonly send: readonly MediaCodec[] } {
+    return { receive: this.#settings?.receiveCodecs ?? [], send: this.#settings?.sendCodecs ?? [] };
   }
 
   /** Where media goes now (the SDP's address, or where the peer's packets come from). */
@@ -258,6 +298,7 @@ export class RtpMediaStream {
     this.#follow(from, false);
     this.#sourceLearned = true;
     this.#lastRtpAtMs = performance.now();
+    this.reception.count(parsed, this.#lastRtpAtMs);
     this.#lastRemoteSequence = parsed.sequenceNumber;
     this.#listener.onActivity();
     this.#remoteSsrc = parsed.ssrc;
@@ -324,11 +365,14 @@ export class RtpMediaStream {
         (packet.format === PLI_FORMAT || packet.format === FIR_FORMAT)
       ) {
         this.counters.keyframeRequestsReceived++;
+        if (packet.format === FIR_FORMAT) this.counters.firReceived++;
         this.#sink.requestKeyframe();
       } else if (packet.type === RTCP_TRANSPORT_FEEDBACK && packet.format === GENERIC_NACK_FORMAT) {
         this.#answerNack(compound, packet);
       } else if (packet.type === RTCP_GOODBYE) {
         this.#receiveGoodbye(compound, packet);
+      } else if (packet.type === RTCP_SENDER_REPORT || packet.type === RTCP_RECEIVER_REPORT) {
+        this.#receiveReportBlocks(compound, packet);
       }
     }
   }
@@ -443,12 +487,25 @@ export class RtpMediaStream {
     return wire;
   }
 
+  #receiveReportBlocks(compound: Buffer, packet: RtcpPacketView): void {
+    const block = readReportBlocks(compound, packet).find(
+      (candidate) => candidate.ssrc === this.#localSsrc,
+    );
+    if (!block) return;
+    this.peerReport = {
+      packetsLost: Math.max(0, block.cumulativeLost),
+      fractionLost: block.fractionLost,
+      roundTripTime: roundTripSeconds(block, wallClockMs()) ?? this.peerReport?.roundTripTime,
+    };
+  }
+
   #requestKeyframe(): void {
     const remoteSsrc = this.#remoteSsrc;
     if (remoteSsrc === undefined) return;
     const parts = [...this.#reportParts(), pictureLossIndication(this.#localSsrc, remoteSsrc)];
     if (this.#settings?.firNegotiated) {
       parts.push(fullIntraRequest(this.#localSsrc, remoteSsrc, this.#firSequence++));
+      this.counters.firSent++;
     }
     this.counters.pliSent++;
     this.#sendRtcp(Buffer.concat(parts));

@@ -77,6 +77,58 @@ export function readGoodbyeSources(compound: Buffer, packet: RtcpPacketView): nu
   return sources;
 }
 
+/** What the peer's report block says of a stream it receives (RFC 3550 §6.4.1). */
+export interface ReportBlock {
+  readonly ssrc: number;
+  /** The fraction lost since its previous report, times 256. */
+  readonly fractionLost: number;
+  readonly cumulativeLost: number;
+  /** The middle 32 bits of the NTP time of our last sender report it received; 0 for none. */
+  readonly lastSenderReport: number;
+  /** How long after that report it sent this one, in 1/65536 s. */
+  readonly delaySinceLastSenderReport: number;
+}
+
+/** The report blocks of a sender (SR) or receiver report (RR). */
+export function readReportBlocks(compound: Buffer, packet: RtcpPacketView): ReportBlock[] {
+  const first = packet.offset + (packet.type === RTCP_SENDER_REPORT ? 28 : 8);
+  const blocks: ReportBlock[] = [];
+  for (let index = 0; index < packet.format; index++) {
+    const block = first + index * 24;
+    if (block + 24 > packet.offset + packet.length) break;
+    blocks.push({
+      ssrc: compound.readUInt32BE(block),
+      fractionLost: compound[block + 4] as number,
+      cumulativeLost: compound.readIntBE(block + 5, 3),
+      lastSenderReport: compound.readUInt32BE(block + 16),
+      delaySinceLastSenderReport: compound.readUInt32BE(block + 20),
+    });
+  }
+  return blocks;
+}
+
+/**
+ * The round trip a report block measures (RFC 3550 §6.4.1: arrival − LSR − DLSR, in NTP's
+ * middle 32 bits), in seconds; undefined when the peer had no sender report of ours yet.
+ */
+export function roundTripSeconds(
+  block: ReportBlock,
+  arrivalWallClockMs: number,
+): number | undefined {
+  if (block.lastSenderReport === 0) return undefined;
+  const arrival = ntpMiddle(arrivalWallClockMs);
+  const ticks = (arrival - block.lastSenderReport - block.delaySinceLastSenderReport) >>> 0;
+  // Clocks an instant apart can give a tiny negative round trip, which wraps to ~65536 s.
+  return ticks > 0x80000000 ? 0 : ticks / 65536;
+}
+
+/** The middle 32 bits of the NTP timestamp of a wall-clock time in Unix ms. */
+function ntpMiddle(wallClockMs: number): number {
+  const seconds = Math.floor(wallClockMs / 1000);
+  const fraction = Math.floor(((wallClockMs - seconds * 1000) / 1000) * 65536);
+  return ((((seconds + NTP_UNIX_OFFSET_SECONDS) & 0xffff) << 16) | fraction) >>> 0;
+}
+
 /** What a sender report says of the stream we send (RFC 3550 §6.4.1). */
 export interface SenderReportFields {
   readonly ssrc: number;
