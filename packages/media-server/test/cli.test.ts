@@ -175,14 +175,17 @@ describe('command line', () => {
   });
 
   it('exits with status 2 and a message on a bad option', async () => {
-    const child = runCli(['--ice-port-range', '9-1', '--port', '0']);
-    let errors = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 2);
-    assert.match(errors, /ICE port range/);
+    // A one-port range too: it started before, and then every WebRtcEndpoint failed.
+    for (const range of ['9-1', '5000-5000']) {
+      const child = runCli(['--ice-port-range', range, '--port', '0']);
+      let errors = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        errors += chunk.toString();
+      });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 2, range);
+      assert.match(errors, /ICE port range must be 1-65535 and hold at least two ports/);
+    }
   });
 
   it('refuses to start with an empty MEDLEY_ACCESS_TOKEN instead of serving everyone', async () => {

@@ -243,9 +243,10 @@ function resolveIce(ice: IceOptions = {}): IceSettings {
   if (range) {
     checkPort(range.min, 'ICE port range minimum');
     checkPort(range.max, 'ICE port range maximum');
-    if (range.min > range.max || range.min === 0) {
+    // werift binds every candidate within [min, max) and refuses a one-port range.
+    if (range.min >= range.max || range.min === 0) {
       throw new ConfigurationError(
-        `ICE port range must be 1-65535 with min <= max, got ${range.min}-${range.max}`,
+        `ICE port range must be 1-65535 and hold at least two ports (min < max), got ${range.min}-${range.max}`,
       );
     }
   }
