@@ -11,7 +11,7 @@ import {
 } from './measure.js';
 import { PublisherProcess } from './PublisherProcess.js';
 import { SubscriberPool } from './SubscriberPool.js';
-import type { SubscriberSession, Target } from './targets/Target.js';
+import type { ServerHeapUsage, SubscriberSession, Target } from './targets/Target.js';
 
 /** Grace after a window for packets still in flight to arrive before they are counted. */
 const IN_FLIGHT_GRACE_MS = 1000;
@@ -47,6 +47,8 @@ export interface LevelResult {
     readonly marginalCpuMicrosecondsPerPacket: number | null;
     readonly rssMb: number;
     readonly rssPerSubscriberKb: number;
+    /** process.memoryUsage() of a Node server, as it is and after a full collection, if asked. */
+    readonly heap?: ServerHeapUsage | undefined;
   };
   readonly subscriberProcesses: {
     readonly cpuPercent: number;
@@ -144,6 +146,7 @@ export class Fanout {
     const serverDrops = udpReceiveDrops(serverPids) - serverDropsBefore;
     const subscriberDrops = udpReceiveDrops(pool.pids) - subscriberDropsBefore;
     const rssKb = totalResidentKb(serverPids);
+    const heap = await this.target.heapUsage?.();
     await delay(IN_FLIGHT_GRACE_MS);
     const sends = await publisher.sends(startMs, endMs);
     const reports = await pool.report(sends);
@@ -178,6 +181,7 @@ export class Fanout {
           : null,
         rssMb: rssKb / 1024,
         rssPerSubscriberKb: (rssKb - this.#idleRssKb) / Math.max(1, this.subscribers),
+        heap,
       },
       subscriberProcesses: {
         cpuPercent: share(subscriberCpuMs),

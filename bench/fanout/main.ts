@@ -5,7 +5,7 @@
 //
 //   scripts/isolated.sh npx tsx bench/fanout/main.ts [--targets medley,relay,relay-gcm,janus]
 //       [--levels 10,50,100,...] [--quick] [--out bench/results/fanout.json]
-//       [--subscriber-processes 4] [--budget-seconds 240]
+//       [--subscriber-processes 4] [--budget-seconds 240] [--keep-going]
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { JanusTarget } from './targets/JanusTarget.js';
 import { MedleyCascadeTarget } from './targets/MedleyCascadeTarget.js';
 import { MedleyTarget } from './targets/MedleyTarget.js';
 import { RelayTarget } from './targets/RelayTarget.js';
-import type { Target } from './targets/Target.js';
+import type { ServerHeapUsage, Target } from './targets/Target.js';
 
 const TARGETS: Record<string, () => Target> = {
   relay: () => new RelayTarget({ encrypted: false }),
@@ -57,6 +57,8 @@ function parseOptions(): RunOptions {
       out: { type: 'string', default: 'bench/results/fanout.json' },
       'subscriber-processes': { type: 'string', default: '4' },
       'budget-seconds': { type: 'string' },
+      // A memory run on a busy machine measures every level, lossy or with failed set-ups.
+      'keep-going': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick === true;
@@ -91,6 +93,7 @@ function parseOptions(): RunOptions {
       subscriberProcesses,
       setupConcurrency: 8,
       lossLimit: 0.005,
+      keepGoing: values['keep-going'] === true,
     },
   };
 }
@@ -163,6 +166,16 @@ function row(level: LevelResult): string {
   return cells.map((cell, index) => cell.padStart(COLUMNS[index]?.[1] ?? 0)).join(' ');
 }
 
+function heapLine({ asIs, live }: ServerHeapUsage): string {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  return (
+    `  server heap: used ${mb(asIs.heapUsed)} MB (live ${mb(live.heapUsed)}) of ` +
+    `${mb(asIs.heapTotal)} MB committed, external ` +
+    `${mb(asIs.external)} MB (live ${mb(live.external)}), of which array buffers ` +
+    `${mb(asIs.arrayBuffers)} MB (live ${mb(live.arrayBuffers)}); RSS ${mb(asIs.rss)} MB`
+  );
+}
+
 function describeClip(rates: ClipRates): string {
   const { packetsPerSecond: pps, kilobitsPerSecond: kbps } = rates;
   return (
@@ -193,7 +206,10 @@ async function main(): Promise<void> {
     console.log(`${name}:`);
     console.log(header());
     try {
-      const result = await rampTarget(target, ramp, (level) => console.log(row(level)));
+      const result = await rampTarget(target, ramp, (level) => {
+        console.log(row(level));
+        if (level.server.heap) console.log(heapLine(level.server.heap));
+      });
       results.push(result);
       console.log(
         `→ largest level under ${ramp.lossLimit * 100}% loss: ${result.largestCleanLevel ?? 'none'} ` +

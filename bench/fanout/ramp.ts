@@ -14,6 +14,8 @@ export interface RampOptions {
   readonly setupConcurrency: number;
   /** The ramp stops at the first level losing more than this share of packets. */
   readonly lossLimit: number;
+  /** Measure every level even past loss or failed set-ups (memory runs on a busy machine). */
+  readonly keepGoing?: boolean;
 }
 
 export interface TargetResult {
@@ -68,6 +70,8 @@ export async function rampTarget(
       const result = await fanout.measure(options.windowMs, setup);
       levels.push(result);
       report(result);
+      const snapshot = await target.writeHeapSnapshot?.();
+      if (snapshot) console.log(`  heap snapshot at ${level} subscribers: ${snapshot}`);
       const problems = [
         ...(result.setupFailures > 0
           ? [`${result.setupFailures} subscribers failed to set up at ${level}`]
@@ -78,9 +82,10 @@ export async function rampTarget(
       ];
       if (problems.length > 0) {
         stopReason = problems.join('; ');
+        if (options.keepGoing) continue;
         break;
       }
-      largestCleanLevel = level;
+      if (!options.keepGoing || stopReason === 'all levels measured') largestCleanLevel = level;
     }
     return {
       target: target.name,

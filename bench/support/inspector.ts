@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 /** What V8 and Node hold, in bytes, as `process.memoryUsage()` reports it. */
 export interface HeapUsage {
   readonly rss: number;
+  /** What V8 committed for its heap, used or not. */
+  readonly heapTotal: number;
   readonly heapUsed: number;
   readonly external: number;
   readonly arrayBuffers: number;
@@ -39,6 +41,11 @@ export class InspectorSession {
   /** Heap figures after a full garbage collection, so that only live objects are counted. */
   async heapAfterGarbageCollection(): Promise<HeapUsage> {
     await this.#send('HeapProfiler.collectGarbage');
+    return this.heapUsage();
+  }
+
+  /** Heap figures as they are, garbage not yet collected included. */
+  async heapUsage(): Promise<HeapUsage> {
     const reply = await this.#send('Runtime.evaluate', {
       expression: 'JSON.stringify(process.memoryUsage())',
       returnByValue: true,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
@@ -9,10 +9,12 @@ import {
   type WebRtcEndpoint,
 } from '../../../packages/media-client/src/index.js';
 import { stopProcess } from '../../support/childProcess.js';
-import type { PublisherEntry, SubscriberSession, Target } from './Target.js';
+import { InspectorSession } from '../../support/inspector.js';
+import type { PublisherEntry, ServerHeapUsage, SubscriberSession, Target } from './Target.js';
 
 const packageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
 const cliPath = `${packageRoot}dist/cli.js`;
+const HEAP_SNAPSHOT_SIGNAL = 'SIGUSR2';
 
 /** How the server is started: its send path, encryption workers and admission limit. */
 export interface MedleyServerMode {
@@ -38,6 +40,7 @@ export class MedleyTarget implements Target {
   #client: MediaClient | undefined;
   #pipeline: MediaPipeline | undefined;
   #publisherEndpoint: WebRtcEndpoint | undefined;
+  #inspector: InspectorSession | undefined;
 
   constructor(
     mode: MedleyServerMode = { name: 'medley', sendPath: 'native', sendWorkers: 0, maxLoad: 1 },
@@ -49,9 +52,18 @@ export class MedleyTarget implements Target {
   async start(): Promise<void> {
     const server = await spawnMedleyServer(this.#mode);
     this.#server = server.child;
+    if (server.inspectorUrl) this.#inspector = await InspectorSession.open(server.inspectorUrl);
     this.#client = await connect(server.url);
     this.#pipeline = await this.#client.create('MediaPipeline');
     this.#publisherEndpoint = await this.#pipeline.create('WebRtcEndpoint');
+  }
+
+  async heapUsage(): Promise<ServerHeapUsage | undefined> {
+    const inspector = this.#inspector;
+    if (!inspector) return undefined;
+    const asIs = await inspector.heapUsage();
+    const live = await inspector.heapAfterGarbageCollection();
+    return { asIs, live };
   }
 
   publisherEntry(): PublisherEntry {
@@ -77,7 +89,28 @@ export class MedleyTarget implements Target {
     return this.#server?.pid === undefined ? [] : [this.#server.pid];
   }
 
+  async writeHeapSnapshot(): Promise<string | undefined> {
+    const directory = process.env.MEDLEY_BENCH_HEAP_SNAPSHOT;
+    const pid = this.#server?.pid;
+    if (!directory || pid === undefined) return undefined;
+    const written = new Set(readdirSync(directory));
+    process.kill(pid, HEAP_SNAPSHOT_SIGNAL);
+    let snapshot: string | undefined;
+    while (snapshot === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      snapshot = readdirSync(directory).find(
+        (name) => !written.has(name) && name.includes(`.${pid}.`) && name.endsWith('.heapsnapshot'),
+      );
+    }
+    // The server writes it on its main thread, for tens of seconds at a few hundred
+    // subscribers: it is complete once the JSON is closed.
+    const path = `${directory}/${snapshot}`;
+    while (!endsWith(path, ']}')) await new Promise((resolve) => setTimeout(resolve, 500));
+    return path;
+  }
+
   async stop(): Promise<void> {
+    this.#inspector?.close();
     this.#client?.close();
     // SIGTERM lets the server close (and write its CPU profile); SIGKILL if it hangs.
     if (this.#server) await stopProcess(this.#server, 'SIGTERM', 5000);
@@ -95,7 +128,7 @@ export class MedleyTarget implements Target {
  */
 export function spawnMedleyServer(
   mode: MedleyServerMode,
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; inspectorUrl: string | undefined }> {
   if (!existsSync(cliPath)) {
     throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
   }
@@ -112,6 +145,17 @@ export function spawnMedleyServer(
       ...(process.env.MEDLEY_BENCH_CPU_PROFILE
         ? ['--cpu-prof', '--cpu-prof-dir', process.env.MEDLEY_BENCH_CPU_PROFILE]
         : []),
+      // MEDLEY_BENCH_HEAP_USAGE=1: the server's heap figures after each level (process.memoryUsage()
+      // as it is and after a full collection, over the inspector), to tell live objects from RSS.
+      ...(process.env.MEDLEY_BENCH_HEAP_USAGE ? ['--inspect=127.0.0.1:0'] : []),
+      // MEDLEY_BENCH_HEAP_SNAPSHOT=<dir>: a V8 heap snapshot of the server after each level
+      // (summarise with bench/fanout/heapSummary.ts); it inflates the RSS figures of later levels.
+      ...(process.env.MEDLEY_BENCH_HEAP_SNAPSHOT
+        ? [
+            `--heapsnapshot-signal=${HEAP_SNAPSHOT_SIGNAL}`,
+            `--diagnostic-dir=${process.env.MEDLEY_BENCH_HEAP_SNAPSHOT}`,
+          ]
+        : []),
       cliPath,
       ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
       ...['--send-path', mode.sendPath, '--send-workers', String(mode.sendWorkers)],
@@ -127,10 +171,24 @@ export function spawnMedleyServer(
       if (url !== undefined || log.length > 100_000) return;
       log += chunk.toString();
       url = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(log)?.[1];
-      if (url !== undefined) resolve({ child, url });
+      const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(log)?.[1];
+      if (url !== undefined) resolve({ child, url, inspectorUrl });
     });
     child.once('exit', (code) => reject(new Error(`the media server exited (${code}): ${log}`)));
   });
+}
+
+function endsWith(path: string, text: string): boolean {
+  const size = statSync(path).size;
+  if (size < text.length) return false;
+  const tail = Buffer.alloc(text.length);
+  const descriptor = openSync(path, 'r');
+  try {
+    readSync(descriptor, tail, 0, text.length, size - text.length);
+  } finally {
+    closeSync(descriptor);
+  }
+  return tail.toString() === text;
 }
 
 /** The newest modification time of a file under `directory`, to warn of a stale build. */

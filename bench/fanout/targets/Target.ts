@@ -1,3 +1,4 @@
+import type { HeapUsage } from '../../support/inspector.js';
 import type { SubscriberRoute } from '../ipc.js';
 
 /**
@@ -21,6 +22,12 @@ export interface SubscriberSession {
   close(): Promise<void>;
 }
 
+/** A Node server's memory: as it is (what RSS holds), and live after a full collection. */
+export interface ServerHeapUsage {
+  readonly asIs: HeapUsage;
+  readonly live: HeapUsage;
+}
+
 /** A forwarding server under test: it takes one publisher's stream to many subscribers. */
 export interface Target {
   readonly name: string;
@@ -29,5 +36,9 @@ export interface Target {
   openSubscriber(): Promise<SubscriberSession>;
   /** Every process of the server: their CPU and memory are what the benchmark measures. */
   serverPids(): readonly number[];
+  /** Writes a heap snapshot of the server when the run asked for them; resolves with its path. */
+  writeHeapSnapshot?(): Promise<string | undefined>;
+  /** The server's heap figures when the run asked for them (Node servers only). */
+  heapUsage?(): Promise<ServerHeapUsage | undefined>;
   stop(): Promise<void>;
 }
