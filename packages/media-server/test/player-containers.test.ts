@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, type TestContext, test } from 'node:test';
@@ -19,7 +21,13 @@ const run = promisify(execFile);
  */
 describe('PlayerEndpoint plays what GStreamer reads', () => {
   const mediaRoot = mkdtempSync(join(tmpdir(), 'medley-containers-'));
-  const suite = browserSuite({ mediaRoot });
+  const suite = browserSuite({
+    mediaRoot,
+    allowHttpPlayback: true,
+    allowHttpHosts: ['127.0.0.1'],
+  });
+  let files: Server | undefined;
+  let filesUrl = '';
 
   before(async () => {
     const sources = [
@@ -48,15 +56,31 @@ describe('PlayerEndpoint plays what GStreamer reads', () => {
       'libmp3lame',
       join(mediaRoot, 'clip.mkv'),
     ]);
+    await run('ffmpeg', [
+      ...['-v', 'error', '-y'],
+      ...sources,
+      ...['-c:v', 'mpeg4', '-c:a', 'aac', join(mediaRoot, 'clip.mov')],
+    ]);
+    // A plain HTTP server on loopback (allowed by the suite's --allow-http-hosts).
+    files = createServer((request, response) => {
+      readFile(join(mediaRoot, (request.url ?? '/').slice(1)))
+        .then((body) => response.writeHead(200, { 'Content-Length': body.length }).end(body))
+        .catch(() => response.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => files?.listen(0, '127.0.0.1', resolve));
+    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
   });
-  after(() => rm(mediaRoot, { recursive: true, force: true }));
+  after(async () => {
+    files?.close();
+    await rm(mediaRoot, { recursive: true, force: true });
+  });
 
   async function playTo(context: TestContext, file: string) {
     const pipeline = await suite.client.create('MediaPipeline');
     context.after(() => suite.client.call('release', { object: pipeline }).catch(() => undefined));
     const player = await suite.client.create('PlayerEndpoint', {
       mediaPipeline: pipeline,
-      uri: file,
+      uri: file.startsWith('/') ? `${filesUrl}${file}` : file,
     });
     const endpoint = await suite.client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
     const peer = await BrowserPeer.create(suite.page, `viewer-${file}`, {
@@ -88,5 +112,13 @@ describe('PlayerEndpoint plays what GStreamer reads', () => {
 
   test('an MKV file of MPEG-4 video and MP3 reaches Chromium as VP8 and Opus', async (context) => {
     await playTo(context, 'clip.mkv');
+  });
+
+  test('a MOV file of MPEG-4 video and AAC reaches Chromium as VP8 and Opus', async (context) => {
+    await playTo(context, 'clip.mov');
+  });
+
+  test('an MKV file over http, fetched by the server through its host policy, reaches Chromium decoded', async (context) => {
+    await playTo(context, '/clip.mkv');
   });
 });

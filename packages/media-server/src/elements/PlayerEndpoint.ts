@@ -6,6 +6,7 @@ import type { ObjectInit } from '../objects/MediaObject.js';
 import { defineType, typeMembers } from '../objects/ObjectType.js';
 import * as t from '../objects/valueTypes.js';
 import { type ByteSource, FileByteSource } from '../playback/ByteSource.js';
+import { byteSourceFeed } from '../playback/ByteSourceFeed.js';
 import { MediaFileError } from '../playback/errors.js';
 import {
   GST_FILE_AUDIO_CODEC,
@@ -83,8 +84,8 @@ export class PlayerEndpoint extends UriEndpoint {
       await this.#playRtsp(this.location.url);
       return;
     }
-    if (this.#gstFile && this.location.kind === 'file') {
-      await this.#playThroughGstreamer(this.location.path);
+    if (this.#gstFile) {
+      await this.#playThroughGstreamer();
       return;
     }
     let failure: unknown;
@@ -92,8 +93,8 @@ export class PlayerEndpoint extends UriEndpoint {
       failure = error;
       return undefined;
     });
-    if (!playback && this.location.kind === 'file' && isNotSupported(failure)) {
-      await this.#playThroughGstreamer(this.location.path);
+    if (!playback && isNotSupported(failure)) {
+      await this.#playThroughGstreamer();
       return;
     }
     if (!playback) this.#reportOpenFailure(failure);
@@ -104,11 +105,17 @@ export class PlayerEndpoint extends UriEndpoint {
 
   /**
    * A container or codec the in-process demuxers do not read: GStreamer decodes it and the
-   * stage sends VP8 and Opus (no seeking, pausing stops).
+   * stage sends VP8 and Opus (no seeking, pausing stops). An http(s) resource is fetched here,
+   * through the host policy, and fed to the stage: GStreamer connects to nothing.
    */
-  async #playThroughGstreamer(path: string): Promise<void> {
+  async #playThroughGstreamer(): Promise<void> {
+    const location = this.location;
+    if (location.kind === 'rtsp') return;
+    const hosts = this.context.media.httpHosts;
     this.#gstFile ??= new GstFilePlayback(
-      path,
+      location.kind === 'file'
+        ? location.path
+        : byteSourceFeed(() => HttpByteSource.open(location.url, hosts)),
       this.context.media.root,
       { plane: this.context.processing, logger: this.logger },
       {
@@ -116,7 +123,9 @@ export class PlayerEndpoint extends UriEndpoint {
           this.node.source(kind === 'video' ? 'VIDEO' : 'AUDIO').pushRtp(packet),
         onEndOfStream: () => this.#onEndOfStream(),
         onError: (message) =>
-          this.#reportPlaybackError(new MediaFileError('NOT_SUPPORTED', message)),
+          this.#reportPlaybackError(
+            new MediaFileError(location.kind === 'http' ? 'UNREADABLE' : 'NOT_SUPPORTED', message),
+          ),
       },
     );
     this.node.source('VIDEO').codecs = [GST_FILE_VIDEO_CODEC];

@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { openInsideRootForReading } from '../elements/MediaRootFile.js';
 import type { MediaCodec, MediaPacket } from '../graph/index.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +16,16 @@ import type { ProcessingStage } from '../processing/ProcessingStage.js';
 const END_SILENCE_MS = 2500;
 /** The file as the stage's process sees it: the descriptor it inherited (fd 3), not a path. */
 const INHERITED_FILE = '/proc/self/fd/3';
+const run = promisify(execFile);
+
+/**
+ * Bytes the server fetched itself (an http(s) resource read through the host policy), fed to
+ * the stage through a FIFO: GStreamer never opens a network connection of its own.
+ */
+export interface GstByteFeed {
+  /** The chunks in order; iterated with back-pressure (the next is asked for once written). */
+  readonly chunks: () => AsyncIterable<Uint8Array>;
+}
 
 /** What a {@link GstFilePlayback} tells its player. */
 export interface GstFilePlaybackHandlers {
@@ -43,8 +60,10 @@ export const GST_FILE_AUDIO_CODEC: MediaCodec = {
  * link swapped in after the check cannot lead it out of the media root.
  */
 export class GstFilePlayback {
-  readonly #path: string;
+  readonly #path: string | GstByteFeed;
   readonly #root: string;
+  #feedDirectory: string | undefined;
+  #feedAbort: AbortController | undefined;
   readonly #plane: ProcessingPlane;
   readonly #logger: Logger;
   readonly #handlers: GstFilePlaybackHandlers;
@@ -54,9 +73,12 @@ export class GstFilePlayback {
   #watchdog: NodeJS.Timeout | undefined;
   #stopping: Promise<void> = Promise.resolve();
 
-  /** `path`: the file, inside the media root `root` (its real path is checked at each play). */
+  /**
+   * `path`: the file, inside the media root `root` (its real path is checked at each play), or
+   * a feed of bytes the server fetched.
+   */
   constructor(
-    path: string,
+    path: string | GstByteFeed,
     root: string,
     services: { plane: ProcessingPlane; logger: Logger },
     handlers: GstFilePlaybackHandlers,
@@ -75,12 +97,18 @@ export class GstFilePlayback {
    */
   async play(): Promise<void> {
     if (this.#stage) return;
-    const file = await openInsideRootForReading(this.#path, this.#root);
     let stage: ProcessingStage;
-    try {
-      stage = await this.#plane.launchStage('file playback', { inheritedFiles: [file.fd] });
-    } finally {
-      await file.close(); // the stage's process holds its own copy of the descriptor
+    let location = INHERITED_FILE;
+    if (typeof this.#path === 'string') {
+      const file = await openInsideRootForReading(this.#path, this.#root);
+      try {
+        stage = await this.#plane.launchStage('file playback', { inheritedFiles: [file.fd] });
+      } finally {
+        await file.close(); // the stage's process holds its own copy of the descriptor
+      }
+    } else {
+      location = await this.#openFeed(this.#path);
+      stage = await this.#plane.launchStage('stream playback');
     }
     this.#stage = stage;
     this.#started = false;
@@ -97,7 +125,7 @@ export class GstFilePlayback {
     stage.on('endofstream', () => this.#ended(stage));
     const bitrate = { bitrate: 1_000_000 };
     const description =
-      `filesrc location=${INHERITED_FILE} ! decodebin name=decoded ` +
+      `filesrc location=${location} ! decodebin name=decoded ` +
       'decoded. ! queue ! videoconvert ! videoscale ! videorate ! video/x-raw,format=I420 ! ' +
       `${encodeChain('video', GST_FILE_VIDEO_CODEC, bitrate).replace('sync=false', 'sync=true')} ` +
       'decoded. ! queue ! audioconvert ! audioresample ! ' +
@@ -125,12 +153,56 @@ export class GstFilePlayback {
 
   /** Stops and reaps the stage; resolves once its process is gone (also when a stop is under way). */
   async stop(): Promise<void> {
+    this.#feedAbort?.abort();
+    this.#feedAbort = undefined;
     clearInterval(this.#watchdog);
     this.#watchdog = undefined;
     const stage = this.#stage;
     this.#stage = undefined;
-    if (stage) this.#stopping = this.#plane.closeStage(stage);
+    const directory = this.#feedDirectory;
+    this.#feedDirectory = undefined;
+    if (stage || directory) {
+      this.#stopping = (async () => {
+        if (stage) await this.#plane.closeStage(stage);
+        if (directory) await rm(directory, { recursive: true, force: true });
+      })();
+    }
     await this.#stopping;
+  }
+
+  /**
+   * A FIFO in a private directory: the stage opens it to read, the server writes the feed into
+   * it (the write end closes at the end of the feed, which the stage sees as end-of-stream).
+   */
+  async #openFeed(feed: GstByteFeed): Promise<string> {
+    const directory = await mkdtemp(join(tmpdir(), 'medley-feed-'));
+    this.#feedDirectory = directory;
+    const fifo = join(directory, 'media');
+    await run('mkfifo', ['-m', '600', fifo]);
+    const abort = new AbortController();
+    this.#feedAbort = abort;
+    void this.#pump(feed, fifo, abort.signal);
+    return fifo;
+  }
+
+  async #pump(feed: GstByteFeed, fifo: string, signal: AbortSignal): Promise<void> {
+    // Opening blocks (in libuv's pool) until the stage opens its end.
+    const out = createWriteStream(fifo);
+    out.on('error', () => undefined); // the stage went away (EPIPE): the stop says why
+    signal.addEventListener('abort', () => out.destroy(), { once: true });
+    try {
+      for await (const chunk of feed.chunks()) {
+        if (signal.aborted) return;
+        if (!out.write(chunk)) await once(out, 'drain', { signal });
+      }
+      out.end();
+    } catch (error) {
+      out.destroy();
+      if (signal.aborted) return;
+      const stage = this.#stage;
+      void this.stop();
+      if (stage) this.#handlers.onError(error instanceof Error ? error.message : String(error));
+    }
   }
 
   #ended(stage: ProcessingStage): void {
