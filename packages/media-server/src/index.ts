@@ -57,6 +57,7 @@ export {
   type ElementConnection,
   HubPortNode,
   KEYFRAME_REQUEST_INTERVAL_MS,
+  LatencyAverage,
   type MediaCodec,
   type MediaFlowChange,
   type MediaFlowState,
@@ -74,6 +75,8 @@ export {
   RECEIVER_BITRATE_LIFETIME_MS,
   type RtpHeaderFields,
   RtpStreamRewriter,
+  VideoFrameMeter,
+  type VideoSize,
 } from './graph/index.js';
 export {
   createJsonLogger,
@@ -123,6 +126,7 @@ export {
   type SendPath,
 } from './server/options.js';
 export type { ProcessingOptions } from './server/processingOptions.js';
+export type { ElementStatsKind } from './stats/elementStats.js';
 export type { DataChannelOptions } from './transport/types.js';
 export {
   DEFAULT_WHIP_CONNECT_TIMEOUT_MS,

@@ -21,6 +21,7 @@ export class MediaPipeline extends MediaObject {
     return this.#latencyStats;
   }
 
+  /** Turns latency measurement on or off for every element of the pipeline, present and future. */
   set latencyStats(enabled: boolean) {
     this.#latencyStats = enabled;
     for (const element of elementsOf(this)) element.node.latencyStats = enabled;

@@ -287,7 +287,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
   }
 
   /**
-   * Kurento's stats of the endpoint (see {@link kurentoWebRtcStats}): its `endpoint` entry with
+   * Kurento's stats of the endpoint (built in stats/webRtcStats.ts): its `endpoint` entry with
    * the E2E latencies, then the RTP streams, tracks, codecs, ICE candidates and pairs, DTLS
    * transport and certificates, session and data channels, each in Kurento's shape with
    * werift's W3C fields alongside. With `mediaType`, the other media's entries are left out.

@@ -11,7 +11,7 @@ const STALE_RATE_MS = 2 * RATE_WINDOW_MS;
 /**
  * Counts the video frames crossing one pad without decoding them: a new RTP timestamp is a new
  * frame. Per packet it compares one number; per frame it also looks at the payload's first
- * bytes, and reads the picture size from key frames (see {@link videoSizeOf}).
+ * bytes, and reads the picture size from key frames (`videoSizeOf` in graph/keyframeSize.ts).
  */
 export class VideoFrameMeter {
   #frames = 0;

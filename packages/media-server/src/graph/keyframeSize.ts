@@ -5,7 +5,9 @@ import { codecName, type MediaCodec } from './MediaCodec.js';
 
 /** A picture size in pixels. */
 export interface VideoSize {
+  /** Pixels across. */
   readonly width: number;
+  /** Pixels down. */
   readonly height: number;
 }
 
