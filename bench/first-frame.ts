@@ -19,8 +19,9 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startNodeProcess } from './support/childProcess.js';
 import { machineContext, writeResults } from './support/results.js';
-import { type Summary, summarize } from './support/statistics.js';
-import { printTable } from './support/table.js';
+import { runsArgument } from './support/runsArgument.js';
+import { summarize } from './support/statistics.js';
+import { printTable, millisecondsRow as row } from './support/table.js';
 
 type Kind = 'demo' | 'direct';
 
@@ -56,23 +57,11 @@ const cameraConstraints: MediaStreamConstraints = {
   audio: true,
   video: { width: 640, frameRate: 15 },
 };
-const runs = runsArgument();
+const runs = runsArgument(20);
 const runTimeoutMs = 20_000;
 /** Between runs, so that one run's teardown (pipeline release, DTLS close) does not load the next. */
 const settleMs = 500;
 const demoServerScript = new URL('../demos/dist/server/main.js', import.meta.url).pathname;
-
-function runsArgument(): number {
-  const index = process.argv.indexOf('--runs');
-  if (index < 0) return 20;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `--runs needs a whole number of runs per kind, got "${process.argv[index + 1]}"`,
-    );
-  }
-  return value;
-}
 
 /**
  * Runs in every page before its own scripts: marks the first createOffer() and the first applied
@@ -196,13 +185,6 @@ function delay(ms: number): Promise<void> {
 
 function formatsOf(results: readonly RunResult[]): string[] {
   return [...new Set(results.map((r) => `${r.codec} ${r.frameWidth}x${r.frameHeight}`))];
-}
-
-function row(label: string, summary: Summary): string[] {
-  return [
-    label,
-    ...[summary.median, summary.p90, summary.min, summary.max].map((ms) => ms.toFixed(0)),
-  ];
 }
 
 if (!existsSync(demoServerScript)) {

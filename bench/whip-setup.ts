@@ -22,8 +22,9 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startNodeProcess } from './support/childProcess.js';
 import { machineContext, writeResults } from './support/results.js';
+import { runsArgument } from './support/runsArgument.js';
 import { type Summary, summarize } from './support/statistics.js';
-import { printTable } from './support/table.js';
+import { printTable, millisecondsRow as row } from './support/table.js';
 
 type Kind = 'whip publish' | 'kurento publish' | 'whep play' | 'kurento play';
 
@@ -47,24 +48,12 @@ interface RunResult {
   readonly offerToAnswerMs: number;
 }
 
-const runs = runsArgument();
+const runs = runsArgument(12);
 const runTimeoutMs = 20_000;
 /** Between runs, so that one run's teardown (DELETE, pipeline release) does not load the next. */
 const settleMs = 500;
 const whipToken = 'bench-whip-token';
 const demoServerScript = new URL('../demos/dist/server/main.js', import.meta.url).pathname;
-
-function runsArgument(): number {
-  const index = process.argv.indexOf('--runs');
-  if (index < 0) return 12;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `--runs needs a whole number of runs per kind, got "${process.argv[index + 1]}"`,
-    );
-  }
-  return value;
-}
 
 /**
  * Runs in every page before its scripts: marks the first createOffer(), the first applied answer
@@ -209,13 +198,6 @@ async function alternate(
       }
     }
   }
-}
-
-function row(label: string, summary: Summary): string[] {
-  return [
-    label,
-    ...[summary.median, summary.p90, summary.min, summary.max].map((ms) => ms.toFixed(0)),
-  ];
 }
 
 if (!existsSync(demoServerScript)) {

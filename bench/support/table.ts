@@ -12,3 +12,14 @@ export function printTable(header: readonly string[], rows: readonly (readonly s
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }
+
+/** A row of `label` and a summary's median, p90, min and max in whole milliseconds. */
+export function millisecondsRow(
+  label: string,
+  summary: { median: number; p90: number; min: number; max: number },
+): string[] {
+  return [
+    label,
+    ...[summary.median, summary.p90, summary.min, summary.max].map((ms) => ms.toFixed(0)),
+  ];
+}
