@@ -13,6 +13,7 @@ import {
   GST_FILE_VIDEO_CODEC,
   GstFilePlayback,
 } from '../playback/GstFilePlayback.js';
+import { hlsByteStream, isHlsUrl } from '../playback/HlsByteStream.js';
 import { HttpByteSource } from '../playback/HttpByteSource.js';
 import { openDemuxer } from '../playback/openDemuxer.js';
 import { Playback } from '../playback/Playback.js';
@@ -84,7 +85,7 @@ export class PlayerEndpoint extends UriEndpoint {
       await this.#playRtsp(this.location.url);
       return;
     }
-    if (this.#gstFile) {
+    if (this.#gstFile || (this.location.kind === 'http' && isHlsUrl(this.location.url))) {
       await this.#playThroughGstreamer();
       return;
     }
@@ -115,7 +116,9 @@ export class PlayerEndpoint extends UriEndpoint {
     this.#gstFile ??= new GstFilePlayback(
       location.kind === 'file'
         ? location.path
-        : byteSourceFeed(() => HttpByteSource.open(location.url, hosts)),
+        : isHlsUrl(location.url)
+          ? hlsByteStream(location.url, hosts)
+          : byteSourceFeed(() => HttpByteSource.open(location.url, hosts)),
       this.context.media.root,
       { plane: this.context.processing, logger: this.logger },
       {

@@ -191,6 +191,8 @@ export class GstFilePlayback {
     out.on('error', () => undefined); // the stage went away (EPIPE): the stop says why
     signal.addEventListener('abort', () => out.destroy(), { once: true });
     try {
+      // Fetch nothing before the stage reads: its failure then has a stage to report on.
+      await once(out, 'open', { signal });
       for await (const chunk of feed.chunks()) {
         if (signal.aborted) return;
         if (!out.write(chunk)) await once(out, 'drain', { signal });
