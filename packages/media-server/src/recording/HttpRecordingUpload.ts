@@ -40,6 +40,17 @@ export interface HttpRecordingUploadOptions {
   readonly written?: RecordingBytesWritten;
 }
 
+/** Node's codes for a certificate chain it does not trust or a name it does not match. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
  * A recording uploaded as it is made, as Kurento does for `http(s)://` recorder URIs: one POST
  * with `Transfer-Encoding: chunked`, each piece the muxer hands out sent at once. The request
@@ -161,6 +172,12 @@ export class HttpRecordingUpload implements RecordingOutput {
     if (error instanceof HttpHostRefusedError)
       return this.#error(`will not upload there: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+      return this.#error(
+        `the receiving server's TLS certificate is not trusted (${code}: ${error.message}); if it is your own CA's, start the media server with NODE_EXTRA_CA_CERTS=<its PEM file>`,
+        error,
+      );
+    }
     const when = this.#size > 0 ? ` after ${this.#size} bytes` : '';
     const what =
       code === 'ECONNREFUSED'
