@@ -166,7 +166,15 @@ describe('Kurento-shaped stats of a WebRtcEndpoint with Chromium', () => {
       (outbound.packetsSent as number) >
         (only(first, 'outboundrtp', 'video').packetsSent as number),
     );
-    assert.ok((outbound.targetBitrate as number) > 0, 'bytes went out between the two calls');
+    // The bitrate since the previous call: the polls above may be a few ms apart, so two calls
+    // with time for packets between them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const later = only(await getStats(), 'outboundrtp', 'video');
+    assert.ok(
+      (later.targetBitrate as number) > 0 &&
+        (later.bytesSent as number) > (outbound.bytesSent as number),
+      'bytes went out between two calls 500 ms apart, and the bitrate says so',
+    );
     assert.ok((outbound.roundTripTime as number) < 5, 'seconds, on loopback');
     assert.equal(outbound.associateStatsId, outbound.remoteId);
 
