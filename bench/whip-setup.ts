@@ -123,22 +123,18 @@ async function marksWhen(page: Page, mark: keyof SetupMarks): Promise<Required<S
   return (await page.evaluate(() => window.benchSetupMarks)) as Required<SetupMarks>;
 }
 
-async function measurePublish(page: Page, kind: Kind, button: string): Promise<RunResult> {
+/** Clicks `button` and times the page's first createOffer() to the mark `until`. */
+async function measure(
+  page: Page,
+  kind: Kind,
+  button: string,
+  until: 'connectedAt' | 'frameAt',
+): Promise<RunResult> {
   await page.click(button);
-  const marks = await marksWhen(page, 'connectedAt');
+  const marks = await marksWhen(page, until);
   return {
     kind,
-    totalMs: marks.connectedAt - marks.offerAt,
-    offerToAnswerMs: marks.answerAt - marks.offerAt,
-  };
-}
-
-async function measurePlay(page: Page, kind: Kind, button: string): Promise<RunResult> {
-  await page.click(button);
-  const marks = await marksWhen(page, 'frameAt');
-  return {
-    kind,
-    totalMs: marks.frameAt - marks.offerAt,
+    totalMs: marks[until] - marks.offerAt,
     offerToAnswerMs: marks.answerAt - marks.offerAt,
   };
 }
@@ -155,16 +151,16 @@ async function runOnce(
     switch (kind) {
       case 'whip publish':
         page = await openWhipPage(browser, baseUrl, `bench-publish-${run}`);
-        return await measurePublish(page, kind, '#publish');
+        return await measure(page, kind, '#publish', 'connectedAt');
       case 'kurento publish':
         page = await openOneToManyPage(browser, baseUrl);
-        return await measurePublish(page, kind, '#present');
+        return await measure(page, kind, '#present', 'connectedAt');
       case 'whep play':
         page = await openWhipPage(browser, baseUrl, 'bench-standing');
-        return await measurePlay(page, kind, '#play');
+        return await measure(page, kind, '#play', 'frameAt');
       case 'kurento play':
         page = await openOneToManyPage(browser, baseUrl);
-        return await measurePlay(page, kind, '#view');
+        return await measure(page, kind, '#view', 'frameAt');
       default:
         throw new Error(`no such run: ${kind satisfies never}`);
     }
@@ -232,10 +228,10 @@ try {
   // The publishers the viewers play: a WHIP publication and a one-to-many presenter.
   const whipPublisher = await openWhipPage(browser, baseUrl, 'bench-standing');
   standing.push(whipPublisher);
-  await measurePublish(whipPublisher, 'whip publish', '#publish');
+  await measure(whipPublisher, 'whip publish', '#publish', 'connectedAt');
   const presenter = await openOneToManyPage(browser, baseUrl);
   standing.push(presenter);
-  await measurePublish(presenter, 'kurento publish', '#present');
+  await measure(presenter, 'kurento publish', '#present', 'connectedAt');
   await alternate(browser, baseUrl, ['whep play', 'kurento play'], results, failures);
 
   const summaries: Record<string, { total: Summary; offerToAnswer: Summary }> = {};
