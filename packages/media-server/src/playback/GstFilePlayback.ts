@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -164,7 +164,10 @@ export class GstFilePlayback {
     if (stage || directory) {
       this.#stopping = (async () => {
         if (stage) await this.#plane.closeStage(stage);
-        if (directory) await rm(directory, { recursive: true, force: true });
+        if (directory) {
+          await releaseBlockedWriter(join(directory, FEED_FIFO));
+          await rm(directory, { recursive: true, force: true });
+        }
       })();
     }
     await this.#stopping;
@@ -177,7 +180,7 @@ export class GstFilePlayback {
   async #openFeed(feed: GstByteFeed): Promise<string> {
     const directory = await mkdtemp(join(tmpdir(), 'medley-feed-'));
     this.#feedDirectory = directory;
-    const fifo = join(directory, 'media');
+    const fifo = join(directory, FEED_FIFO);
     await run('mkfifo', ['-m', '600', fifo]);
     const abort = new AbortController();
     this.#feedAbort = abort;
@@ -211,5 +214,21 @@ export class GstFilePlayback {
     if (this.#stage !== stage) return;
     void this.stop();
     this.#handlers.onEndOfStream();
+  }
+}
+
+/** The FIFO's name inside a feed's private directory. */
+const FEED_FIFO = 'media';
+
+/**
+ * A writer's open of a FIFO blocks a libuv pool thread until a reader opens it; when the stage
+ * never did (it failed first), opening and closing a reader here lets that open return, or four
+ * such plays would stall every file operation of the server.
+ */
+async function releaseBlockedWriter(fifo: string): Promise<void> {
+  try {
+    await (await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)).close();
+  } catch {
+    // Gone already: nothing can be blocked on it.
   }
 }
