@@ -1,5 +1,10 @@
 export { WebRtcTransportError, type WebRtcTransportErrorCode } from './errors.js';
 export {
+  IceUdpMux,
+  type IceUdpMuxCounters,
+  type IceUdpMuxOptions,
+} from './iceMux/IceUdpMux.js';
+export {
   addRtpTraffic,
   emptyRtpTrafficByKind,
   type RtpMediaKind,

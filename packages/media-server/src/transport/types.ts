@@ -1,3 +1,4 @@
+import type { IceUdpMux } from './iceMux/IceUdpMux.js';
 import type { NativeSrtpBinding } from './srtp/nativeSrtpBinding.js';
 import type { SrtpWorkerPool } from './srtp/SrtpWorkerPool.js';
 /** A trickle-ICE candidate, shaped like Kurento's `IceCandidate` and the browser's init dict. */
@@ -34,6 +35,13 @@ export interface WebRtcTransportOptions {
   readonly iceServers?: readonly IceServer[];
   /** UDP ports to bind ICE sockets in, inclusive (e.g. a firewall's range). Default: any. */
   readonly portRange?: { readonly min: number; readonly max: number };
+  /**
+   * One UDP socket shared by every transport given it (see IceUdpMux): the IPv4 host candidates
+   * announce its port instead of binding a socket per transport, and the native sender batches
+   * the copies of a packet for all its subscribers into one sendmmsg(2). Default: none, a socket
+   * per transport.
+   */
+  readonly iceUdpMux?: IceUdpMux | undefined;
   /**
    * Addresses to announce instead of the host addresses, e.g. the public IPv4 of a NAT with a
    * 1:1 port mapping (Kurento `externalIPv4` / `externalIPv6`). Each host candidate is announced
