@@ -526,6 +526,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
 
   async #applyLocalDescription(description: RTCSessionDescription): Promise<void> {
     disableImplicitStun(this.#peerConnection, this.#iceServers);
+    this.options.iceUdpMux?.attach(this.#peerConnection);
     await this.#whileOpen(this.#peerConnection.setLocalDescription(description));
     this.#watchRtcp();
   }
