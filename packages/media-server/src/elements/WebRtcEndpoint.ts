@@ -138,6 +138,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       additionalHostAddresses: ice.hostAddresses,
       srtpWorkers: init.context.srtpWorkers,
       nativeSrtp: init.context.nativeSrtp,
+      iceUdpMux: init.context.iceUdpMux,
       weriftSendPath: init.context.weriftSendPath,
       name: 'WebRtcEndpoint',
     });
