@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { HttpHostPolicy } from '../playback/HttpHostPolicy.js';
 import type { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import type { HttpEndpointRoutes } from '../server/HttpEndpointRoutes.js';
-import type { NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
+import type { IceUdpMux, NativeSrtpBinding, SrtpWorkerPool } from '../transport/index.js';
 import type { ObjectRegistry } from './ObjectRegistry.js';
 
 /**
@@ -19,6 +19,8 @@ export interface IceSettings {
         readonly max: number;
       }
     | undefined;
+  /** The one UDP port of every endpoint's ICE (IPv4 host candidates), when the server has one. */
+  readonly udpPort?: number | undefined;
   /** Extra local addresses to gather host candidates on (werift skips loopback otherwise). */
   readonly hostAddresses: readonly string[];
   /** Public addresses announced instead of the host addresses (server behind a 1:1 NAT). */
@@ -69,6 +71,11 @@ export interface ServerContext {
    * @internal
    */
   readonly srtpWorkers: SrtpWorkerPool | undefined;
+  /**
+   * The socket every WebRtcEndpoint's ICE shares, when the server was given `ice.udpPort`.
+   * @internal
+   */
+  readonly iceUdpMux?: IceUdpMux | undefined;
   /**
    * The native SRTP addon, when the server sends through it (`sendPath` native).
    * @internal

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { builtinTypes } from '../elements/index.js';
+import { ConfigurationError } from '../errors.js';
 import { createJsonLogger } from '../logger.js';
 import {
   METRICS_PATH,
@@ -21,7 +22,7 @@ import { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import { ClientConnection } from '../protocol/ClientConnection.js';
 import { KurentoProtocol } from '../protocol/KurentoProtocol.js';
 import { SessionManager } from '../protocol/SessionManager.js';
-import { SrtpWorkerPool } from '../transport/index.js';
+import { IceUdpMux, SrtpWorkerPool } from '../transport/index.js';
 import { WhipRouter } from '../whip/WhipRouter.js';
 import { type WhipStatus, whipStatus } from '../whip/WhipStatus.js';
 import { AccessGate } from './AccessGate.js';
@@ -97,6 +98,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     settings.sendWorkers > 0
       ? new SrtpWorkerPool(settings.sendWorkers, settings.nativeSrtp)
       : undefined;
+  const iceUdpMux = await bindIceUdpMux(settings.ice.udpPort);
   const processing = new ProcessingPlane(settings.processing, logger);
   const httpEndpoints = new HttpEndpointRoutes();
   const context: ServerContext = {
@@ -108,6 +110,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     media: settings.media,
     srtpWorkers,
     nativeSrtp: settings.nativeSrtp,
+    iceUdpMux,
     weriftSendPath: settings.sendPath === 'werift',
   };
   if (settings.nativeSrtpUnavailable) {
@@ -242,6 +245,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     accessGate?.close();
     await srtpWorkers?.close();
     await Promise.all(registry.all().map((object) => object.release()));
+    await iceUdpMux?.close();
     await processing.close();
     await metricsEndpoint?.close();
     metrics?.close();
@@ -333,4 +337,14 @@ function listen(server: Server, settings: ResolvedOptions): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** The shared ICE socket of `--ice-udp-port`; a port that cannot be bound stops the start-up. */
+async function bindIceUdpMux(port: number | undefined): Promise<IceUdpMux | undefined> {
+  if (port === undefined) return undefined;
+  try {
+    return await IceUdpMux.bind({ port });
+  } catch (error) {
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -48,6 +48,11 @@ const FLAGS = {
     value: '<min-max>',
     help: 'UDP ports for ICE, e.g. 40000-40999 (default: any)',
   },
+  'ice-udp-port': {
+    env: 'MEDLEY_ICE_UDP_PORT',
+    value: '<port>',
+    help: 'one UDP port for the ICE of every WebRtcEndpoint (IPv4), e.g. for a firewall that opens one port; also sends each packet to all its subscribers in one sendmmsg (default: a port per endpoint)',
+  },
   'ice-host-addresses': {
     env: 'MEDLEY_ICE_HOST_ADDRESSES',
     value: '<a,b>',
@@ -258,8 +263,10 @@ export function parseCommandLine(
   const gracePeriod = read('session-grace-period');
   const range = read('ice-port-range');
   const hostAddresses = read('ice-host-addresses');
+  const udpPort = read('ice-udp-port');
   const ice: IceOptions = {
     ...(range ? { portRange: portRange(range) } : {}),
+    ...(udpPort !== undefined ? { udpPort: integer(udpPort, '--ice-udp-port') } : {}),
     ...(hostAddresses !== undefined ? { hostAddresses: commaSeparated(hostAddresses) } : {}),
     ...optional('externalIPv4', read('external-ipv4')),
     ...optional('externalIPv6', read('external-ipv6')),

@@ -24,6 +24,14 @@ export interface IceOptions {
     readonly max: number;
   };
   /**
+   * One UDP port for the ICE of every WebRtcEndpoint, instead of a socket (and a port) per
+   * endpoint: what a firewall that opens a single port needs. Peers are told apart by the ICE
+   * ufrag of their first STUN request, then by their address; the native sender then sends the
+   * copies of a packet for all subscribers in one sendmmsg(2). IPv4 host candidates only (IPv6
+   * and TURN keep a socket per endpoint, within `portRange` if set). Default: none.
+   */
+  readonly udpPort?: number;
+  /**
    * Extra local addresses to gather host candidates on. werift skips loopback interfaces, so
    * peers on the same machine (tests, demos) need `127.0.0.1`. Default: `['127.0.0.1']`.
    */
@@ -251,8 +259,12 @@ function resolveIce(ice: IceOptions = {}): IceSettings {
     }
   }
   const stun = ice.stunServer ? parseHostPort(ice.stunServer, 'STUN server') : undefined;
+  if (ice.udpPort !== undefined && checkPort(ice.udpPort, 'ICE UDP port') === 0) {
+    throw new ConfigurationError('ICE UDP port must be 1-65535: peers need to know it, got 0');
+  }
   return {
     portRange: range ? { min: range.min, max: range.max } : undefined,
+    ...(ice.udpPort !== undefined ? { udpPort: ice.udpPort } : {}),
     hostAddresses: (ice.hostAddresses ?? ['127.0.0.1']).map((address) =>
       checkAddress(address, 'ICE host address'),
     ),

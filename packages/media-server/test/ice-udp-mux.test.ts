@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { ConfigurationError } from '../src/errors.js';
+import { parseCommandLine } from '../src/server/commandLine.js';
+import {
+  type IceCandidate,
+  IceUdpMux,
+  WebRtcTransport,
+  type WebRtcTransportOptions,
+} from '../src/transport/index.js';
+import { RpcClient } from './support/RpcClient.js';
+import { eventually, startServer } from './support/server.js';
+import { BrowserHarness, BrowserPeer, LOOPBACK, type PictureSample } from './transport-harness.js';
+
+/** The page's peers, with the RTCPeerConnection the harness keeps for each. */
+type PeerPage = { peers: Record<string, { pc: RTCPeerConnection } | undefined> };
+
+type Colour = 'red' | 'green' | 'blue' | 'other';
+const CSS: Record<Exclude<Colour, 'other'>, string> = {
+  red: '#ff0000',
+  green: '#00ff00',
+  blue: '#0000ff',
+};
+
+function colourOf([red, green, blue]: readonly [number, number, number]): Colour {
+  if (red > 150 && green < 100 && blue < 100) return 'red';
+  if (green > 150 && red < 100 && blue < 100) return 'green';
+  if (blue > 150 && red < 100 && green < 100) return 'blue';
+  return 'other';
+}
+
+function halves(sample: PictureSample | null): string {
+  return sample ? `${colourOf(sample.left)}|${colourOf(sample.right)}` : 'no picture';
+}
+
+async function waitForPicture(peer: BrowserPeer, wanted: string, timeoutMs = 30_000) {
+  let last = 'no picture';
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    last = halves(await peer.samplePicture());
+    if (last === wanted) return;
+    await sleep(200);
+  }
+  assert.fail(`peer ${peer.id} should decode ${wanted}, last seen ${last}`);
+}
+
+function portOf(candidate: IceCandidate): number {
+  return Number(candidate.candidate.split(' ')[5]);
+}
+
+function collectCandidates(transport: WebRtcTransport): IceCandidate[] {
+  const candidates: IceCandidate[] = [];
+  transport.on('icecandidate', (candidate) => candidates.push(candidate));
+  return candidates;
+}
+
+/** A STUN Binding request (RFC 5389) with the given USERNAME, no integrity. */
+function bindingRequest(username: string): Buffer {
+  const value = Buffer.from(username);
+  const padded = Math.ceil(value.length / 4) * 4;
+  const message = Buffer.alloc(20 + 4 + padded);
+  message.writeUInt16BE(0x0001, 0);
+  message.writeUInt16BE(4 + padded, 2);
+  message.writeUInt32BE(0x2112a442, 4);
+  message.fill(7, 8, 20);
+  message.writeUInt16BE(0x0006, 20);
+  message.writeUInt16BE(value.length, 22);
+  value.copy(message, 24);
+  return message;
+}
+
+describe('IceUdpMux: every transport on one UDP port', () => {
+  const harness = new BrowserHarness();
+  let page: Page;
+  let mux: IceUdpMux;
+  const transports: WebRtcTransport[] = [];
+  const newTransport = (options: WebRtcTransportOptions = {}) => {
+    const transport = new WebRtcTransport({ ...LOOPBACK, iceUdpMux: mux, ...options });
+    transports.push(transport);
+    return transport;
+  };
+  /** A browser sending `left|right` halves, echoed back by its own transport. */
+  const loopbackPeer = async (id: string, left: Colour, right: Colour) => {
+    const transport = newTransport({ name: id });
+    transport.node.connect(transport.node);
+    const candidates = collectCandidates(transport);
+    const peer = await BrowserPeer.create(page, id, {
+      source: 'synthetic',
+      synthetic: { left: CSS[left as 'red'], right: CSS[right as 'red'], toneHz: 440 },
+    });
+    await peer.connectByBrowserOffer(transport);
+    return { transport, peer, candidates };
+  };
+
+  before(async () => {
+    mux = await IceUdpMux.bind({ port: 0 });
+    await harness.start();
+    page = await harness.newPage();
+  });
+
+  after(async () => {
+    await Promise.all(transports.map((transport) => transport.close()));
+    await mux.close();
+    await harness.stop();
+  });
+
+  test('three browsers on one port each get their own media back, decrypted', async () => {
+    const peers = await Promise.all([
+      loopbackPeer('mux-a', 'red', 'blue'),
+      loopbackPeer('mux-b', 'blue', 'red'),
+      loopbackPeer('mux-c', 'green', 'red'),
+    ]);
+    for (const { candidates } of peers) {
+      assert.ok(candidates.length > 0, 'a host candidate was announced');
+      for (const candidate of candidates) assert.equal(portOf(candidate), mux.port);
+    }
+    await waitForPicture(peers[0].peer, 'red|blue');
+    await waitForPicture(peers[1].peer, 'blue|red');
+    await waitForPicture(peers[2].peer, 'green|red');
+    for (const { peer } of peers) {
+      await peer.waitForStats((stats) => stats.audioPacketsReceived > 20);
+    }
+    assert.ok(mux.counters.transports >= 3);
+    assert.ok(mux.counters.routes >= 3, 'each browser is routed by its address');
+    for (const { peer, transport } of peers) {
+      await peer.close();
+      await transport.close();
+    }
+  });
+
+  test('closing a transport frees its routes; a stray datagram is dropped and counted', async () => {
+    const kept = await loopbackPeer('kept', 'red', 'blue');
+    const closed = await loopbackPeer('closed', 'blue', 'red');
+    await waitForPicture(kept.peer, 'red|blue');
+    await waitForPicture(closed.peer, 'blue|red');
+    const before = mux.counters;
+    await closed.peer.close();
+    await closed.transport.close();
+    const after = mux.counters;
+    assert.equal(after.transports, before.transports - 1);
+    assert.ok(after.routes < before.routes, `routes ${before.routes} → ${after.routes}`);
+
+    const stray = createSocket('udp4');
+    await new Promise<void>((resolve) => stray.bind(0, '127.0.0.1', resolve));
+    const dropped = mux.counters.droppedFromUnknownSources;
+    stray.send(Buffer.from('not a packet of any peer'), mux.port, '127.0.0.1');
+    stray.send(bindingRequest('nobody:stray'), mux.port, '127.0.0.1');
+    await eventually(
+      () => (mux.counters.droppedFromUnknownSources >= dropped + 2 ? true : undefined),
+      'the mux counts both stray datagrams',
+    );
+    stray.close();
+    // The other peer keeps receiving.
+    const frames = (await kept.peer.stats()).framesDecoded;
+    await kept.peer.waitForStats((stats) => stats.framesDecoded > frames + 10);
+    await kept.peer.close();
+    await kept.transport.close();
+  });
+
+  test('an ICE restart finds the agent again by its new ufrag and media keeps flowing', async () => {
+    const { transport, peer } = await loopbackPeer('restart', 'green', 'blue');
+    await waitForPicture(peer, 'green|blue');
+    const offer = await page.evaluate(async (id) => {
+      const pc = (window as unknown as PeerPage).peers[id]?.pc;
+      if (!pc) throw new Error('no peer');
+      pc.restartIce();
+      const description = await pc.createOffer();
+      await pc.setLocalDescription(description);
+      return description.sdp ?? '';
+    }, 'restart');
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(offer)?.[1] ?? '';
+    const password = /a=ice-pwd:(\S+)/.exec(offer)?.[1] ?? '';
+    const answer = await transport.restartIce({ usernameFragment: ufrag, password });
+    await page.evaluate(
+      ([id, sdp]) =>
+        (window as unknown as PeerPage).peers[id ?? '']?.pc.setRemoteDescription({
+          type: 'answer',
+          sdp,
+        }),
+      ['restart', answer] as const,
+    );
+    // The browser's candidates of the new session (same addresses, new ufrag).
+    await sleep(500);
+    const candidates = await page.evaluate(
+      (id) => (window as unknown as PeerPage).peers[id]?.pc.localDescription?.sdp ?? '',
+      'restart',
+    );
+    for (const line of candidates
+      .split('\r\n')
+      .filter((l: string) => l.startsWith('a=candidate:'))) {
+      await transport
+        .addIceCandidate({ candidate: line.slice(2), sdpMid: '0', sdpMLineIndex: 0 })
+        .catch(() => {});
+    }
+    const ufragOf = async () =>
+      page.evaluate(async (id) => {
+        const stats = await (window as unknown as PeerPage).peers[id]?.pc.getStats();
+        let pair = '';
+        stats?.forEach((entry: { type: string; iceLocalUsernameFragment?: string }) => {
+          if (entry.type === 'transport') pair = entry.iceLocalUsernameFragment ?? '';
+        });
+        return pair;
+      }, 'restart');
+    await eventually(
+      async () => ((await ufragOf()) === ufrag ? true : undefined),
+      'the browser uses the restarted ICE session',
+      20_000,
+    );
+    const frames = (await peer.stats()).framesDecoded;
+    await peer.waitForStats((stats) => stats.framesDecoded > frames + 10);
+    await peer.close();
+    await transport.close();
+  });
+
+  test('without a mux, each transport binds a port of its own (the default)', async () => {
+    const ports = await Promise.all(
+      [0, 1].map(async () => {
+        const transport = new WebRtcTransport({ ...LOOPBACK });
+        transports.push(transport);
+        const candidates = collectCandidates(transport);
+        await transport.generateOffer();
+        await transport.gatherCandidates();
+        return portOf(candidates[0] as IceCandidate);
+      }),
+    );
+    assert.notEqual(ports[0], ports[1]);
+    assert.ok(!ports.includes(mux.port));
+  });
+});
+
+describe('--ice-udp-port', () => {
+  test('is read from the command line and the environment', () => {
+    const flag = parseCommandLine(['--ice-udp-port', '40000'], {});
+    assert.equal(flag.kind === 'serve' && flag.options.ice?.udpPort, 40000);
+    const variable = parseCommandLine([], { MEDLEY_ICE_UDP_PORT: '40001' });
+    assert.equal(variable.kind === 'serve' && variable.options.ice?.udpPort, 40001);
+    assert.throws(() => parseCommandLine(['--ice-udp-port', 'x'], {}), /--ice-udp-port/);
+  });
+
+  test("a server's WebRtcEndpoints all announce that port, freed when the server closes", async () => {
+    const free = createSocket('udp4');
+    await new Promise<void>((resolve) => free.bind(0, '0.0.0.0', resolve));
+    const port = free.address().port;
+    await new Promise<void>((resolve) => free.close(resolve));
+    const server = await startServer({ ice: { udpPort: port } });
+    const client = await RpcClient.open(server.url);
+    const pipeline = await client.create('MediaPipeline');
+    for (const _ of [0, 1]) {
+      const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+      const offer = (await client.invoke(endpoint, 'generateOffer')) as string;
+      await client.invoke(endpoint, 'gatherCandidates');
+      const local = (await client.invoke(endpoint, 'getLocalSessionDescriptor')) as string;
+      const ports = [...`${offer}\n${local}`.matchAll(/a=candidate:\S+ 1 udp \d+ [\d.]+ (\d+)/g)];
+      assert.ok(ports.length > 0, 'an IPv4 host candidate');
+      for (const [, announced] of ports) assert.equal(Number(announced), port);
+    }
+    await client.close();
+    await server.close();
+    const again = createSocket('udp4');
+    await new Promise<void>((resolve) => again.bind(port, '0.0.0.0', resolve));
+    again.close();
+  });
+
+  test('a port that cannot be bound stops the start-up with a ConfigurationError', async () => {
+    const taken = createSocket('udp4');
+    await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));
+    await assert.rejects(
+      startServer({ ice: { udpPort: taken.address().port } }),
+      (error: unknown) =>
+        error instanceof ConfigurationError && /Cannot bind the ICE UDP port/.test(error.message),
+    );
+    taken.close();
+  });
+});
