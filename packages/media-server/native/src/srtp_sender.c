@@ -3,10 +3,15 @@
 // socket's file descriptor. Replaces, per packet, node:crypto's new cipher object and two result
 // buffers, and dgram's address lookup, send request object and deferred send.
 //
+// With many subscribers on one socket (the ICE UDP mux), queue() encrypts a packet into a batch
+// kept per thread and flush() hands every queued datagram of a socket to the kernel in one
+// sendmmsg(2): the copies of one source packet for all its subscribers cost one system call.
+//
 // The socket stays libuv's: the sender keeps a duplicate of its descriptor (dup), so a socket that
 // werift closes meanwhile can never leave its number to another file this sender would write to;
 // the duplicate is closed with the sender (close(), or when it is garbage-collected).
 
+#define _GNU_SOURCE  // sendmmsg
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,12 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #define KEY_LENGTH 16
 #define SALT_LENGTH 12
 #define TAG_LENGTH 16
 #define MAX_PAYLOAD 65536
+// A queued datagram: header, ciphertext and tag of a packet up to a typical MTU. Larger ones are
+// sent at once, alone. 64 of them per thread: the fan-out of one packet flushes when full.
+#define BATCH_SLOT 1536
+#define BATCH_SIZE 64
 
 typedef struct {
   EVP_CIPHER_CTX *cipher;
@@ -31,7 +41,15 @@ typedef struct {
   int fd;
   struct sockaddr_storage destination;
   socklen_t destination_length;
+  // The socket behind fd (its inode): senders holding duplicates of one socket share a batch.
+  ino_t socket_id;
 } SrtpSender;
+
+typedef struct {
+  int fd;
+  ino_t socket_id;
+  struct sockaddr_storage destination;
+} BatchEntry;
 
 // Where a packet is encrypted before it is sent: one per N-API environment (the main thread and
 // each send worker), not one per stream. A send encrypts and sends in one synchronous call, so
@@ -39,7 +57,46 @@ typedef struct {
 // a subscriber's memory (two streams each, the pages touched by calloc).
 typedef struct {
   uint8_t ciphertext[MAX_PAYLOAD + TAG_LENGTH];
+  unsigned queued;
+  BatchEntry entries[BATCH_SIZE];
+  struct mmsghdr messages[BATCH_SIZE];
+  struct iovec parts[BATCH_SIZE];
+  uint8_t datagrams[BATCH_SIZE][BATCH_SLOT];
 } Scratch;
+
+// Sends every queued datagram, one sendmmsg per run of datagrams on the same socket; returns how
+// many the kernel refused (a full buffer: lost, as on the wire). Called before a sender's
+// descriptor closes or changes, so no queued entry ever names a closed descriptor.
+static unsigned flush_batch(Scratch *scratch) {
+  unsigned refused = 0;
+  unsigned start = 0;
+  while (start < scratch->queued) {
+    unsigned end = start + 1;
+    while (end < scratch->queued && scratch->entries[end].socket_id == scratch->entries[start].socket_id) end++;
+    int fd = scratch->entries[start].fd;
+    unsigned next = start;
+    while (next < end) {
+      int sent = sendmmsg(fd, &scratch->messages[next], end - next, MSG_DONTWAIT);
+      if (sent > 0) {
+        next += (unsigned)sent;
+      } else if (sent < 0 && errno == EINTR) {
+        continue;
+      } else {
+        refused++;  // this datagram is refused (EAGAIN, EMSGSIZE, ...); go on with the next
+        next++;
+      }
+    }
+    start = end;
+  }
+  scratch->queued = 0;
+  return refused;
+}
+
+static Scratch *scratch_of(napi_env env) {
+  Scratch *scratch = NULL;
+  if (napi_get_instance_data(env, (void **)&scratch) != napi_ok) return NULL;
+  return scratch;
+}
 
 #define CHECK(call)                                                                       \
   do {                                                                                    \
@@ -60,16 +117,19 @@ static napi_value throw_range(napi_env env, const char *message) {
   return NULL;
 }
 
-static void close_descriptor(SrtpSender *sender) {
-  if (sender->fd >= 0) close(sender->fd);
+static void close_descriptor(napi_env env, SrtpSender *sender) {
+  if (sender->fd >= 0) {
+    Scratch *scratch = scratch_of(env);
+    if (scratch && scratch->queued > 0) flush_batch(scratch);
+    close(sender->fd);
+  }
   sender->fd = -1;
 }
 
 static void free_sender(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)hint;
   SrtpSender *sender = data;
-  close_descriptor(sender);
+  close_descriptor(env, sender);
   EVP_CIPHER_CTX_free(sender->cipher);
   OPENSSL_cleanse(sender, sizeof(*sender));
   free(sender);
@@ -179,8 +239,14 @@ static napi_value set_destination(napi_env env, napi_callback_info info) {
     close(duplicate);
     return throw_range(env, "the descriptor is not a UDP socket");
   }
-  close_descriptor(sender);
+  struct stat socket_stat;
+  if (fstat(duplicate, &socket_stat) != 0) {
+    close(duplicate);
+    return throw_range(env, "the descriptor cannot be inspected");
+  }
+  close_descriptor(env, sender);
   sender->fd = duplicate;
+  sender->socket_id = socket_stat.st_ino;
   return NULL;
 }
 
@@ -191,30 +257,14 @@ static napi_value close_sender(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   SrtpSender *sender = argc < 1 ? NULL : sender_arg(env, argv[0]);
   if (!sender) return throw_range(env, "the first argument is not a sender made by createSender()");
-  close_descriptor(sender);
+  close_descriptor(env, sender);
   return NULL;
 }
 
-// send(sender, header: Buffer, payload: Buffer, rolloverCounter: number, sequenceNumber: number)
-//   => bytes sent, or -errno (the packet is dropped, as the network would)
-static napi_value send_packet(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 5) return throw_range(env, "send(sender, header, payload, rolloverCounter, sequenceNumber) takes five arguments");
-  SrtpSender *sender = sender_arg(env, argv[0]);
-  if (!sender) return throw_range(env, "the first argument is not a sender made by createSender()");
-  uint8_t *header, *payload;
-  size_t header_length, payload_length;
-  uint32_t roc, sequence;
-  CHECK(buffer_arg(env, argv[1], &header, &header_length));
-  CHECK(buffer_arg(env, argv[2], &payload, &payload_length));
-  CHECK(napi_get_value_uint32(env, argv[3], &roc));
-  CHECK(napi_get_value_uint32(env, argv[4], &sequence));
-  if (sender->fd < 0) return throw_range(env, "setDestination() was not called, or the sender is closed");
-  if (payload_length > MAX_PAYLOAD || header_length < 12 || header_length > INT32_MAX)
-    return throw_range(env, "the header or payload length is out of range");
-
+// Encrypts payload (header as associated data) into out: ciphertext then tag; false on failure.
+static bool encrypt_packet(SrtpSender *sender, const uint8_t *header, size_t header_length,
+                           const uint8_t *payload, size_t payload_length, uint32_t roc,
+                           uint32_t sequence, uint8_t *out) {
   uint8_t iv[SALT_LENGTH];
   memcpy(iv, sender->iv_base, SALT_LENGTH);
   iv[6] ^= roc >> 24;
@@ -223,24 +273,56 @@ static napi_value send_packet(napi_env env, napi_callback_info info) {
   iv[9] ^= roc;
   iv[10] ^= sequence >> 8;
   iv[11] ^= sequence;
-
-  Scratch *scratch = NULL;
-  CHECK(napi_get_instance_data(env, (void **)&scratch));
-  if (!scratch) return throw_range(env, "the module was not initialised");
   int written = 0, final_written = 0;
-  uint8_t *out = scratch->ciphertext;
-  if (EVP_EncryptInit_ex(sender->cipher, NULL, NULL, NULL, iv) != 1 ||
-      EVP_EncryptUpdate(sender->cipher, NULL, &written, header, (int)header_length) != 1 ||
-      EVP_EncryptUpdate(sender->cipher, out, &written, payload, (int)payload_length) != 1 ||
-      EVP_EncryptFinal_ex(sender->cipher, out + written, &final_written) != 1 ||
-      EVP_CIPHER_CTX_ctrl(sender->cipher, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, out + payload_length) != 1) {
-    napi_throw_error(env, "ERR_MEDLEY_SRTP_CIPHER", "AES-128-GCM encryption failed in OpenSSL");
-    return NULL;
-  }
+  return EVP_EncryptInit_ex(sender->cipher, NULL, NULL, NULL, iv) == 1 &&
+         EVP_EncryptUpdate(sender->cipher, NULL, &written, header, (int)header_length) == 1 &&
+         EVP_EncryptUpdate(sender->cipher, out, &written, payload, (int)payload_length) == 1 &&
+         EVP_EncryptFinal_ex(sender->cipher, out + written, &final_written) == 1 &&
+         EVP_CIPHER_CTX_ctrl(sender->cipher, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, out + payload_length) == 1;
+}
 
+typedef struct {
+  SrtpSender *sender;
+  uint8_t *header;
+  size_t header_length;
+  uint8_t *payload;
+  size_t payload_length;
+  uint32_t roc;
+  uint32_t sequence;
+  Scratch *scratch;
+} PacketArguments;
+
+// The five arguments of send() and queue(); false after throwing.
+static bool packet_arguments(napi_env env, napi_callback_info info, const char *usage, PacketArguments *packet) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_last_error(env), false;
+  if (argc < 5) return throw_range(env, usage), false;
+  packet->sender = sender_arg(env, argv[0]);
+  if (!packet->sender) return throw_range(env, "the first argument is not a sender made by createSender()"), false;
+  if (buffer_arg(env, argv[1], &packet->header, &packet->header_length) != napi_ok ||
+      buffer_arg(env, argv[2], &packet->payload, &packet->payload_length) != napi_ok ||
+      napi_get_value_uint32(env, argv[3], &packet->roc) != napi_ok ||
+      napi_get_value_uint32(env, argv[4], &packet->sequence) != napi_ok)
+    return throw_last_error(env), false;
+  if (packet->sender->fd < 0) return throw_range(env, "setDestination() was not called, or the sender is closed"), false;
+  if (packet->payload_length > MAX_PAYLOAD || packet->header_length < 12 || packet->header_length > INT32_MAX)
+    return throw_range(env, "the header or payload length is out of range"), false;
+  packet->scratch = scratch_of(env);
+  if (!packet->scratch) return throw_range(env, "the module was not initialised"), false;
+  return true;
+}
+
+// Encrypts and sends at once with sendmsg; the bytes sent or -errno.
+static int32_t send_now(PacketArguments *packet) {
+  SrtpSender *sender = packet->sender;
+  uint8_t *out = packet->scratch->ciphertext;
+  if (!encrypt_packet(sender, packet->header, packet->header_length, packet->payload, packet->payload_length,
+                      packet->roc, packet->sequence, out))
+    return INT32_MIN;
   struct iovec parts[2] = {
-      {.iov_base = header, .iov_len = header_length},
-      {.iov_base = out, .iov_len = payload_length + TAG_LENGTH},
+      {.iov_base = packet->header, .iov_len = packet->header_length},
+      {.iov_base = out, .iov_len = packet->payload_length + TAG_LENGTH},
   };
   struct msghdr message = {
       .msg_name = &sender->destination,
@@ -252,10 +334,68 @@ static napi_value send_packet(napi_env env, napi_callback_info info) {
   do {
     sent = sendmsg(sender->fd, &message, MSG_DONTWAIT);
   } while (sent < 0 && errno == EINTR);
+  return sent < 0 ? -errno : (int32_t)sent;
+}
 
+static napi_value int_result(napi_env env, int32_t value) {
+  if (value == INT32_MIN) {
+    napi_throw_error(env, "ERR_MEDLEY_SRTP_CIPHER", "AES-128-GCM encryption failed in OpenSSL");
+    return NULL;
+  }
   napi_value result;
-  CHECK(napi_create_int32(env, sent < 0 ? -errno : (int32_t)sent, &result));
+  CHECK(napi_create_int32(env, value, &result));
   return result;
+}
+
+// send(sender, header: Buffer, payload: Buffer, rolloverCounter: number, sequenceNumber: number)
+//   => bytes sent, or -errno (the packet is dropped, as the network would)
+static napi_value send_packet(napi_env env, napi_callback_info info) {
+  PacketArguments packet;
+  if (!packet_arguments(env, info, "send(sender, header, payload, rolloverCounter, sequenceNumber) takes five arguments", &packet))
+    return NULL;
+  return int_result(env, send_now(&packet));
+}
+
+// queue(sender, header, payload, rolloverCounter, sequenceNumber) => bytes queued (or, for a
+// datagram too large to queue, sent at once: bytes sent or -errno). The caller must flush().
+static napi_value queue_packet(napi_env env, napi_callback_info info) {
+  PacketArguments packet;
+  if (!packet_arguments(env, info, "queue(sender, header, payload, rolloverCounter, sequenceNumber) takes five arguments", &packet))
+    return NULL;
+  size_t length = packet.header_length + packet.payload_length + TAG_LENGTH;
+  if (length > BATCH_SLOT) return int_result(env, send_now(&packet));
+  Scratch *scratch = packet.scratch;
+  if (scratch->queued == BATCH_SIZE) flush_batch(scratch);
+  unsigned index = scratch->queued;
+  uint8_t *datagram = scratch->datagrams[index];
+  memcpy(datagram, packet.header, packet.header_length);
+  SrtpSender *sender = packet.sender;
+  if (!encrypt_packet(sender, packet.header, packet.header_length, packet.payload, packet.payload_length,
+                      packet.roc, packet.sequence, datagram + packet.header_length))
+    return int_result(env, INT32_MIN);
+  BatchEntry *entry = &scratch->entries[index];
+  entry->fd = sender->fd;
+  entry->socket_id = sender->socket_id;
+  memcpy(&entry->destination, &sender->destination, sender->destination_length);
+  scratch->parts[index] = (struct iovec){.iov_base = datagram, .iov_len = length};
+  scratch->messages[index] = (struct mmsghdr){
+      .msg_hdr = {
+          .msg_name = &entry->destination,
+          .msg_namelen = sender->destination_length,
+          .msg_iov = &scratch->parts[index],
+          .msg_iovlen = 1,
+      },
+  };
+  scratch->queued = index + 1;
+  return int_result(env, (int32_t)length);
+}
+
+// flush() => how many queued datagrams the kernel refused (dropped, as the network would).
+static napi_value flush_packets(napi_env env, napi_callback_info info) {
+  (void)info;
+  Scratch *scratch = scratch_of(env);
+  if (!scratch) return throw_range(env, "the module was not initialised");
+  return int_result(env, (int32_t)flush_batch(scratch));
 }
 
 // The one descriptor argument of duplicateDescriptor() and closeDescriptor(); false after throwing.
@@ -299,7 +439,7 @@ static void free_scratch(napi_env env, void *data, void *hint) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  Scratch *scratch = malloc(sizeof(Scratch));
+  Scratch *scratch = calloc(1, sizeof(Scratch));
   if (!scratch) return throw_range(env, "out of memory");
   if (napi_set_instance_data(env, scratch, free_scratch, NULL) != napi_ok) {
     free(scratch);
@@ -309,6 +449,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"createSender", NULL, create_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDestination", NULL, set_destination, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_packet, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"queue", NULL, queue_packet, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"flush", NULL, flush_packets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_sender, NULL, NULL, NULL, napi_enumerable, NULL},
       {"duplicateDescriptor", NULL, duplicate_descriptor, NULL, NULL, NULL, napi_enumerable, NULL},
       {"closeDescriptor", NULL, close_descriptor_function, NULL, NULL, NULL, napi_enumerable, NULL},

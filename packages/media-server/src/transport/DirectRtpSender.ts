@@ -5,6 +5,7 @@ import {
   type RTCRtpSender,
   StunProtocol,
 } from 'werift';
+import { MuxedUdpTransport } from './iceMux/MuxedUdpTransport.js';
 import { NativeSrtpStream } from './srtp/NativeSrtpStream.js';
 import { type NativeSrtpBinding, udpDescriptor } from './srtp/nativeSrtpBinding.js';
 import { RolloverCounter } from './srtp/RolloverCounter.js';
@@ -44,7 +45,8 @@ export interface DirectEncryption {
  *
  * With the native addon (the default where it is built), encryption and sendmsg(2) are one call
  * into C with a cipher context kept per stream: about a fifth of node:crypto plus dgram per
- * packet. With a worker pool, that call runs on a worker thread, on the worker's own duplicate of
+ * packet. On the ICE UDP mux's socket, the packet is encrypted into a batch instead, and the
+ * copies for every subscriber leave together in one sendmmsg(2). With a worker pool, that call runs on a worker thread, on the worker's own duplicate of
  * the ICE socket's descriptor; a JavaScript pool encrypts there with node:crypto and hands the
  * datagram back to be sent here.
  *
@@ -62,8 +64,12 @@ export class DirectRtpSender {
   readonly #native: NativeSrtpStream | undefined;
   /** Header + tag bytes of a packet, for the statistics of packets a worker sends. */
   readonly #overheadBytes: number;
-  /** Where the native sender (here or on a worker) was last aimed. */
-  #aimedAt: { socket: Socket; address: string; port: number } | undefined;
+  /**
+   * Where the native sender (here or on a worker) was last aimed; `batched` when the socket is
+   * the ICE UDP mux's, shared with other subscribers: packets are then queued and leave in one
+   * sendmmsg with the other subscribers' copies (see NativeSendBatch).
+   */
+  #aimedAt: { socket: Socket; address: string; port: number; batched: boolean } | undefined;
   readonly #rollover = new RolloverCounter();
   /** Reused: the encoder and the pool read it synchronously. */
   readonly #packet = emptyOutgoingRtp();
@@ -188,15 +194,18 @@ export class DirectRtpSender {
     if (protocol.transport.closed) return true;
     const socket = protocol.transport.socket;
     const [address, port] = pair.remoteAddr;
-    const aimed = this.#aimedAt;
+    let aimed = this.#aimedAt;
     if (aimed?.socket !== socket || aimed.address !== address || aimed.port !== port) {
       const fd = udpDescriptor(socket);
       if (fd === undefined) return false;
       target.setDestination({ fd, address, port, ipv6Socket: socket.address().family === 'IPv6' });
-      this.#aimedAt = { socket, address, port };
+      aimed = { socket, address, port, batched: protocol.transport instanceof MuxedUdpTransport };
+      this.#aimedAt = aimed;
     }
     if (this.#native) {
-      const sent = this.#native.send(packet, payload);
+      const sent = aimed.batched
+        ? this.#native.queue(packet, payload)
+        : this.#native.send(packet, payload);
       if (sent <= 0) return true; // refused by the kernel: lost, as on the wire
       this.#dtlsTransport.packetsSent++;
       this.#dtlsTransport.bytesSent += sent;

@@ -1,3 +1,4 @@
+import { NativeSendBatch } from './NativeSendBatch.js';
 import type { NativeSrtpBinding, NativeSrtpSenderHandle } from './nativeSrtpBinding.js';
 import { RtpHeaderWriter } from './RtpHeaderWriter.js';
 import type { OutgoingRtp, SrtpStreamParameters } from './SrtpStreamEncoder.js';
@@ -39,19 +40,41 @@ export class NativeSrtpStream {
    * Throws before a destination is set and after `close`.
    */
   send(packet: OutgoingRtp, payload: Uint8Array): number {
-    const header = this.#headers.overwrite(
-      packet.payloadType,
-      packet.sequenceNumber,
-      packet.timestamp,
-      packet.marker,
-      packet.sentAtMs,
-    );
+    const header = this.#header(packet);
     return this.#binding.send(
       this.#handle,
       header,
       payload,
       packet.rolloverCounter,
       packet.sequenceNumber,
+    );
+  }
+
+  /**
+   * Encrypts one packet into the addon's batch, sent by the next {@link NativeSendBatch} flush
+   * together with every other packet queued meanwhile (one sendmmsg per socket). Returns the
+   * bytes queued, as `send` returns the bytes sent.
+   */
+  queue(packet: OutgoingRtp, payload: Uint8Array): number {
+    const header = this.#header(packet);
+    const queued = this.#binding.queue(
+      this.#handle,
+      header,
+      payload,
+      packet.rolloverCounter,
+      packet.sequenceNumber,
+    );
+    NativeSendBatch.of(this.#binding).scheduleFlush();
+    return queued;
+  }
+
+  #header(packet: OutgoingRtp): Buffer {
+    return this.#headers.overwrite(
+      packet.payloadType,
+      packet.sequenceNumber,
+      packet.timestamp,
+      packet.marker,
+      packet.sentAtMs,
     );
   }
 

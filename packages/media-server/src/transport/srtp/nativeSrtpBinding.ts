@@ -26,6 +26,20 @@ export interface NativeSrtpBinding {
   closeDescriptor(fd: number): void;
   /** Releases the sender's duplicate of the socket; sending afterwards throws. */
   close(sender: NativeSrtpSenderHandle): void;
+  /**
+   * Encrypts a packet into the thread's batch (flushed when full, by `flush`, or before a
+   * sender's socket is let go): bytes queued. A datagram too large to queue is sent at once
+   * (bytes sent, or a negative errno).
+   */
+  queue(
+    sender: NativeSrtpSenderHandle,
+    header: Buffer,
+    payload: Uint8Array,
+    rolloverCounter: number,
+    sequenceNumber: number,
+  ): number;
+  /** Sends the batch, one sendmmsg(2) per socket; returns how many datagrams the kernel refused. */
+  flush(): number;
   /** Bytes sent, or a negative errno when the kernel refused the datagram (dropped). */
   send(
     sender: NativeSrtpSenderHandle,
