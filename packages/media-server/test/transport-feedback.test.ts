@@ -44,7 +44,7 @@ function genericNackBytes(mediaSsrc: number, pairs: readonly [number, number][])
 
 describe('RtpPacketHistory', () => {
   test('returns a sent packet by its sequence number, across the 16-bit wrap', () => {
-    const history = new RtpPacketHistory(8);
+    const history = fixedHistory(8);
     for (const sequenceNumber of [65533, 65534, 65535, 0, 1]) history.store(sent(sequenceNumber));
     assert.equal(history.get(65535)?.timestamp, 65535 * 3000);
     assert.equal(history.get(0)?.payload[0], 0);
@@ -52,7 +52,7 @@ describe('RtpPacketHistory', () => {
   });
 
   test('forgets a packet once its slot is reused by a later one', () => {
-    const history = new RtpPacketHistory(4);
+    const history = fixedHistory(4);
     for (let sequenceNumber = 100; sequenceNumber < 105; sequenceNumber++)
       history.store(sent(sequenceNumber));
     assert.equal(history.get(100), undefined);
@@ -60,7 +60,7 @@ describe('RtpPacketHistory', () => {
   });
 
   test('keeps payload type, marker and timestamp as stored, and the time a packet was resent', () => {
-    const history = new RtpPacketHistory(4);
+    const history = fixedHistory(4);
     const payload = Buffer.from([7]);
     history.store({
       sequenceNumber: 0,
@@ -92,13 +92,75 @@ describe('RtpPacketHistory', () => {
   });
 
   test('an empty history answers nothing, sequence number 0 included', () => {
-    assert.equal(new RtpPacketHistory(4).get(0), undefined);
+    assert.equal(fixedHistory(4).get(0), undefined);
   });
 
   test('refuses a size that is not a power of two', () => {
-    assert.throws(() => new RtpPacketHistory(1000), RangeError);
+    assert.throws(() => new RtpPacketHistory({ maxPackets: 1000 }), RangeError);
+    assert.throws(() => new RtpPacketHistory({ initialPackets: 2048 }), RangeError);
+  });
+
+  test('grows rather than overwrite a packet younger than the retention time', () => {
+    let nowMs = 0;
+    const history = new RtpPacketHistory({
+      initialPackets: 4,
+      maxPackets: 16,
+      retentionMs: 100,
+      clock: () => nowMs,
+    });
+    // 10 packets within 100 ms: 4 slots would lose 6 of them; the ring doubles twice to 16.
+    for (let sequenceNumber = 65530; sequenceNumber < 65540; sequenceNumber++) {
+      history.store(sent(sequenceNumber & 0xffff));
+      nowMs += 5;
+    }
+    assert.equal(history.capacity, 16);
+    for (let sequenceNumber = 65530; sequenceNumber < 65540; sequenceNumber++) {
+      assert.equal(history.get(sequenceNumber & 0xffff)?.sequenceNumber, sequenceNumber & 0xffff);
+    }
+  });
+
+  test('overwrites packets older than the retention time instead of growing', () => {
+    let nowMs = 0;
+    const history = new RtpPacketHistory({
+      initialPackets: 4,
+      maxPackets: 16,
+      retentionMs: 100,
+      clock: () => nowMs,
+    });
+    for (let sequenceNumber = 0; sequenceNumber < 12; sequenceNumber++) {
+      history.store(sent(sequenceNumber));
+      nowMs += 50; // two packets per retention window: 4 slots are enough
+    }
+    assert.equal(history.capacity, 4);
+    assert.equal(history.get(7), undefined, 'overwritten once older than 100 ms');
+    assert.equal(history.get(11)?.sequenceNumber, 11);
+  });
+
+  test('stops growing at maxPackets and then forgets the oldest', () => {
+    const history = new RtpPacketHistory({ initialPackets: 2, maxPackets: 8, clock: () => 0 });
+    for (let sequenceNumber = 0; sequenceNumber < 20; sequenceNumber++) {
+      history.store(sent(sequenceNumber));
+    }
+    assert.equal(history.capacity, 8);
+    assert.equal(history.get(11), undefined);
+    assert.equal(history.get(12)?.sequenceNumber, 12);
+  });
+
+  test('a resend time survives the ring growing', () => {
+    const history = new RtpPacketHistory({ initialPackets: 2, maxPackets: 4, clock: () => 0 });
+    history.store(sent(0));
+    history.markRetransmitted(0, 42);
+    history.store(sent(1));
+    history.store(sent(2));
+    assert.equal(history.capacity, 4);
+    assert.equal(history.get(0)?.retransmittedAtMs, 42);
   });
 });
+
+/** A history of exactly `size` slots, as the first tests here expect. */
+function fixedHistory(size: number): RtpPacketHistory {
+  return new RtpPacketHistory({ initialPackets: size, maxPackets: size });
+}
 
 describe('RTCP feedback parsing', () => {
   test('a Generic NACK yields each lost sequence number once, wrapped at 65535', () => {

@@ -21,7 +21,7 @@ export interface ResendablePacket {
  * itself, so a history shared between streams never carries one peer's pacing to another.
  */
 export class PlainRtpSendHistory {
-  readonly #history = new RtpPacketHistory(DEFAULT_HISTORY_SIZE);
+  readonly #history = new RtpPacketHistory();
   readonly #mask = DEFAULT_HISTORY_SIZE - 1;
   /** When each slot's packet was last resent (-Infinity: never), with the sequence number it was. */
   readonly #resentAtMs = new Float64Array(DEFAULT_HISTORY_SIZE).fill(Number.NEGATIVE_INFINITY);
