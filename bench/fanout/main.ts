@@ -15,6 +15,7 @@ import type { LevelResult } from './Fanout.js';
 import { type RampOptions, rampTarget, type TargetResult } from './ramp.js';
 import { JanusTarget } from './targets/JanusTarget.js';
 import { MedleyCascadeTarget } from './targets/MedleyCascadeTarget.js';
+import { MedleyMuxTarget } from './targets/MedleyMuxTarget.js';
 import { MedleyTarget } from './targets/MedleyTarget.js';
 import { RelayTarget } from './targets/RelayTarget.js';
 import type { ServerHeapUsage, Target } from './targets/Target.js';
@@ -37,6 +38,7 @@ const TARGETS: Record<string, () => Target> = {
       maxLoad: 0.85,
     }),
   'medley-cascade': () => new MedleyCascadeTarget(),
+  'medley-mux': () => new MedleyMuxTarget(),
   janus: () => new JanusTarget(),
 };
 const FULL_LEVELS = [10, 50, 100, 200, 300, 400, 500];
