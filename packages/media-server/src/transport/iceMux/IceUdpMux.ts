@@ -2,7 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { type RTCPeerConnection, StunProtocol } from 'werift';
 import { WebRtcTransportError } from '../errors.js';
 import { MuxedUdpTransport, type MuxRoutes } from './MuxedUdpTransport.js';
-import { bindingRequestLocalUfrag, isStun } from './stunUsername.js';
+import { type BindingRequestUfrags, bindingRequestUfrags, isStun } from './stunUsername.js';
 import {
   type IceAddress,
   type IceConnectionInternals,
@@ -49,8 +49,12 @@ export class IceUdpMux implements MuxRoutes {
   readonly socket: Socket;
   readonly #byAddress = new Map<string, MuxedUdpTransport>();
   readonly #transports = new Set<MuxedUdpTransport>();
-  /** Local ufrag → transport, rebuilt from the agents when one was added or restarted. */
-  #byUfrag = new Map<string, MuxedUdpTransport>();
+  /**
+   * Local ufrag → transports, rebuilt from the agents when one was added or restarted. werift's
+   * ufrags are 4 hex digits: among 300 agents two share one about every other time, so several
+   * transports can hold a ufrag (the peer's ufrag then tells them apart).
+   */
+  #byUfrag = new Map<string, MuxedUdpTransport[]>();
   #ufragsStale = false;
   readonly #attached = new WeakSet<IceConnectionInternals>();
   #dropped = 0;
@@ -183,8 +187,8 @@ export class IceUdpMux implements MuxRoutes {
     if (transport === undefined || isStun(data)) {
       // A Binding request names its agent: the first one routes a new source, and a later one
       // for another agent moves it (a port the peer reused for a new connection).
-      const ufrag = bindingRequestLocalUfrag(data);
-      const named = ufrag === undefined ? undefined : this.#transportOfUfrag(ufrag);
+      const ufrags = bindingRequestUfrags(data);
+      const named = ufrags === undefined ? undefined : this.#transportOfUfrags(ufrags);
       if (named !== undefined && named !== transport) {
         transport = named;
         this.#byAddress.set(key, named);
@@ -197,17 +201,28 @@ export class IceUdpMux implements MuxRoutes {
     transport.deliver(data, [source.address, source.port]);
   }
 
-  #transportOfUfrag(ufrag: string): MuxedUdpTransport | undefined {
+  /**
+   * The agent a Binding request is for. When agents share its local ufrag, the one that knows
+   * the sender's ufrag; none while none does yet (the peer checks again).
+   */
+  #transportOfUfrags({ local, remote }: BindingRequestUfrags): MuxedUdpTransport | undefined {
     if (this.#ufragsStale) {
-      const byUfrag = new Map<string, MuxedUdpTransport>();
+      const byUfrag = new Map<string, MuxedUdpTransport[]>();
       for (const transport of this.#transports) {
         const own = transport.connection.localUsername;
-        if (!byUfrag.has(own)) byUfrag.set(own, transport);
+        const sharing = byUfrag.get(own);
+        if (sharing === undefined) byUfrag.set(own, [transport]);
+        else if (!sharing.some((other) => other.connection === transport.connection)) {
+          sharing.push(transport);
+        }
       }
       this.#byUfrag = byUfrag;
       this.#ufragsStale = false;
     }
-    return this.#byUfrag.get(ufrag);
+    const named = this.#byUfrag.get(local);
+    if (named === undefined) return undefined;
+    if (named.length === 1) return named[0];
+    return named.find((transport) => transport.connection.remoteUsername === remote);
   }
 
   #forgetRoutesOf(matches: (transport: MuxedUdpTransport) => boolean): void {

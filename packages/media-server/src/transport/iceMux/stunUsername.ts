@@ -3,13 +3,20 @@ const MAGIC_COOKIE = 0x2112a442;
 const BINDING_REQUEST = 0x0001;
 const USERNAME_ATTRIBUTE = 0x0006;
 
+/** The two ufrags of a Binding request's USERNAME (RFC 8445 §7.2.2: `<receiver>:<sender>`). */
+export interface BindingRequestUfrags {
+  /** The ufrag of the agent it is addressed to (ours). */
+  readonly local: string;
+  /** The sender's (the peer's). */
+  readonly remote: string;
+}
+
 /**
- * The local ufrag a STUN Binding request is addressed to: the part of its USERNAME attribute
- * before the colon (RFC 8445 §7.2.2: `<receiver's ufrag>:<sender's ufrag>`). Undefined for any
- * other datagram (DTLS, SRTP, STUN responses, garbage). Read without werift's parser: the ICE
- * UDP mux calls it on the first datagram of every unknown source.
+ * The ufrags of a STUN Binding request's USERNAME attribute. Undefined for any other datagram
+ * (DTLS, SRTP, STUN responses, garbage). Read without werift's parser: the ICE UDP mux calls it
+ * on the first datagram of every unknown source.
  */
-export function bindingRequestLocalUfrag(datagram: Buffer): string | undefined {
+export function bindingRequestUfrags(datagram: Buffer): BindingRequestUfrags | undefined {
   if (datagram.length < STUN_HEADER_LENGTH || datagram[0] === undefined || datagram[0] > 3) {
     return undefined;
   }
@@ -25,7 +32,8 @@ export function bindingRequestLocalUfrag(datagram: Buffer): string | undefined {
     if (type === USERNAME_ATTRIBUTE) {
       const username = datagram.toString('utf8', valueStart, valueStart + length);
       const colon = username.indexOf(':');
-      return colon > 0 ? username.slice(0, colon) : undefined;
+      if (colon <= 0) return undefined;
+      return { local: username.slice(0, colon), remote: username.slice(colon + 1) };
     }
     offset = valueStart + length + ((4 - (length % 4)) % 4);
   }

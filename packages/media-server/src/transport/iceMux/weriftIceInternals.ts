@@ -23,8 +23,10 @@ export interface StunProtocolTransport {
 
 /** The parts of werift's ICE agent (`Connection`, private in its typings) the mux hooks. */
 export interface IceConnectionInternals {
-  /** The current local ufrag; a restart draws a new one. */
+  /** The current local ufrag (4 hex digits: agents of one server can share one); a restart draws a new one. */
   readonly localUsername: string;
+  /** The peer's ufrag once its description was applied; empty before. */
+  readonly remoteUsername: string;
   /** Subscribes the agent to a protocol it made, just before `connectionMade` binds it. */
   ensureProtocol(protocol: unknown): void;
   /** An ICE restart: new credentials, candidates and checks, on the same protocols. */
