@@ -12,6 +12,7 @@ import { guarded } from '../graph/listenerFailure.js';
 import { ConnectionStates } from './ConnectionStates.js';
 import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
 import { DataChannelBinding } from './DataChannelBinding.js';
+import { recoverLostDtlsRecords } from './dtlsHandshakeRecovery.js';
 import { keepEarlyDtlsRecords } from './earlyDtlsRecords.js';
 import { WebRtcTransportError } from './errors.js';
 import {
@@ -591,6 +592,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     for (const dtlsTransport of this.#peerConnection.dtlsTransports) {
       if (this.#watchedDtlsTransports.has(dtlsTransport)) continue;
       this.#watchedDtlsTransports.add(dtlsTransport);
+      recoverLostDtlsRecords(dtlsTransport);
       keepEarlyDtlsRecords(dtlsTransport);
       this.#states.watchDtlsTransport(dtlsTransport);
       dtlsTransport.onRtcp.subscribe(guarded('RTCP handling', (packet) => this.#onRtcp(packet)));
