@@ -33,7 +33,9 @@ const SERVER_FLIGHT_4 = 4;
  *   Certificate makes its CertificateVerify handler throw ("client certificate missing before
  *   certificate verify"), and a lost CertificateVerify makes its Finished handler give up after
  *   4.5 s ("waitForReady timeout"); the error reaches RTCDtlsTransport as a failure, and the
- *   retransmitted flight, which would have completed the handshake, is wasted. Under a burst of
+ *   retransmitted flight, which would have completed the handshake, is wasted. A lost Finished
+ *   makes the retransmitted ClientKeyExchange derive the master secret again, over messages that
+ *   by then include the CertificateVerify: no Finished decrypts after that. Under a burst of
  *   set-ups the server's socket drops such datagrams.
  * - draws a new random and key pair when a late copy of the client's first ClientHello comes
  *   after its flight 4 went out (the keys of the flight 4 the client answers are then lost: the
@@ -42,8 +44,8 @@ const SERVER_FLIGHT_4 = 4;
  *   no longer decrypts).
  *
  * werift already retransmits its flight 4 on a timer and its flight 6 whenever the client's
- * Finished comes again. Call before the transport starts (before the local description is set);
- * the DTLS socket werift creates on start is adjusted as it is created.
+ * Finished comes again. Call before DTLS starts (werift starts it once ICE has connected): the
+ * DTLS socket werift creates then is adjusted as it is created.
  */
 export function recoverLostDtlsRecords(dtlsTransport: RTCDtlsTransport): void {
   whenDtlsSocketCreated(dtlsTransport, (socket) => {
