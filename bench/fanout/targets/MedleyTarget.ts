@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
@@ -156,6 +164,7 @@ export function spawnMedleyServer(
             `--diagnostic-dir=${process.env.MEDLEY_BENCH_HEAP_SNAPSHOT}`,
           ]
         : []),
+      ...commandNodeFlags(packageRoot),
       cliPath,
       ...['--port', '0', '--log-level', 'info', '--media-root', tmpdir()],
       ...['--send-path', mode.sendPath, '--send-workers', String(mode.sendWorkers)],
@@ -199,4 +208,16 @@ function newestFileMs(directory: string): number {
     newest = Math.max(newest, entry.isDirectory() ? newestFileMs(path) : statSync(path).mtimeMs);
   }
   return newest;
+}
+
+/**
+ * The Node flags the `medley-media-server` command starts the server with (its shebang's
+ * `env -S node …`), so that the bench runs dist/cli.js as that command does.
+ */
+function commandNodeFlags(packageRoot: string): string[] {
+  const bin = `${packageRoot}bin/medley-media-server.js`;
+  if (!existsSync(bin)) return [];
+  const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1];
+  return flags === undefined ? [] : flags.trim().split(/\s+/);
 }
