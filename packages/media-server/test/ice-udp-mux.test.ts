@@ -304,6 +304,20 @@ describe('--ice-udp-port', () => {
     again.close();
   });
 
+  test('a server that cannot listen frees the ICE port again', async () => {
+    const first = await startServer();
+    const taken = Number(new URL(first.url).port);
+    const free = createSocket('udp4');
+    await new Promise<void>((resolve) => free.bind(0, '0.0.0.0', resolve));
+    const port = free.address().port;
+    await new Promise<void>((resolve) => free.close(resolve));
+    await assert.rejects(startServer({ port: taken, ice: { udpPort: port } }));
+    await first.close();
+    const again = createSocket('udp4');
+    await new Promise<void>((resolve) => again.bind(port, '0.0.0.0', resolve));
+    again.close();
+  });
+
   test('a port that cannot be bound stops the start-up with a ConfigurationError', async () => {
     const taken = createSocket('udp4');
     await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));

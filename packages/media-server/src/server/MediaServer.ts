@@ -257,7 +257,13 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
     logger.info('media server closed');
   };
 
-  const port = await listen(httpServer, settings);
+  let port: number;
+  try {
+    port = await listen(httpServer, settings);
+  } catch (error) {
+    await iceUdpMux?.close(); // the one ICE port is free again for a retry
+    throw error;
+  }
   httpEndpoints.baseUrl = formatUrl(announcedHost(settings), port, '', 'http');
   if (metrics && settings.metricsPort !== undefined) {
     try {
