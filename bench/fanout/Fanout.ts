@@ -26,6 +26,7 @@ const FIRST_RTP_TIMEOUT_MS = 15_000;
 export interface LevelResult {
   readonly subscribers: number;
   readonly setupFailures: number;
+  readonly setupFailureReasons: Readonly<Record<string, number>>;
   /** Request → first RTP packet of the subscribers added for this level, under the load before it. */
   readonly setupMs: { readonly p50: number; readonly p95: number };
   readonly packetsSentPerSecond: number;
@@ -64,11 +65,27 @@ export interface LevelResult {
   /** Sampled packets fully decrypted, and those that failed (should be 0). */
   readonly decrypted: number;
   readonly decryptFailures: number;
+  /**
+   * Set when the level is a burst: `joining` subscribers set up within `withinMs` during the
+   * window, whose set-up figures (and failures) are theirs; every other figure (loss, latency,
+   * subscriber counts) is of the `served` subscribers that were already receiving.
+   */
+  readonly burst?: BurstShape & { readonly served: number };
 }
 
 export interface SetupOutcome {
   readonly timesMs: readonly number[];
   readonly failures: number;
+  /** How many set-ups failed for each reason. */
+  readonly failureReasons: Readonly<Record<string, number>>;
+}
+
+/** A burst of joins measured while the subscribers already there are served. */
+export interface BurstShape {
+  /** Subscribers that join. */
+  readonly joining: number;
+  /** Their set-ups start evenly over this long. */
+  readonly withinMs: number;
 }
 
 /** One target serving one publisher to a growing set of subscribers, and what it costs. */
@@ -103,29 +120,52 @@ export class Fanout {
 
   /** Opens subscribers until there are `count`, a few at a time, timing each request → first RTP. */
   async grow(count: number, concurrency: number): Promise<SetupOutcome> {
-    const timesMs: number[] = [];
-    const failures = new Map<string, number>();
+    const setups = new SetupTally();
     let remaining = count - this.#sessions.length;
     const worker = async () => {
       while (remaining > 0) {
         remaining--;
-        try {
-          timesMs.push(await this.#openSubscriber());
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          failures.set(reason, (failures.get(reason) ?? 0) + 1);
-        }
+        await setups.add(this.#openSubscriber());
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    for (const [reason, times] of failures) {
-      console.error(`  ${times} subscriber set-up(s) failed: ${reason}`);
-    }
-    return { timesMs, failures: [...failures.values()].reduce((sum, times) => sum + times, 0) };
+    return setups.outcome();
   }
 
-  /** Server, subscriber and publisher figures over `windowMs`, while the stream flows. */
-  async measure(windowMs: number, setup: SetupOutcome): Promise<LevelResult> {
+  /**
+   * `shape.joining` subscribers join, their set-ups started evenly over `shape.withinMs` (all
+   * at once, not a few at a time), while the subscribers already there are measured over
+   * `windowMs`: their loss is the burst's cost to those served.
+   */
+  async burst(shape: BurstShape, windowMs: number): Promise<LevelResult> {
+    const served = this.subscribers;
+    const servedIdsBelow = this.#pool.nextId;
+    const setups = new SetupTally();
+    const started: Promise<void>[] = [];
+    const spacingMs = shape.withinMs / shape.joining;
+    const joined = (async () => {
+      for (let index = 0; index < shape.joining; index++) {
+        started.push(setups.add(this.#openSubscriber()));
+        await delay(spacingMs);
+      }
+      await Promise.all(started);
+      return setups.outcome();
+    })();
+    const result = await this.measure(windowMs, joined, { idsBelow: servedIdsBelow });
+    // Between a level and its burst, the "marginal" cost per packet would count set-up work.
+    const server = { ...result.server, marginalCpuMicrosecondsPerPacket: null };
+    return { ...result, subscribers: served, server, burst: { ...shape, served } };
+  }
+
+  /**
+   * Server, subscriber and publisher figures over `windowMs`, while the stream flows. The
+   * set-ups may still run during the window; only subscribers below `idsBelow` are counted.
+   */
+  async measure(
+    windowMs: number,
+    settingUp: SetupOutcome | Promise<SetupOutcome>,
+    only: { readonly idsBelow?: number } = {},
+  ): Promise<LevelResult> {
     const serverPids = this.target.serverPids();
     const pool = this.#pool;
     const publisher = this.#publisher;
@@ -149,7 +189,8 @@ export class Fanout {
     const heap = await this.target.heapUsage?.();
     await delay(IN_FLIGHT_GRACE_MS);
     const sends = await publisher.sends(startMs, endMs);
-    const reports = await pool.report(sends);
+    const reports = await pool.report(sends, only.idsBelow);
+    const setup = await settingUp;
     const elapsedMs = endMs - startMs;
     const expected = sum(reports, (entry) => entry.expected);
     const received = sum(reports, (entry) => entry.received);
@@ -165,6 +206,7 @@ export class Fanout {
     return {
       subscribers: this.subscribers,
       setupFailures: setup.failures,
+      setupFailureReasons: setup.failureReasons,
       setupMs: { p50: percentile(setup.timesMs, 0.5), p95: percentile(setup.timesMs, 0.95) },
       packetsSentPerSecond: (sends.kinds.length / elapsedMs) * 1000,
       packetsExpected: expected,
@@ -248,6 +290,32 @@ export class Fanout {
       );
     }
     return (publisherSequenceNumber - anchor.sequenceNumber) & 0xffff;
+  }
+}
+
+/** Set-up times and failures (by reason) of subscribers being opened. */
+class SetupTally {
+  readonly #timesMs: number[] = [];
+  readonly #failures = new Map<string, number>();
+
+  async add(setup: Promise<number>): Promise<void> {
+    try {
+      this.#timesMs.push(await setup);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#failures.set(reason, (this.#failures.get(reason) ?? 0) + 1);
+    }
+  }
+
+  outcome(): SetupOutcome {
+    for (const [reason, times] of this.#failures) {
+      console.error(`  ${times} subscriber set-up(s) failed: ${reason}`);
+    }
+    return {
+      timesMs: [...this.#timesMs],
+      failures: [...this.#failures.values()].reduce((total, times) => total + times, 0),
+      failureReasons: Object.fromEntries(this.#failures),
+    };
   }
 }
 

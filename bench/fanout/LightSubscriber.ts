@@ -1,5 +1,5 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { type RTCDtlsTransport, RTCPeerConnection } from 'werift';
+import { type DtlsSocket, type RTCDtlsTransport, RTCPeerConnection } from 'werift';
 import {
   createPeerConfig,
   disableImplicitStun,
@@ -30,9 +30,10 @@ export class LightSubscriber {
       createPeerConfig({ additionalHostAddresses: ['127.0.0.1'] }),
     );
     let dtls: RTCDtlsTransport | undefined;
+    const dtlsError: { message?: string } = {};
     const received = new ReceivedRtp(
       payloadKindsOfSdp(offerSdp),
-      (datagram) => decrypt(dtls, datagram),
+      (datagram) => decrypt(dtls, dtlsError.message, datagram),
       events,
     );
     try {
@@ -44,6 +45,7 @@ export class LightSubscriber {
       throw error;
     }
     dtls = peerConnection.dtlsTransports[0];
+    if (dtls) watchDtlsClient(dtls, dtlsError);
     for (const iceTransport of peerConnection.iceTransports) {
       for (const socket of socketsOf(iceTransport.connection)) takeRtpOff(socket, received);
     }
@@ -60,14 +62,59 @@ export class LightSubscriber {
 
 type IceConnection = RTCPeerConnection['iceTransports'][number]['connection'];
 
-function decrypt(dtls: RTCDtlsTransport | undefined, datagram: Buffer): Decrypted {
-  if (!dtls?.srtp) return `no SRTP keys yet (DTLS ${dtls?.state ?? 'absent'})`;
+function decrypt(
+  dtls: RTCDtlsTransport | undefined,
+  dtlsError: string | undefined,
+  datagram: Buffer,
+): Decrypted {
+  if (!dtls?.srtp) {
+    const state = dtls?.state ?? 'absent';
+    return `no SRTP keys yet (DTLS ${state}${dtlsError ? `: ${dtlsError}` : ''})`;
+  }
   try {
     return dtls.srtp.decrypt(datagram);
   } catch (error) {
     return `SRTP: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
+
+/**
+ * Keeps the error werift's DTLS socket fails with (werift only logs it), and spares it a
+ * duplicate HelloVerifyRequest: werift's client throws on a second one (its Flight3 refuses to
+ * run twice) and fails its transport for good while its handshake goes on and completes on the
+ * server, which then sends RTP this subscriber cannot decrypt. A server answers every cookie-less
+ * ClientHello (RFC 6347 §4.2.1), so a client that retransmitted its first ClientHello while the
+ * server was busy gets two; the client must ignore the second (Chromium does). The DTLS socket
+ * is created when the transport starts, so it is caught as werift assigns it.
+ */
+function watchDtlsClient(dtls: RTCDtlsTransport, error: { message?: string }): void {
+  let socket: DtlsSocket | undefined = dtls.dtls;
+  Object.defineProperty(dtls, 'dtls', {
+    configurable: true,
+    enumerable: true,
+    get: () => socket,
+    set: (value: DtlsSocket | undefined) => {
+      socket = value;
+      if (!value) return;
+      value.onError.subscribe((failure: unknown) => {
+        error.message ??= failure instanceof Error ? failure.message || 'Error' : String(failure);
+      });
+      // MEDLEY_BENCH_RAW_WERIFT_CLIENT=1: werift's client as it is, to show what it fails on.
+      if (process.env.MEDLEY_BENCH_RAW_WERIFT_CLIENT === '1') return;
+      const handle = value.onHandleHandshakes;
+      value.onHandleHandshakes = async (assembled) => {
+        const repeatedVerifyRequest =
+          value.dtls.flight >= CLIENT_FLIGHT_3 &&
+          assembled.some(({ msg_type }) => msg_type === HELLO_VERIFY_REQUEST);
+        if (!repeatedVerifyRequest) await handle(assembled);
+      };
+    },
+  });
+}
+
+const HELLO_VERIFY_REQUEST = 3;
+/** werift's DtlsContext.flight once its client has sent the ClientHello with the cookie. */
+const CLIENT_FLIGHT_3 = 3;
 
 /**
  * The UDP sockets of a werift ICE connection (gathered by setLocalDescription). They are private

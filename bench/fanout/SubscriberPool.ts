@@ -116,13 +116,26 @@ export class SubscriberPool {
     for (const child of this.#processes) child.send({ type: 'window-start' });
   }
 
-  /** What every subscriber received of `sends`, one report per process. */
-  async report(sends: SendLog): Promise<SubscriberReport[]> {
+  /** The id the next subscriber opened will get: those opened so far are below it. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+
+  /**
+   * What every subscriber (or only those opened before id `idsBelow`) received of `sends`, one
+   * report per process.
+   */
+  async report(sends: SendLog, idsBelow?: number): Promise<SubscriberReport[]> {
     const requestId = ++this.#requests;
     return Promise.all(
       this.#processes.map(async (child) => {
         const reply = child.next('report', (message) => message.requestId === requestId);
-        child.send({ type: 'report', requestId, sends });
+        child.send({
+          type: 'report',
+          requestId,
+          sends,
+          ...(idsBelow === undefined ? {} : { idsBelow }),
+        });
         return (await reply).report;
       }),
     );

@@ -73,7 +73,13 @@ export type ToSubscriberProcess =
     }
   /** A measurement window starts: event-loop delay is measured from here. */
   | { readonly type: 'window-start' }
-  | { readonly type: 'report'; readonly requestId: number; readonly sends: SendLog }
+  /** `idsBelow`: only the subscribers opened before that id (those served before a burst). */
+  | {
+      readonly type: 'report';
+      readonly requestId: number;
+      readonly sends: SendLog;
+      readonly idsBelow?: number;
+    }
   | { readonly type: 'stop' };
 
 export type FromSubscriberProcess =

@@ -6,6 +6,7 @@
 //   scripts/isolated.sh npx tsx bench/fanout/main.ts [--targets medley,relay,relay-gcm,janus]
 //       [--levels 10,50,100,...] [--quick] [--out bench/results/fanout.json]
 //       [--subscriber-processes 4] [--budget-seconds 240] [--keep-going]
+//       [--burst 100 [--burst-within-ms 1000]] [--trees before=<worktree>,after=<worktree>]
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -61,9 +62,17 @@ function parseOptions(): RunOptions {
       'budget-seconds': { type: 'string' },
       // A memory run on a busy machine measures every level, lossy or with failed set-ups.
       'keep-going': { type: 'boolean', default: false },
+      // After the last level, this many subscribers join within --burst-within-ms (not 8 at a
+      // time) while those already there are measured for loss.
+      burst: { type: 'string' },
+      'burst-within-ms': { type: 'string', default: '1000' },
+      // label=dir,…: the media server of other trees (worktrees, built) as targets medley-<label>,
+      // e.g. a "before" and an "after" commit measured in the same run.
+      trees: { type: 'string' },
     },
   });
   const quick = values.quick === true;
+  for (const entry of (values.trees ?? '').split(',').filter(Boolean)) addTreeTarget(entry);
   const targets = (values.targets ?? defaultTargets().join(',')).split(',').filter(Boolean);
   const unknown = targets.filter((name) => !(name in TARGETS));
   if (unknown.length > 0) {
@@ -83,6 +92,14 @@ function parseOptions(): RunOptions {
   if (!Number.isInteger(subscriberProcesses) || subscriberProcesses <= 0) {
     throw new UsageError('--subscriber-processes takes a positive integer');
   }
+  const burst = values.burst === undefined ? undefined : Number(values.burst);
+  const burstWithinMs = Number(values['burst-within-ms']);
+  if (burst !== undefined && (!Number.isInteger(burst) || burst <= 0)) {
+    throw new UsageError('--burst takes a positive integer (subscribers joining at once)');
+  }
+  if (!Number.isFinite(burstWithinMs) || burstWithinMs < 0) {
+    throw new UsageError('--burst-within-ms takes a duration in milliseconds');
+  }
   const budgetSeconds = Number(values['budget-seconds'] ?? (quick ? 90 : 240));
   return {
     targets,
@@ -96,8 +113,28 @@ function parseOptions(): RunOptions {
       setupConcurrency: 8,
       lossLimit: 0.005,
       keepGoing: values['keep-going'] === true,
+      burst: burst === undefined ? undefined : { joining: burst, withinMs: burstWithinMs },
     },
   };
+}
+
+/** `label=dir`: adds target medley-<label>, the default server built in that tree. */
+function addTreeTarget(entry: string): void {
+  const [label, tree] = entry.split('=');
+  if (!label || !tree) throw new UsageError(`--trees takes label=dir,…; got ${entry}`);
+  const packageRoot = resolve(tree, 'packages/media-server');
+  if (!existsSync(resolve(packageRoot, 'dist/cli.js'))) {
+    throw new UsageError(`--trees: ${packageRoot}/dist/cli.js is missing: build that tree`);
+  }
+  const name = `medley-${label}`;
+  TARGETS[name] = () =>
+    new MedleyTarget({
+      name,
+      sendPath: 'native',
+      sendWorkers: 0,
+      maxLoad: 1,
+      packageRoot: `${packageRoot}/`,
+    });
 }
 
 function defaultTargets(): string[] {
@@ -168,6 +205,22 @@ function row(level: LevelResult): string {
   return cells.map((cell, index) => cell.padStart(COLUMNS[index]?.[1] ?? 0)).join(' ');
 }
 
+/** The burst row's meaning: who joined, how their set-ups went, what the served lost. */
+function burstLine(level: LevelResult): string {
+  const { burst } = level;
+  if (!burst) return '';
+  const reasons = Object.entries(level.setupFailureReasons)
+    .map(([reason, times]) => `${times}× ${reason}`)
+    .join('; ');
+  return (
+    `  ↑ burst: ${burst.joining} joined within ${burst.withinMs} ms while ${burst.served} were served; ` +
+    `${burst.joining - level.setupFailures} set up (p50/p95 ${level.setupMs.p50.toFixed(0)}/` +
+    `${level.setupMs.p95.toFixed(0)} ms), ${level.setupFailures} failed${reasons ? ` (${reasons})` : ''}; ` +
+    `the ${burst.served} served lost ${level.packetsLost} of ${level.packetsExpected} packets ` +
+    `(${level.lossPercent.toFixed(3)}%)`
+  );
+}
+
 function heapLine({ asIs, live }: ServerHeapUsage): string {
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
   return (
@@ -210,6 +263,7 @@ async function main(): Promise<void> {
     try {
       const result = await rampTarget(target, ramp, (level) => {
         console.log(row(level));
+        if (level.burst) console.log(burstLine(level));
         if (level.server.heap) console.log(heapLine(level.server.heap));
       });
       results.push(result);

@@ -1,5 +1,5 @@
 import { monotonicMs } from './ArrivalLog.js';
-import { delay, Fanout, type LevelResult } from './Fanout.js';
+import { type BurstShape, delay, Fanout, type LevelResult } from './Fanout.js';
 import type { Target } from './targets/Target.js';
 
 export interface RampOptions {
@@ -16,6 +16,8 @@ export interface RampOptions {
   readonly lossLimit: number;
   /** Measure every level even past loss or failed set-ups (memory runs on a busy machine). */
   readonly keepGoing?: boolean;
+  /** After the last level: this many subscribers join at once while those there are measured. */
+  readonly burst?: BurstShape | undefined;
 }
 
 export interface TargetResult {
@@ -86,6 +88,25 @@ export async function rampTarget(
         break;
       }
       if (!options.keepGoing || stopReason === 'all levels measured') largestCleanLevel = level;
+    }
+    if (options.burst && (stopReason === 'all levels measured' || options.keepGoing)) {
+      await delay(options.warmUpMs);
+      const result = await fanout.burst(options.burst, options.windowMs);
+      levels.push(result);
+      report(result);
+      const problems = [
+        ...(result.setupFailures > 0
+          ? [
+              `${result.setupFailures} of ${options.burst.joining} burst subscribers failed to set up`,
+            ]
+          : []),
+        ...(result.packetsLost > 0
+          ? [
+              `the ${result.subscribers} served lost ${result.lossPercent.toFixed(3)}% during the burst`,
+            ]
+          : []),
+      ];
+      if (problems.length > 0) stopReason = `${stopReason}; burst: ${problems.join('; ')}`;
     }
     return {
       target: target.name,

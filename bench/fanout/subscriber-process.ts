@@ -54,7 +54,7 @@ async function close(id: number): Promise<void> {
 }
 
 /** Matches every subscriber's arrivals against the packets the publisher sent in the window. */
-function report(sends: SendLog): SubscriberReport {
+function report(sends: SendLog, idsBelow = Number.POSITIVE_INFINITY): SubscriberReport {
   const histogram = new Uint32Array(LATENCY_BINS);
   let expected = 0;
   let received = 0;
@@ -62,7 +62,10 @@ function report(sends: SendLog): SubscriberReport {
   let decrypted = 0;
   let decryptFailures = 0;
   let rtpDatagrams = rtpDatagramsOfClosed;
-  for (const subscriber of subscribers.values()) {
+  let reported = 0;
+  for (const [id, subscriber] of subscribers) {
+    if (id >= idsBelow) continue;
+    reported++;
     const match = subscriber.received.arrivals.match(sends, histogram);
     expected += match.expected;
     received += match.received;
@@ -76,7 +79,7 @@ function report(sends: SendLog): SubscriberReport {
     if (count > 0) latencyBins.push([bin, count]);
   });
   return {
-    subscribers: subscribers.size,
+    subscribers: reported,
     expected,
     received,
     worstLoss,
@@ -115,7 +118,11 @@ process.on('message', (message: ToSubscriberProcess) => {
       eventLoopDelay.reset();
       break;
     case 'report':
-      tell({ type: 'report', requestId: message.requestId, report: report(message.sends) });
+      tell({
+        type: 'report',
+        requestId: message.requestId,
+        report: report(message.sends, message.idsBelow),
+      });
       break;
     case 'stop':
       process.exit(0);

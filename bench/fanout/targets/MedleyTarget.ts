@@ -20,8 +20,7 @@ import { stopProcess } from '../../support/childProcess.js';
 import { InspectorSession } from '../../support/inspector.js';
 import type { PublisherEntry, ServerHeapUsage, SubscriberSession, Target } from './Target.js';
 
-const packageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
-const cliPath = `${packageRoot}dist/cli.js`;
+const ownPackageRoot = fileURLToPath(new URL('../../../packages/media-server/', import.meta.url));
 const HEAP_SNAPSHOT_SIGNAL = 'SIGUSR2';
 
 /** How the server is started: its send path, encryption workers and admission limit. */
@@ -35,6 +34,8 @@ export interface MedleyServerMode {
   readonly sendWorkers: number;
   /** `--max-load`: 1 lets the ramp find the loss limit; below 1 shows admission control. */
   readonly maxLoad: number;
+  /** The media server package to run (ending in `/`); default this tree's. */
+  readonly packageRoot?: string;
 }
 
 /**
@@ -137,12 +138,14 @@ export class MedleyTarget implements Target {
 export function spawnMedleyServer(
   mode: MedleyServerMode,
 ): Promise<{ child: ChildProcess; url: string; inspectorUrl: string | undefined }> {
+  const packageRoot = mode.packageRoot ?? ownPackageRoot;
+  const cliPath = `${packageRoot}dist/cli.js`;
   if (!existsSync(cliPath)) {
     throw new Error(`${cliPath} is missing: run \`npm run build\` first.`);
   }
   if (newestFileMs(`${packageRoot}src`) > newestFileMs(`${packageRoot}dist`)) {
     console.warn(
-      `  (warning: packages/media-server/src is newer than dist: run \`npm run build\` to measure it)`,
+      `  (warning: ${packageRoot}src is newer than dist: run \`npm run build\` to measure it)`,
     );
   }
   const child = spawn(
