@@ -21,12 +21,14 @@ export class NativeSrtpStream {
   readonly #binding: NativeSrtpBinding;
   readonly #handle: NativeSrtpSenderHandle;
   readonly #headers: RtpHeaderWriter;
+  readonly #batch: NativeSendBatch;
 
   constructor(binding: NativeSrtpBinding, parameters: SrtpStreamParameters) {
     const { sessionKey, sessionSalt, ssrc, extensions } = parameters;
     this.#binding = binding;
     this.#handle = binding.createSender(Buffer.from(sessionKey), Buffer.from(sessionSalt), ssrc);
     this.#headers = new RtpHeaderWriter(ssrc, extensions);
+    this.#batch = NativeSendBatch.of(binding);
   }
 
   /** Sends from now on to `destination` (the descriptor is duplicated: the caller keeps its own). */
@@ -64,7 +66,7 @@ export class NativeSrtpStream {
       packet.rolloverCounter,
       packet.sequenceNumber,
     );
-    NativeSendBatch.of(this.#binding).scheduleFlush();
+    this.#batch.scheduleFlush();
     return queued;
   }
 
