@@ -13,6 +13,7 @@ import {
   type WebRtcTransportOptions,
 } from '../src/transport/index.js';
 import { NativeSendBatch } from '../src/transport/srtp/NativeSendBatch.js';
+import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
 import { BrowserHarness, BrowserPeer, LOOPBACK, type PictureSample } from './transport-harness.js';
@@ -133,15 +134,10 @@ describe('IceUdpMux: every transport on one UDP port', () => {
     }
   });
 
-  test('natively sent on the mux, one packet goes to every subscriber in one sendmmsg, each copy under its own keys', async (context) => {
-    const loaded = loadNativeSrtp();
-    if (!('binding' in loaded)) {
-      context.skip(loaded.error.message);
-      return;
-    }
-    const nativeSrtp = loaded.binding;
-    const publisher = newTransport({ recvonly: true, name: 'batch-publisher' });
-    const publisherPeer = await BrowserPeer.create(page, 'batch-publisher', {
+  /** A publisher browser fanned out to four browsers through `options`; each must decode it. */
+  const fanOutToFour = async (name: string, options: WebRtcTransportOptions) => {
+    const publisher = newTransport({ recvonly: true, name: `${name}-publisher` });
+    const publisherPeer = await BrowserPeer.create(page, `${name}-publisher`, {
       receive: false,
       source: 'synthetic',
       synthetic: { left: CSS.green, right: CSS.blue, toneHz: 440 },
@@ -149,26 +145,50 @@ describe('IceUdpMux: every transport on one UDP port', () => {
     await publisherPeer.connectByBrowserOffer(publisher);
     const subscribers = await Promise.all(
       [0, 1, 2, 3].map(async (index) => {
-        const transport = newTransport({ sendonly: true, nativeSrtp, name: `batch-${index}` });
+        const transport = newTransport({ sendonly: true, ...options, name: `${name}-${index}` });
         publisher.node.connect(transport.node);
-        const peer = await BrowserPeer.create(page, `batch-${index}`, { send: false });
+        const peer = await BrowserPeer.create(page, `${name}-${index}`, { send: false });
         await peer.connectByBrowserOffer(transport);
         return peer;
       }),
     );
-    const before = NativeSendBatch.of(nativeSrtp).counters;
     for (const peer of subscribers) await waitForPicture(peer, 'green|blue');
     for (const peer of subscribers) {
       const stats = await peer.waitForStats((stats) => stats.audioPacketsReceived > 50);
       assert.equal(stats.connectionState, 'connected');
     }
+    for (const peer of [publisherPeer, ...subscribers]) await peer.close();
+  };
+
+  test('natively sent on the mux, one packet goes to every subscriber in one sendmmsg, each copy under its own keys', async (context) => {
+    const loaded = loadNativeSrtp();
+    if (!('binding' in loaded)) {
+      context.skip(loaded.error.message);
+      return;
+    }
+    const nativeSrtp = loaded.binding;
+    const before = NativeSendBatch.of(nativeSrtp).counters;
+    await fanOutToFour('batch', { nativeSrtp });
     const after = NativeSendBatch.of(nativeSrtp).counters;
     const queued = after.queued - before.queued;
     const flushes = after.flushes - before.flushes;
     assert.ok(queued > 100, `${queued} packets were queued`);
     // Four subscribers of one publisher: most flushes carry a packet's four copies.
     assert.ok(queued / flushes > 2, `${queued} packets in ${flushes} flushes`);
-    for (const peer of [publisherPeer, ...subscribers]) await peer.close();
+  });
+
+  test('native send workers batch on the mux too, and every subscriber decodes its stream', async (context) => {
+    const loaded = loadNativeSrtp();
+    if (!('binding' in loaded)) {
+      context.skip(loaded.error.message);
+      return;
+    }
+    const srtpWorkers = new SrtpWorkerPool(1, loaded.binding);
+    try {
+      await fanOutToFour('workers', { srtpWorkers });
+    } finally {
+      await srtpWorkers.close();
+    }
   });
 
   test('closing a transport frees its routes; a stray datagram is dropped and counted', async () => {

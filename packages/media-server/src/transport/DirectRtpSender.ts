@@ -198,8 +198,10 @@ export class DirectRtpSender {
     if (aimed?.socket !== socket || aimed.address !== address || aimed.port !== port) {
       const fd = udpDescriptor(socket);
       if (fd === undefined) return false;
-      target.setDestination({ fd, address, port, ipv6Socket: socket.address().family === 'IPv6' });
-      aimed = { socket, address, port, batched: protocol.transport instanceof MuxedUdpTransport };
+      const batched = protocol.transport instanceof MuxedUdpTransport;
+      const ipv6Socket = socket.address().family === 'IPv6';
+      target.setDestination({ fd, address, port, ipv6Socket, batched });
+      aimed = { socket, address, port, batched };
       this.#aimedAt = aimed;
     }
     if (this.#native) {

@@ -10,6 +10,11 @@ export interface NativeDestination {
   readonly port: number;
   /** The socket is IPv6 (an IPv4 peer is then reached as ::ffff:a.b.c.d). */
   readonly ipv6Socket: boolean;
+  /**
+   * The socket is shared by many subscribers (the ICE UDP mux): a send worker then queues the
+   * stream's packets and sends each batch with sendmmsg (see NativeSendBatch).
+   */
+  readonly batched?: boolean;
 }
 
 /**

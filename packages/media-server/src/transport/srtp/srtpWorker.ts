@@ -20,6 +20,8 @@ if (!port) throw new Error('srtpWorker runs as a worker thread (see SrtpWorkerPo
 const native = nativeBindingFor(workerData as SrtpWorkerData);
 const encoders = new Map<number, SrtpStreamEncoder>();
 const senders = new Map<number, NativeSrtpStream>();
+/** Streams aimed at a socket shared by many subscribers: queued, sent in batches (sendmmsg). */
+const batchedStreams = new Set<number>();
 const packet = emptyOutgoingRtp();
 
 port.on('message', (message: ToSrtpWorker) => {
@@ -31,6 +33,8 @@ port.on('message', (message: ToSrtpWorker) => {
     case 'destination':
       try {
         senders.get(message.stream)?.setDestination(message.destination);
+        if (message.destination.batched) batchedStreams.add(message.stream);
+        else batchedStreams.delete(message.stream);
       } finally {
         native?.closeDescriptor(message.destination.fd);
       }
@@ -38,6 +42,7 @@ port.on('message', (message: ToSrtpWorker) => {
     case 'close':
       senders.get(message.stream)?.close();
       senders.delete(message.stream);
+      batchedStreams.delete(message.stream);
       encoders.delete(message.stream);
       break;
     case 'encode':
@@ -72,10 +77,13 @@ function readRecord(records: Float64Array, payloads: ArrayBuffer, index: number)
 function sendBatch(records: Float64Array, payloads: ArrayBuffer): void {
   const count = records.length / RECORD_FIELDS;
   for (let index = 0; index < count; index++) {
-    const sender = senders.get(records[index * RECORD_FIELDS + RecordField.Stream] as number);
+    const stream = records[index * RECORD_FIELDS + RecordField.Stream] as number;
+    const sender = senders.get(stream);
     if (!sender) continue; // closed meanwhile
     try {
-      sender.send(packet, readRecord(records, payloads, index));
+      // Queued ones leave in one sendmmsg per socket once this batch is done (a microtask).
+      if (batchedStreams.has(stream)) sender.queue(packet, readRecord(records, payloads, index));
+      else sender.send(packet, readRecord(records, payloads, index));
     } catch {
       // No destination yet (the pair was never nominated): lost, as it would be on the wire.
     }
