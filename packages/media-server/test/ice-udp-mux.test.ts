@@ -275,6 +275,38 @@ describe('IceUdpMux: every transport on one UDP port', () => {
     await transport.close();
   });
 
+  test('through the Kurento Protocol, a server with ice.udpPort echoes two browsers their own media', async () => {
+    const free = createSocket('udp4');
+    await new Promise<void>((resolve) => free.bind(0, '0.0.0.0', resolve));
+    const port = free.address().port;
+    await new Promise<void>((resolve) => free.close(resolve));
+    const server = await startServer({ ice: { udpPort: port } });
+    const client = await RpcClient.open(server.url);
+    try {
+      const pipeline = await client.create('MediaPipeline');
+      const looks: [string, Colour, Colour][] = [
+        ['server-a', 'red', 'green'],
+        ['server-b', 'blue', 'red'],
+      ];
+      const peers = [];
+      for (const [id, left, right] of looks) {
+        const endpoint = await client.create('WebRtcEndpoint', { mediaPipeline: pipeline });
+        await client.invoke(endpoint, 'connect', { sink: endpoint });
+        const peer = await BrowserPeer.create(page, id, {
+          source: 'synthetic',
+          synthetic: { left: CSS[left as 'red'], right: CSS[right as 'red'], toneHz: 440 },
+        });
+        await peer.connectToEndpoint(client, endpoint);
+        peers.push({ peer, wanted: `${left}|${right}` });
+      }
+      for (const { peer, wanted } of peers) await waitForPicture(peer, wanted);
+      for (const { peer } of peers) await peer.close();
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   test('without a mux, each transport binds a port of its own (the default)', async () => {
     const ports = await Promise.all(
       [0, 1].map(async () => {
