@@ -14,6 +14,7 @@ import {
 } from '../src/transport/index.js';
 import { NativeSendBatch } from '../src/transport/srtp/NativeSendBatch.js';
 import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
+import { sampleValue, scrape } from './support/prometheusText.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
 import { BrowserHarness, BrowserPeer, LOOPBACK, type PictureSample } from './transport-harness.js';
@@ -280,7 +281,7 @@ describe('IceUdpMux: every transport on one UDP port', () => {
     await new Promise<void>((resolve) => free.bind(0, '0.0.0.0', resolve));
     const port = free.address().port;
     await new Promise<void>((resolve) => free.close(resolve));
-    const server = await startServer({ ice: { udpPort: port } });
+    const server = await startServer({ ice: { udpPort: port }, metricsPort: 0 });
     const client = await RpcClient.open(server.url);
     try {
       const pipeline = await client.create('MediaPipeline');
@@ -300,6 +301,24 @@ describe('IceUdpMux: every transport on one UDP port', () => {
         peers.push({ peer, wanted: `${left}|${right}` });
       }
       for (const { peer, wanted } of peers) await waitForPicture(peer, wanted);
+
+      const metrics = `http://127.0.0.1:${server.metricsPort}/metrics`;
+      const samples = await scrape(metrics);
+      assert.ok(sampleValue(samples, 'medley_ice_udp_mux_transports') >= 2, 'both agents attached');
+      assert.ok(sampleValue(samples, 'medley_ice_udp_mux_routes') >= 2, 'both browsers routed');
+      const droppedBefore = sampleValue(samples, 'medley_ice_udp_mux_dropped_datagrams_total');
+      const stray = createSocket('udp4');
+      await new Promise<void>((resolve) =>
+        stray.send(Buffer.from('stray'), port, '127.0.0.1', () => resolve()),
+      );
+      stray.close();
+      await eventually(
+        async () =>
+          sampleValue(await scrape(metrics), 'medley_ice_udp_mux_dropped_datagrams_total') >
+            droppedBefore || undefined,
+        'the stray datagram is counted as dropped',
+        20_000,
+      );
       for (const { peer } of peers) await peer.close();
     } finally {
       await client.close();

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { registerAdmissionMetrics } from './admissionMetrics.js';
 import { registerEventLoopMetrics } from './eventLoopMetrics.js';
+import { registerIceUdpMuxMetrics } from './iceUdpMuxMetrics.js';
 import type { MetricsSources } from './MetricsSources.js';
 import { registerObjectMetrics } from './objectMetrics.js';
 import { registerProcessingMetrics } from './processingMetrics.js';
@@ -27,6 +28,7 @@ export class MediaServerMetrics {
     registerEventLoopMetrics(this.registry, sources.loops);
     registerAdmissionMetrics(this.registry, sources.admission);
     registerRecordingMetrics(this.registry, sources.mediaRoot);
+    if (sources.iceUdpMux) registerIceUdpMuxMetrics(this.registry, sources.iceUdpMux);
   }
 
   /** Stops following the server's objects. */

@@ -2,6 +2,7 @@ import type { ObjectRegistry } from '../objects/ObjectRegistry.js';
 import type { ProcessingPlane } from '../processing/ProcessingPlane.js';
 import type { SessionManager } from '../protocol/SessionManager.js';
 import type { AdmissionControl, MediaLoop } from '../server/AdmissionControl.js';
+import type { IceUdpMux } from '../transport/index.js';
 
 /**
  * What a media server's metrics read when scraped: the state and counters the server keeps
@@ -18,4 +19,6 @@ export interface MetricsSources {
   readonly loops: () => readonly MediaLoop[];
   /** The absolute media root, whose recordings' bytes are counted. */
   readonly mediaRoot: string;
+  /** The one ICE UDP port (`--ice-udp-port`), when the server has one. */
+  readonly iceUdpMux?: IceUdpMux | undefined;
 }

@@ -158,6 +158,7 @@ export async function createMediaServer(options: MediaServerOptions = {}): Promi
         admission,
         loops: () => metricsLoops(srtpWorkers),
         mediaRoot: settings.media.root,
+        iceUdpMux,
       })
     : undefined;
 
