@@ -12,7 +12,7 @@ import { Socket } from 'node:dgram';
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { RTCPeerConnection } from 'werift';
+import { Connection, RTCPeerConnection } from 'werift';
 
 const traceFile = process.env.FIRST_FRAME_TRACE;
 
@@ -49,6 +49,16 @@ wrapAsync(RTCPeerConnection.prototype, 'createAnswer', 'werift createAnswer');
 wrapAsync(RTCPeerConnection.prototype, 'setLocalDescription', 'werift setLocalDescription');
 wrapAsync(RTCPeerConnection.prototype, 'gatherCandidates', 'werift gathering');
 
+// When werift's ICE agent selects the pair (the peer nominated it), before its check loop ends.
+type CheckComplete = (this: { nominated?: unknown }, pair: unknown) => void;
+const connectionPrototype = Connection.prototype as unknown as { checkComplete: CheckComplete };
+const checkComplete = connectionPrototype.checkComplete;
+connectionPrototype.checkComplete = function (pair) {
+  const before = this.nominated;
+  checkComplete.call(this, pair);
+  if (!before && this.nominated) mark('ICE pair nominated');
+};
+
 // State changes and the first decrypted RTP, watched once the local description is set.
 const setLocalDescription = RTCPeerConnection.prototype.setLocalDescription as (
   this: RTCPeerConnection,
@@ -60,12 +70,12 @@ const setLocalDescription = RTCPeerConnection.prototype.setLocalDescription as (
     for (const dtls of this.dtlsTransports) {
       dtls.iceTransport.onStateChange.subscribe((state) => mark(`ICE ${state}`));
       dtls.onStateChange.subscribe((state) => mark(`DTLS ${state}`));
-      let rtpSeen = false;
+      const payloadTypesSeen = new Set<number>();
       let keyframeSeen = false;
       dtls.onRtp.subscribe((rtp) => {
-        if (!rtpSeen) {
-          rtpSeen = true;
-          mark('first RTP decrypted');
+        if (!payloadTypesSeen.has(rtp.header.payloadType)) {
+          payloadTypesSeen.add(rtp.header.payloadType);
+          mark(`first RTP decrypted, payload type ${rtp.header.payloadType}`);
         }
         if (!keyframeSeen && isVp8KeyframeStart(rtp.payload)) {
           keyframeSeen = true;

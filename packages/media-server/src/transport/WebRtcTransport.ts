@@ -13,6 +13,7 @@ import { ConnectionStates } from './ConnectionStates.js';
 import { announceAddresses, candidatesOfSdp, validateRemoteCandidate } from './candidates.js';
 import { DataChannelBinding } from './DataChannelBinding.js';
 import { recoverLostDtlsRecords } from './dtlsHandshakeRecovery.js';
+import { startDtlsOnNomination } from './dtlsOnNomination.js';
 import { keepEarlyDtlsRecords } from './earlyDtlsRecords.js';
 import { WebRtcTransportError } from './errors.js';
 import {
@@ -594,6 +595,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       this.#watchedDtlsTransports.add(dtlsTransport);
       recoverLostDtlsRecords(dtlsTransport);
       keepEarlyDtlsRecords(dtlsTransport);
+      startDtlsOnNomination(dtlsTransport);
       this.#states.watchDtlsTransport(dtlsTransport);
       dtlsTransport.onRtcp.subscribe(guarded('RTCP handling', (packet) => this.#onRtcp(packet)));
     }
