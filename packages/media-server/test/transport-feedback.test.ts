@@ -101,17 +101,12 @@ describe('RtpPacketHistory', () => {
   });
 
   test('grows rather than overwrite a packet younger than the retention time', () => {
-    let nowMs = 0;
-    const history = new RtpPacketHistory({
-      initialPackets: 4,
-      maxPackets: 16,
-      retentionMs: 100,
-      clock: () => nowMs,
-    });
+    const clock = new ManualClock();
+    const history = growingHistory(clock);
     // 10 packets within 100 ms: 4 slots would lose 6 of them; the ring doubles twice to 16.
     for (let sequenceNumber = 65530; sequenceNumber < 65540; sequenceNumber++) {
       history.store(sent(sequenceNumber & 0xffff));
-      nowMs += 5;
+      clock.advance(5);
     }
     assert.equal(history.capacity, 16);
     for (let sequenceNumber = 65530; sequenceNumber < 65540; sequenceNumber++) {
@@ -120,16 +115,11 @@ describe('RtpPacketHistory', () => {
   });
 
   test('overwrites packets older than the retention time instead of growing', () => {
-    let nowMs = 0;
-    const history = new RtpPacketHistory({
-      initialPackets: 4,
-      maxPackets: 16,
-      retentionMs: 100,
-      clock: () => nowMs,
-    });
+    const clock = new ManualClock();
+    const history = growingHistory(clock);
     for (let sequenceNumber = 0; sequenceNumber < 12; sequenceNumber++) {
       history.store(sent(sequenceNumber));
-      nowMs += 50; // two packets per retention window: 4 slots are enough
+      clock.advance(50); // two packets per retention window: 4 slots are enough
     }
     assert.equal(history.capacity, 4);
     assert.equal(history.get(7), undefined, 'overwritten once older than 100 ms');
@@ -156,6 +146,24 @@ describe('RtpPacketHistory', () => {
     assert.equal(history.get(0)?.retransmittedAtMs, 42);
   });
 });
+
+/** Milliseconds that pass only when a test says so. */
+class ManualClock {
+  nowMs = 0;
+  advance(ms: number): void {
+    this.nowMs += ms;
+  }
+}
+
+/** 4 slots growing up to 16, keeping 100 ms of packets by `clock`. */
+function growingHistory(clock: ManualClock): RtpPacketHistory {
+  return new RtpPacketHistory({
+    initialPackets: 4,
+    maxPackets: 16,
+    retentionMs: 100,
+    clock: () => clock.nowMs,
+  });
+}
 
 /** A history of exactly `size` slots, as the first tests here expect. */
 function fixedHistory(size: number): RtpPacketHistory {
