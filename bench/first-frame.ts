@@ -46,6 +46,8 @@ interface FirstFrameMarks {
   /** The page's socket.io frame with the offer left, by WebSocket or by long-polling. */
   offerSentByWebSocketAt?: number;
   offerSentByPollingAt?: number;
+  /** The demo page's local preview presented its first camera frame. */
+  cameraFrameAt?: number;
   frameAt?: number;
   frameWidth?: number;
   frameHeight?: number;
@@ -163,6 +165,12 @@ function recordFirstFrameMarks(): void {
   document.addEventListener('DOMContentLoaded', () => {
     const remoteVideo = document.getElementById('remoteVideo');
     if (remoteVideo instanceof HTMLVideoElement) window.benchWatchFirstFrame?.(remoteVideo);
+    const localVideo = document.getElementById('localVideo');
+    if (localVideo instanceof HTMLVideoElement) {
+      localVideo.requestVideoFrameCallback((_now, frame) => {
+        marks.cameraFrameAt = frame.presentationTime;
+      });
+    }
   });
 }
 
@@ -229,6 +237,7 @@ async function firstFrame(
     'page: answer applied': marks.answerAt,
     'page: ICE connected': marks.iceConnectedAt,
     'page: DTLS connected (connectionState)': marks.connectedAt,
+    "page: camera's first frame in the local preview": marks.cameraFrameAt,
     'page: first frame presented': marks.frameAt,
   };
   const steps: Record<string, number> = {};
