@@ -128,7 +128,7 @@ function followsTranscript(server: DtlsServer, messageType: number): boolean {
 function isStaleClientHello(server: DtlsServer, assembled: Handshakes): boolean {
   const hello = assembled.find(({ msg_type }) => msg_type === CLIENT_HELLO);
   if (!hello || hello.fragment.length < RANDOM_OFFSET + RANDOM_LENGTH) return false;
-  const current = server.cipher.remoteRandom as RTCDtlsTransportRandom | undefined;
+  const current = server.cipher.remoteRandom as ClientRandom | undefined;
   if (!current) return false;
   const random = hello.fragment.subarray(RANDOM_OFFSET, RANDOM_OFFSET + RANDOM_LENGTH);
   if (!random.equals(current.serialize())) return false;
@@ -139,7 +139,7 @@ function isStaleClientHello(server: DtlsServer, assembled: Handshakes): boolean 
 }
 
 /** werift types the client's random as always set; it is undefined before the first ClientHello. */
-type RTCDtlsTransportRandom = DtlsServer['cipher']['remoteRandom'];
+type ClientRandom = DtlsServer['cipher']['remoteRandom'];
 
 /** The cookie of a ClientHello body (empty in the first one, RFC 6347 §4.2.1). */
 function cookieOf(clientHello: Buffer): Buffer {
