@@ -14,7 +14,6 @@ import { describeError } from './describeError.js';
 import type { Logger } from './logger.js';
 import { DemoMetrics } from './metrics/DemoMetrics.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/MetricsEndpoint.js';
-import { promptTransportUpgrades } from './promptTransportUpgrade.js';
 import {
   MAGIC_MIRROR_HAT_URI,
   serveFilterLoopbackSignaling,
@@ -141,7 +140,6 @@ export async function startDemoAppServer(config: DemoConfig, log: Logger): Promi
       skipMiddlewares: false,
     },
   });
-  promptTransportUpgrades(io);
   // With REDIS_URL, every demo's sessions, rooms and broadcasts span the app servers sharing it.
   const cluster =
     config.redisUrl === undefined

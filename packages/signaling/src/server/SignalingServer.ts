@@ -16,6 +16,7 @@ import type {
 } from '../protocol.js';
 import { type RequestAnswer, resumeSessionAuthKey, WireEvent } from '../wire.js';
 import { clusterOptionsOf } from './clusterOverRedis.js';
+import { promptTransportUpgrades } from './promptTransportUpgrades.js';
 import { type ClusterMessage, RedisCluster } from './RedisCluster.js';
 import type { SignalingRedisOptions } from './RedisOptions.js';
 import { createRedisStreamsAdapter, type RedisAdapterHandle } from './RedisStreamsAdapter.js';
@@ -208,6 +209,7 @@ export class SignalingServer<P extends Protocol = UntypedProtocol, Data = Record
       });
       this.#ownsIo = true;
     }
+    promptTransportUpgrades(this.io);
     this.#namespace = this.io.of(namespace);
     this.#namespace.use((socket, next) => {
       this.#admit(socket).then(

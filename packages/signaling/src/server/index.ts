@@ -30,6 +30,7 @@ export type {
 export { type RequestAnswer, type SessionWelcome, WireEvent } from '../wire.js';
 export { clusterOverRedis } from './clusterOverRedis.js';
 export { type PeerRequestSchemas, peerSignalingSchemas } from './peerSchemas.js';
+export { promptTransportUpgrades } from './promptTransportUpgrades.js';
 export type { RedisConnectionLog, SignalingRedisOptions } from './RedisOptions.js';
 export {
   createRedisStreamsAdapter,

@@ -1,5 +1,8 @@
 import type { Server as SocketIoServer } from 'socket.io';
 
+/** Servers already prompted: several SignalingServers may share one socket.io Server. */
+const prompted = new WeakSet<object>();
+
 /** A few polls may come in before the client pauses polling; a client that never does is left to engine.io. */
 const MAX_NUDGES_PER_UPGRADE = 4;
 
@@ -10,9 +13,13 @@ const MAX_NUDGES_PER_UPGRADE = 4;
  * which engine.io's server forces with a no-op packet on a 100 ms interval timer. Here the
  * no-op is sent at once when the upgrade starts, and for each poll that comes in until it ends
  * (the client may poll once more before it pauses), so a call's offer is not held back.
- * Transports and fallbacks are unchanged.
+ * Transports and fallbacks are unchanged. Every `SignalingServer` does this to its
+ * socket.io Server; call it for a socket.io Server of your own that carries no SignalingServer.
+ * Calling it again for the same server does nothing.
  */
 export function promptTransportUpgrades(io: SocketIoServer): void {
+  if (prompted.has(io.engine)) return;
+  prompted.add(io.engine);
   io.engine.on('connection', (socket: (typeof io.engine)['clients'][string]) => {
     socket.on('upgrading', () => {
       const polling = socket.transport;
