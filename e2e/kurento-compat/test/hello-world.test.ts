@@ -127,6 +127,37 @@ describe('kurento-client 7.3.0 drives Medley unchanged', () => {
     assert.deepEqual(await manager.getPipelines(), []);
   });
 
+  test('gatherCandidates before processOffer, as Kurento allows, still trickles the candidates', { timeout: 90_000 }, async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    const browser = await BrowserPeer.launch((candidate) =>
+      webRtc.addIceCandidate(IceCandidate(candidate)),
+    );
+    try {
+      const found: CandidateInit[] = [];
+      let gatheringDone = false;
+      webRtc.on('IceCandidateFound', (event) => {
+        const candidate = event.candidate as CandidateInit;
+        found.push(candidate);
+        void browser.addServerCandidate(candidate);
+      });
+      webRtc.on('IceGatheringDone', () => {
+        gatheringDone = true;
+      });
+      await webRtc.connect(webRtc);
+      await webRtc.gatherCandidates();
+      const answer = await webRtc.processOffer(await browser.createOffer());
+      assert.match(answer, /a=candidate:/, 'the candidates are added to the SDP processed');
+      await browser.applyAnswer(answer);
+      await until(async () => (await browser.decodedVideoFrames()) >= 10, 'decoded frames');
+      await until(() => gatheringDone, 'IceGatheringDone');
+      assert.ok(found.length > 0, 'IceCandidateFound reached kurento-client');
+    } finally {
+      await browser.close();
+    }
+    await pipeline.release();
+  });
+
   test('creates a GStreamerFilter, loops video through it and changes its element while media flows', { timeout: 90_000 }, async () => {
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');

@@ -313,11 +313,22 @@ describe('WebRtcTransport input validation', () => {
     );
   });
 
-  test('refuses gatherCandidates before any negotiation with ICE_GATHER_CANDIDATES_ERROR (40400)', async () => {
-    await assert.rejects(
-      newTransport().gatherCandidates(),
-      rejectsWith('ICE_GATHER_CANDIDATES_ERROR', 40400),
+  test('gatherCandidates before negotiating (as Kurento allows) emits the candidates after the answer', async () => {
+    const answerer = newTransport();
+    const events: string[] = [];
+    answerer.on('icecandidate', (candidate) =>
+      events.push(candidate.candidate.split(' ')[4] ?? ''),
     );
+    answerer.on('icegatheringdone', () => events.push('done'));
+    await answerer.gatherCandidates();
+    assert.equal(events.length, 0, 'nothing to emit before a local description');
+    const answer = await answerer.processOffer(await newTransport().generateOffer());
+    events.push('answered');
+    assert.match(answer, /a=candidate:.* 127\.0\.0\.1 /, 'the answer lists the candidates');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(events, ['answered', '127.0.0.1', 'done']);
+    await answerer.gatherCandidates();
+    assert.equal(events.length, 3, 'a second call emits nothing');
   });
 
   test('refuses malformed candidates with ICE_ADD_CANDIDATE_ERROR (40401) and accepts good ones', async () => {

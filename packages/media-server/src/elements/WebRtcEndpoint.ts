@@ -222,8 +222,8 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
   /**
    * Emits each local candidate as IceCandidateFound, then IceGatheringDone (trickle ICE). The
    * candidates are gathered while negotiating, so the SDP answer or offer already holds them;
-   * a second call emits nothing. Throws ICE_GATHER_CANDIDATES_ERROR (40400) before
-   * processOffer or generateOffer.
+   * a second call emits nothing. Called before processOffer or generateOffer (Kurento allows
+   * it), the events follow that call's answer.
    */
   async gatherCandidates(): Promise<void> {
     await this.call(() => this.transport.gatherCandidates());

@@ -75,6 +75,8 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   #signalClosed: (error: WebRtcTransportError) => void = () => {};
   #remoteSdp: string | undefined;
   #gathered = false;
+  /** gatherCandidates() came before any local description (see #emitRequestedCandidates). */
+  #gatherOnceDescribed = false;
   /** Whether the session was negotiated by answering the peer's offer (processOffer). */
   #answered = false;
   #closed = false;
@@ -142,6 +144,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
     }
     this.#completeNegotiation();
     this.#answered = true;
+    this.#emitRequestedCandidates();
     return this.getLocalSessionDescriptor() as string;
   }
 
@@ -171,6 +174,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       );
     }
     this.#negotiation = 'offer-generated';
+    this.#emitRequestedCandidates();
     return this.getLocalSessionDescriptor() as string;
   }
 
@@ -209,23 +213,36 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
   }
 
   /**
-   * Emits every local candidate as `icecandidate`, then `icegatheringdone`. Needs a local
-   * description (processOffer or generateOffer first). A second call emits nothing again.
-   * @throws WebRtcTransportError ICE_GATHER_CANDIDATES_ERROR
+   * Emits every local candidate as `icecandidate`, then `icegatheringdone`. Before a local
+   * description (as Kurento allows: "the candidates gathered will be added to the SDP
+   * processed"), it only asks for them: the offer or answer lists them anyway, and the events
+   * follow once processOffer or generateOffer has returned. A second call emits nothing again.
    */
   async gatherCandidates(): Promise<void> {
     this.#assertOpen();
-    const local = this.getLocalSessionDescriptor();
-    if (!local) {
-      throw new WebRtcTransportError(
-        'ICE_GATHER_CANDIDATES_ERROR',
-        'No local description yet: call processOffer() or generateOffer() before gatherCandidates().',
-      );
+    if (!this.getLocalSessionDescriptor()) {
+      this.#gatherOnceDescribed = true;
+      return;
     }
-    if (this.#gathered) return;
+    this.#emitCandidates();
+  }
+
+  #emitCandidates(): void {
+    const local = this.getLocalSessionDescriptor();
+    if (this.#gathered || this.#closed || !local) return;
     this.#gathered = true;
     for (const candidate of candidatesOfSdp(local)) this.emit('icecandidate', candidate);
     this.emit('icegatheringdone');
+  }
+
+  /**
+   * Candidates asked for before the local description existed, emitted after the call that
+   * made it has returned (a macrotask later): its answer reaches the peer before them.
+   */
+  #emitRequestedCandidates(): void {
+    if (!this.#gatherOnceDescribed) return;
+    this.#gatherOnceDescribed = false;
+    setImmediate(() => this.#emitCandidates());
   }
 
   /**
