@@ -612,7 +612,7 @@ export class WebRtcTransport extends TypedEventEmitter<WebRtcTransportEvents> {
       this.#watchedDtlsTransports.add(dtlsTransport);
       recoverLostDtlsRecords(dtlsTransport);
       keepEarlyDtlsRecords(dtlsTransport);
-      startDtlsOnNomination(dtlsTransport);
+      startDtlsOnNomination(this.#peerConnection, dtlsTransport);
       this.#states.watchDtlsTransport(dtlsTransport);
       dtlsTransport.onRtcp.subscribe(guarded('RTCP handling', (packet) => this.#onRtcp(packet)));
     }

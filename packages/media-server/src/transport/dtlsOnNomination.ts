@@ -1,4 +1,4 @@
-import type { RTCDtlsTransport } from 'werift';
+import type { RTCDtlsTransport, RTCPeerConnection, RTCSctpTransport } from 'werift';
 import { guarded } from '../graph/listenerFailure.js';
 
 /** werift's ICE agent (Connection), private in its typings. Checked against werift 0.24. */
@@ -17,8 +17,17 @@ interface IceAgentInternals {
  * busy event loop. werift's own connect() later finds DTLS under way and waits for the same
  * handshake (its `start` is answered with this one). Only for a DTLS server (our answers say
  * `a=setup:passive`), which sends nothing before the peer's ClientHello, and only once.
+ *
+ * When the handshake completes before werift's connect() has seen its ICE start return, that
+ * connect() finds DTLS connected and returns without starting the SCTP transport: the peer's
+ * data channels still open (it sends the INIT), but one the server creates has no stream id
+ * (werift threw on it). So the SCTP transport is started here, in the same turn as the
+ * handshake's end — before the peer's INIT can arrive; werift's own later start is a no-op.
  */
-export function startDtlsOnNomination(dtlsTransport: RTCDtlsTransport): void {
+export function startDtlsOnNomination(
+  peerConnection: RTCPeerConnection,
+  dtlsTransport: RTCDtlsTransport,
+): void {
   if (dtlsTransport.state !== 'new') return;
   const agent = dtlsTransport.iceTransport.connection as unknown as IceAgentInternals;
   const checkComplete = agent.checkComplete;
@@ -29,11 +38,28 @@ export function startDtlsOnNomination(dtlsTransport: RTCDtlsTransport): void {
     agent.queryConsent();
     started = start();
     // The handshake's outcome is werift's to report, through the connect() that awaits it.
-    started.catch(() => {});
+    started.then(
+      () => startSctpOf(peerConnection, dtlsTransport),
+      () => {},
+    );
     dtlsTransport.start = () => started as Promise<void>;
   };
   agent.checkComplete = function (this: IceAgentInternals, pair: unknown) {
     checkComplete.call(this, pair);
     if (this.nominated && !started) guarded('early DTLS start', startNow)();
   };
+}
+
+/** werift's SCTP transport: its stream id counter is set by start(), undefined before. */
+interface SctpTransportInternals {
+  readonly dataChannelId?: number;
+}
+
+function startSctpOf(peerConnection: RTCPeerConnection, dtlsTransport: RTCDtlsTransport): void {
+  const sctp: RTCSctpTransport | undefined = peerConnection.sctpTransport;
+  const remotePort = peerConnection.sctpRemotePort;
+  if (!sctp || sctp.dtlsTransport !== dtlsTransport || remotePort === undefined) return;
+  if ((sctp as unknown as SctpTransportInternals).dataChannelId !== undefined) return;
+  // Not werift's connectSctp(): that also waits for the association, which connect() does.
+  sctp.start(remotePort).catch(() => {});
 }
