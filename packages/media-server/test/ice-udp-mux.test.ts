@@ -14,42 +14,14 @@ import {
 } from '../src/transport/index.js';
 import { NativeSendBatch } from '../src/transport/srtp/NativeSendBatch.js';
 import { SrtpWorkerPool } from '../src/transport/srtp/SrtpWorkerPool.js';
+import { type Colour, CSS, waitForPicture } from './support/pictureColours.js';
 import { sampleValue, scrape } from './support/prometheusText.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
-import { BrowserHarness, BrowserPeer, LOOPBACK, type PictureSample } from './transport-harness.js';
+import { BrowserHarness, BrowserPeer, LOOPBACK } from './transport-harness.js';
 
 /** The page's peers, with the RTCPeerConnection the harness keeps for each. */
 type PeerPage = { peers: Record<string, { pc: RTCPeerConnection } | undefined> };
-
-type Colour = 'red' | 'green' | 'blue' | 'other';
-const CSS: Record<Exclude<Colour, 'other'>, string> = {
-  red: '#ff0000',
-  green: '#00ff00',
-  blue: '#0000ff',
-};
-
-function colourOf([red, green, blue]: readonly [number, number, number]): Colour {
-  if (red > 150 && green < 100 && blue < 100) return 'red';
-  if (green > 150 && red < 100 && blue < 100) return 'green';
-  if (blue > 150 && red < 100 && green < 100) return 'blue';
-  return 'other';
-}
-
-function halves(sample: PictureSample | null): string {
-  return sample ? `${colourOf(sample.left)}|${colourOf(sample.right)}` : 'no picture';
-}
-
-async function waitForPicture(peer: BrowserPeer, wanted: string, timeoutMs = 30_000) {
-  let last = 'no picture';
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    last = halves(await peer.samplePicture());
-    if (last === wanted) return;
-    await sleep(200);
-  }
-  assert.fail(`peer ${peer.id} should decode ${wanted}, last seen ${last}`);
-}
 
 function portOf(candidate: IceCandidate): number {
   return Number(candidate.candidate.split(' ')[5]);

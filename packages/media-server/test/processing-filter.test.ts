@@ -1,38 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { browserSuite } from './support/browserSuite.js';
+import { waitForPicture } from './support/pictureColours.js';
 import { eventually } from './support/server.js';
 import { stageProcesses, stageStartedBy } from './support/stageProcesses.js';
-import { BrowserPeer, type PictureSample } from './transport-harness.js';
+import { BrowserPeer } from './transport-harness.js';
 
 /**
  * GStreamerFilter through the Kurento Protocol, with a real Chromium sending a picture whose
  * left half is red and right half blue: the filter's effect is read off the decoded frames.
  */
-
-type Colour = 'red' | 'blue' | 'other';
-
-function colourOf([red, green, blue]: readonly [number, number, number]): Colour {
-  if (red > 150 && blue < 100 && green < 100) return 'red';
-  if (blue > 150 && red < 100 && green < 100) return 'blue';
-  return 'other';
-}
-
-function halves(sample: PictureSample | null): string {
-  return sample ? `${colourOf(sample.left)}|${colourOf(sample.right)}` : 'no picture';
-}
-
-async function waitForPicture(peer: BrowserPeer, wanted: string, timeoutMs = 20_000) {
-  let last = 'no picture';
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    last = halves(await peer.samplePicture());
-    if (last === wanted) return;
-    await sleep(200);
-  }
-  assert.fail(`the decoded picture should be ${wanted}, last seen ${last}`);
-}
 
 describe('GStreamerFilter', () => {
   const suite = browserSuite();
