@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-
-const cliPath = new URL('../../packages/media-server/src/cli.ts', import.meta.url).pathname;
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli } from '../../packages/media-server/test/support/cliProcess.js';
 
 /**
  * The media server as its CLI in a child process (so its CPU is its own), with `--media-root`;
@@ -9,20 +8,6 @@ const cliPath = new URL('../../packages/media-server/src/cli.ts', import.meta.ur
 export async function startCliServer(
   mediaRoot: string,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
-    });
-    child.once('exit', () => reject(new Error(`the server exited: ${buffered}`)));
-  });
-  return { url, child };
+  const { child, listening } = spawnCli(['--log-level', 'info', '--media-root', mediaRoot]);
+  return { url: await listening, child };
 }

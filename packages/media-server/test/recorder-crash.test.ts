@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { spawnCli } from './support/cliProcess.js';
 import { decodedSeconds, decodeErrors, probe } from './support/mediaFiles.js';
 import { MediaBrowser, negotiate } from './support/mediaPage.js';
 import { RpcClient } from './support/RpcClient.js';
@@ -37,20 +38,9 @@ after(async () => {
 });
 
 function startCli(): Promise<string> {
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cliPath, '--port', '0', '--log-level', 'info', '--media-root', mediaRoot],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`the CLI exited before listening: ${buffered}`)));
-  });
+  const cli = spawnCli(['--log-level', 'info', '--media-root', mediaRoot]);
+  child = cli.child;
+  return cli.listening;
 }
 
 describe('recording through a crash', () => {

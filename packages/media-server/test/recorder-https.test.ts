@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { MediaServer } from '../src/index.js';
+import { spawnCli } from './support/cliProcess.js';
 import { decodeErrors, makeTestMedia, probe } from './support/mediaFiles.js';
 import { RpcClient } from './support/RpcClient.js';
 import { eventually, startServer } from './support/server.js';
@@ -21,7 +21,6 @@ import { eventually, startServer } from './support/server.js';
  * says how to trust it.
  */
 
-const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const run = promisify(execFile);
 
 interface Upload {
@@ -92,24 +91,14 @@ async function recordTo(client: RpcClient, path: string) {
 async function startCli(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
+  const { child, listening } = spawnCli(
     [
-      ...['--import', 'tsx', cliPath, '--port', '0', '--media-root', directory],
+      ...['--media-root', directory],
       ...['--allow-http-recording', 'true', '--allow-http-hosts', '127.0.0.1'],
     ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    env,
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"media server listening".*?"url":"([^"]+)"/.exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`the CLI exited before listening: ${buffered}`)));
-  });
-  return { url, child };
+  return { url: await listening, child };
 }
 
 describe('RecorderEndpoint over HTTPS', () => {
