@@ -143,17 +143,23 @@ function analyse(
   }
 
   // Predecessors (strong edges between reachable nodes), as compressed rows.
-  const predecessorCount = new Uint32Array(count + 1);
-  for (let node = 0; node < count; node++) {
-    if (postOrderIndex[node] === -1) continue;
-    for (
-      let edge = firstEdge[node] as number;
-      edge < (firstEdge[node + 1] as number);
-      edge += edgeFieldCount
-    ) {
-      if (strongEdge(edge)) (predecessorCount[target(edge)] as number)++;
+  /** Calls `visit(from, to)` for every strong edge out of a reachable node. */
+  const forEachReachableStrongEdge = (visit: (from: number, to: number) => void): void => {
+    for (let node = 0; node < count; node++) {
+      if (postOrderIndex[node] === -1) continue;
+      for (
+        let edge = firstEdge[node] as number;
+        edge < (firstEdge[node + 1] as number);
+        edge += edgeFieldCount
+      ) {
+        if (strongEdge(edge)) visit(node, target(edge));
+      }
     }
-  }
+  };
+  const predecessorCount = new Uint32Array(count + 1);
+  forEachReachableStrongEdge((_from, to) => {
+    (predecessorCount[to] as number)++;
+  });
   const predecessorStart = new Uint32Array(count + 1);
   for (let node = 0; node < count; node++) {
     predecessorStart[node + 1] =
@@ -161,18 +167,9 @@ function analyse(
   }
   const predecessors = new Uint32Array(predecessorStart[count] as number);
   const filled = new Uint32Array(count);
-  for (let node = 0; node < count; node++) {
-    if (postOrderIndex[node] === -1) continue;
-    for (
-      let edge = firstEdge[node] as number;
-      edge < (firstEdge[node + 1] as number);
-      edge += edgeFieldCount
-    ) {
-      if (!strongEdge(edge)) continue;
-      const to = target(edge);
-      predecessors[(predecessorStart[to] as number) + (filled[to] as number)++] = node;
-    }
-  }
+  forEachReachableStrongEdge((from, to) => {
+    predecessors[(predecessorStart[to] as number) + (filled[to] as number)++] = from;
+  });
 
   // Immediate dominators (Cooper, Harvey and Kennedy's iterative algorithm), by post-order index.
   const rootIndex = postOrderIndex[0] as number;
